@@ -1,0 +1,66 @@
+import type { AppInvoke, SettingsView } from '../../../shared/contract/app';
+import type { Core } from '../core';
+import { parseExternalUrl } from '../desktop';
+import { BenchtopError } from '../errors';
+import { SETTINGS_VALIDATORS } from '../settings/schema';
+import { BENCHTOP_VERSION } from '../version';
+import type { HandlersFor } from './types';
+
+function settingsView(core: Core): SettingsView {
+  return {
+    theme: core.settings.get('theme'),
+    defaultTarget: core.settings.get('defaultTarget'),
+    idleMinutes: core.settings.get('idleMinutes'),
+    registryCredentials: core.settings.get('registryCredentials').map(({ registry, username }) => ({ registry, username })),
+    secretStorageAvailable: core.secrets.available,
+  };
+}
+
+export function appHandlers(core: Core): HandlersFor<AppInvoke> {
+  return {
+    appInfo: () => ({
+      version: BENCHTOP_VERSION,
+      platform: process.platform,
+      arch: process.arch,
+      warnings: [...core.settings.warnings],
+      shell: core.shell,
+    }),
+    settingsGet: () => settingsView(core),
+    settingsSet: (change) => {
+      for (const [key, value] of Object.entries(change ?? {}) as [keyof typeof SETTINGS_VALIDATORS, unknown][]) {
+        if (!['theme', 'defaultTarget', 'idleMinutes'].includes(key)) {
+          throw new BenchtopError('INVALID_ARGUMENT', `"${key}" cannot be changed here.`);
+        }
+        if (!SETTINGS_VALIDATORS[key](value)) {
+          throw new BenchtopError('INVALID_ARGUMENT', `${JSON.stringify(value)} is not a valid value for ${key}.`,
+            key === 'idleMinutes' ? 'Use a whole number of minutes (0 turns idle stop off).' : '');
+        }
+        core.settings.set(key, value as never);
+      }
+      return settingsView(core);
+    },
+    credentialSet: ({ registry, username, password }) => {
+      if (!registry || !username || !password) {
+        throw new BenchtopError('INVALID_ARGUMENT', 'Registry, user name and password are all required.');
+      }
+      const sealedPassword = core.secrets.encrypt(password);
+      core.settings.update('registryCredentials', (list) => [
+        ...list.filter((c) => c.registry !== registry),
+        { registry, username, sealedPassword },
+      ]);
+      return settingsView(core);
+    },
+    credentialRemove: ({ registry }) => {
+      core.settings.update('registryCredentials', (list) => list.filter((c) => c.registry !== registry));
+      return settingsView(core);
+    },
+    openExternal: async ({ url }) => {
+      const parsed = parseExternalUrl(url);
+      if (!parsed) {
+        throw new BenchtopError('INVALID_ARGUMENT', `Refusing to open "${url}": only http and https links open outside Benchtop.`);
+      }
+      await core.desktop.openExternal(parsed.toString());
+      return { opened: true };
+    },
+  };
+}

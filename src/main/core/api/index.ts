@@ -1,0 +1,25 @@
+import type { Core } from '../core';
+import { appHandlers } from './app';
+import { engineHandlers } from './engine';
+import { hostsHandlers } from './hosts';
+import { imagesHandlers } from './images';
+import { machineHandlers } from './machine';
+import { projectHandlers } from './project';
+import { sessionsHandlers } from './sessions';
+import type { Handlers } from './types';
+
+/**
+ * Every call of the contract, answered by the core. Electron's IPC binding and the e2e test bridge
+ * both serve exactly this object, so the UI behaves the same under either.
+ */
+export function createHandlers(core: Core): Handlers {
+  return {
+    ...appHandlers(core),
+    ...engineHandlers(core),
+    ...machineHandlers(core),
+    ...projectHandlers(core),
+    ...imagesHandlers(core),
+    ...sessionsHandlers(core),
+    ...hostsHandlers(core),
+  };
+}

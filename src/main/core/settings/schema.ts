@@ -1,0 +1,63 @@
+import type { Theme } from '../../../shared/contract/app';
+import type { RecentProject } from '../../../shared/contract/project';
+
+/** A shared GPU host or any SSH-reached engine, as the user added it. */
+export interface HostConfig {
+  id: string;
+  spec: string;
+  user: string;
+  hostname: string;
+  port: number;
+  identityFile?: string;
+  addedAt: string;
+}
+
+/** A registry login; the password is sealed by the SecretBox, never plain text. */
+export interface RegistryCredential {
+  registry: string;
+  username: string;
+  sealedPassword: string;
+}
+
+export interface Settings {
+  theme: Theme;
+  /** `local` or a host id. */
+  defaultTarget: string;
+  /** Used when a project sets no `customizations.benchtop.idleMinutes`. */
+  idleMinutes: number;
+  hosts: HostConfig[];
+  recentProjects: RecentProject[];
+  registryCredentials: RegistryCredential[];
+  /** Host ports Benchtop publishes Jupyter on (127.0.0.1 only), inclusive. */
+  sessionPorts: { first: number; last: number };
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  theme: 'system',
+  defaultTarget: 'local',
+  idleMinutes: 60,
+  hosts: [],
+  recentProjects: [],
+  registryCredentials: [],
+  sessionPorts: { first: 8870, last: 8969 },
+};
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Per-key shape checks: a value that fails keeps the default and is reported, the rest is kept. */
+export const SETTINGS_VALIDATORS: { [K in keyof Settings]: (value: unknown) => boolean } = {
+  theme: (v) => v === 'system' || v === 'dark' || v === 'light',
+  defaultTarget: (v) => typeof v === 'string' && v.length > 0,
+  idleMinutes: (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 7 * 24 * 60,
+  hosts: (v) => Array.isArray(v) && v.every((h) => isObject(h) && typeof h.id === 'string' && typeof h.hostname === 'string'),
+  recentProjects: (v) => Array.isArray(v) && v.every((p) => isObject(p) && typeof p.dir === 'string'),
+  registryCredentials: (v) =>
+    Array.isArray(v) && v.every((c) => isObject(c) && typeof c.registry === 'string' && typeof c.sealedPassword === 'string'),
+  sessionPorts: (v) =>
+    isObject(v) &&
+    Number.isInteger(v.first) &&
+    Number.isInteger(v.last) &&
+    (v.first as number) >= 1024 &&
+    (v.last as number) <= 65535 &&
+    (v.first as number) <= (v.last as number),
+};

@@ -1,0 +1,69 @@
+import { app, BrowserWindow, dialog, nativeTheme, shell } from 'electron';
+import { createHandlers } from './core/api';
+import { Core } from './core/core';
+import type { Desktop } from './core/desktop';
+import { bindIpc, forwardEvents } from './ipc';
+import { installAppSecurity } from './security';
+import { openAppSettings, openSecretBox } from './settings-store';
+import { appUrl, createMainWindow, openNotebookWindow } from './window';
+
+const appWindows = new Set<number>();
+let mainWindow: BrowserWindow | null = null;
+let core: Core | null = null;
+
+function showMainWindow(): void {
+  if (mainWindow && !mainWindow.isDestroyed()) {
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+    return;
+  }
+  const window = createMainWindow();
+  const id = window.webContents.id;
+  appWindows.add(id);
+  if (core) forwardEvents(core.bus, window.webContents);
+  window.on('closed', () => {
+    appWindows.delete(id);
+    mainWindow = null;
+  });
+  mainWindow = window;
+}
+
+const desktop: Desktop = {
+  async chooseFolder() {
+    const options = { title: 'Open a project folder', properties: ['openDirectory' as const] };
+    const answer = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+    return answer.canceled ? null : (answer.filePaths[0] ?? null);
+  },
+  openExternal: (url) => shell.openExternal(url),
+  async openNotebook(sessionId, url) {
+    openNotebookWindow(sessionId, url);
+  },
+};
+
+async function start(): Promise<void> {
+  installAppSecurity(appUrl);
+  const settings = openAppSettings();
+  const theme = settings.get('theme');
+  nativeTheme.themeSource = theme;
+  core = new Core({ settings, secrets: openSecretBox(), desktop, shell: 'electron' });
+  bindIpc(createHandlers(core), appUrl, () => appWindows);
+  showMainWindow();
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', showMainWindow);
+  app.on('activate', showMainWindow);
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('before-quit', () => {
+    // Sessions keep running in the engine; only the app's own watchers and connections stop.
+    void core?.close();
+  });
+  app.whenReady().then(start, (error: unknown) => {
+    dialog.showErrorBox('Benchtop could not start', String(error));
+    app.exit(1);
+  });
+}

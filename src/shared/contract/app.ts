@@ -1,0 +1,31 @@
+export type Theme = 'system' | 'dark' | 'light';
+
+/** Settings as the renderer sees them: never any secret, only whether one is stored. */
+export interface SettingsView {
+  theme: Theme;
+  defaultTarget: string;
+  idleMinutes: number;
+  registryCredentials: { registry: string; username: string }[];
+  /** False where this computer cannot encrypt secrets (then none are stored). */
+  secretStorageAvailable: boolean;
+}
+
+export interface AppInfo {
+  version: string;
+  platform: string;
+  arch: string;
+  /** Problems found at start-up, e.g. a corrupt settings file that was backed up. */
+  warnings: string[];
+  /** `electron` in the app, `bridge` under the test bridge, `cli`. */
+  shell: 'electron' | 'bridge' | 'cli';
+}
+
+export interface AppInvoke {
+  appInfo: (req: void) => AppInfo;
+  settingsGet: (req: void) => SettingsView;
+  settingsSet: (req: Partial<Pick<SettingsView, 'theme' | 'defaultTarget' | 'idleMinutes'>>) => SettingsView;
+  credentialSet: (req: { registry: string; username: string; password: string }) => SettingsView;
+  credentialRemove: (req: { registry: string }) => SettingsView;
+  /** Opens an http(s) URL in the default browser; anything else is refused. */
+  openExternal: (req: { url: string }) => { opened: boolean };
+}

@@ -1,0 +1,74 @@
+import type { EngineInfo } from './engine';
+
+export interface GpuInfo {
+  index: number;
+  uuid: string;
+  name: string;
+  memoryMiB: number;
+  driverVersion: string;
+  utilizationPercent?: number;
+}
+
+export interface GpuLease {
+  host: string;
+  gpu: string;
+  holder: string;
+  sessionId: string;
+  since: string;
+  idleMinutes: number;
+}
+
+export interface HostInfo {
+  id: string;
+  /** As the user typed it: `user@host[:port]` or an ~/.ssh/config alias. */
+  spec: string;
+  user: string;
+  hostname: string;
+  port: number;
+  fingerprint?: string;
+  status: 'unknown' | 'ok' | 'unreachable' | 'key-changed' | 'auth-failed';
+  engine?: EngineInfo;
+  gpus: GpuInfo[];
+  leases: GpuLease[];
+  sessions: number;
+  message?: string;
+}
+
+export type HostAddResult =
+  | { status: 'added'; host: HostInfo }
+  /** The host's key is not in known_hosts yet: show it and call hostTrust if the user accepts. */
+  | { status: 'needs-trust'; hostId: string; keyType: string; fingerprint: string };
+
+export interface SyncProgress {
+  opId: string;
+  sessionId: string;
+  phase: 'scanning' | 'uploading' | 'downloading' | 'deleting' | 'done';
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  conflicts: string[];
+}
+
+export interface SyncResult {
+  uploaded: number;
+  downloaded: number;
+  deleted: number;
+  conflicts: string[];
+  bytes: number;
+  durationMs: number;
+}
+
+export interface HostsInvoke {
+  hostList: (req: void) => HostInfo[];
+  hostAdd: (req: { spec: string; identityFile?: string }) => HostAddResult;
+  hostTrust: (req: { hostId: string; fingerprint: string }) => HostInfo;
+  hostTest: (req: { hostId: string }) => HostInfo;
+  hostRemove: (req: { hostId: string }) => { removed: true };
+  sessionSync: (req: { opId: string; sessionId: string }) => SyncResult;
+  sessionMove: (req: { opId: string; sessionId: string; target: string }) => import('./sessions').SessionInfo;
+}
+
+export interface HostsEvents {
+  syncProgress: SyncProgress;
+}

@@ -1,0 +1,73 @@
+export type SessionState = 'pulling' | 'starting' | 'ready' | 'stopping' | 'stopped' | 'failed';
+
+export interface SessionInfo {
+  id: string;
+  /** Container name. */
+  name: string;
+  projectDir: string;
+  projectName: string;
+  /** `local` or a host id. */
+  target: string;
+  image: string;
+  digest: string;
+  version?: string;
+  state: SessionState;
+  /** The Jupyter URL on this computer (127.0.0.1), with its token; only while ready. */
+  url?: string;
+  hostPort?: number;
+  startedAt?: string;
+  gpus: string[];
+  /** When the idle rule will stop it, if nothing happens before. */
+  idleStopAt?: string;
+  idleMinutes: number;
+  /** Why it is in this state (failed, stopped for idleness, killed…). */
+  message?: string;
+}
+
+export interface PullProgress {
+  opId: string;
+  ref: string;
+  phase: 'resolving' | 'downloading' | 'extracting' | 'verifying' | 'done';
+  bytesDone: number;
+  bytesTotal: number;
+  /** Bytes per second over the last few seconds. */
+  rate: number;
+  etaSeconds?: number;
+  layersDone: number;
+  layersTotal: number;
+}
+
+export interface SessionStats {
+  id: string;
+  at: string;
+  cpuPercent: number;
+  memoryBytes: number;
+  memoryLimitBytes: number;
+  gpuPercent?: number;
+}
+
+export interface SessionsInvoke {
+  sessionUp: (req: { opId: string; dir: string; target?: string }) => SessionInfo;
+  sessionList: (req: void) => SessionInfo[];
+  sessionStop: (req: { id: string }) => SessionInfo;
+  sessionRestart: (req: { opId: string; id: string }) => SessionInfo;
+  sessionRemove: (req: { id: string }) => { removed: true };
+  /** Sends `sessionLog` events for opId until cancelled (follow) or the end of the log. */
+  sessionLogs: (req: { opId: string; id: string; follow: boolean; tail?: number }) => { lines: number };
+  /** Opens the notebook in the app's own view or the default browser. */
+  sessionOpen: (req: { id: string; where: 'app' | 'browser' }) => { url: string };
+  /** Sends `sessionStats` events for opId until cancelled. */
+  sessionWatchStats: (req: { opId: string; id: string }) => { started: true };
+  imagePull: (req: { opId: string; ref: string }) => { digest: string; skipped: boolean };
+  operationCancel: (req: { opId: string }) => { cancelled: boolean };
+}
+
+export interface SessionsEvents {
+  pullProgress: PullProgress;
+  /** Any session changed state (from the engine's events stream). */
+  sessionState: SessionInfo;
+  sessionLog: { opId: string; lines: string[] };
+  sessionStats: SessionStats & { opId: string };
+  /** A long operation moved to its next step (for onboarding's step list). */
+  operationStep: { opId: string; step: string; detail?: string };
+}

@@ -1,0 +1,121 @@
+/**
+ * Stable error codes. Tests and scripts assert on these strings, so a code is never renamed;
+ * add new ones instead. Every failure the user can see carries one code, a message and a fix hint.
+ */
+export const ERROR_CODES = [
+  // generic
+  'INTERNAL',
+  'INVALID_ARGUMENT',
+  'CANCELLED',
+  'TIMEOUT',
+  'NOT_FOUND',
+  'NOT_IMPLEMENTED',
+  'FORBIDDEN_SENDER',
+  'UNKNOWN_CHANNEL',
+  // settings and secrets
+  'SETTINGS_CORRUPT',
+  'SECRET_STORAGE_UNAVAILABLE',
+  // engine
+  'ENGINE_UNREACHABLE',
+  'ENGINE_PERMISSION_DENIED',
+  'ENGINE_TIMEOUT',
+  'ENGINE_ERROR',
+  'ENGINE_NO_GPU_RUNTIME',
+  'DOCKER_CONTEXT_INVALID',
+  // machine check
+  'CHECK_FAILED',
+  // project and devcontainer.json
+  'PROJECT_NOT_FOUND',
+  'DEVCONTAINER_MISSING',
+  'DEVCONTAINER_INVALID',
+  'DEVCONTAINER_EXISTS',
+  'IMAGE_NOT_PINNED',
+  // images, registry
+  'IMAGE_REF_INVALID',
+  'IMAGE_NOT_FOUND',
+  'IMAGE_PLATFORM_MISSING',
+  'REGISTRY_UNREACHABLE',
+  'REGISTRY_AUTH_FAILED',
+  'REGISTRY_ERROR',
+  'TAG_NOT_FOUND',
+  'TAG_MOVED',
+  'DIGEST_MISMATCH',
+  'CREDENTIAL_HELPER_FAILED',
+  // lockfile
+  'LOCKFILE_MISSING',
+  'LOCKFILE_MISMATCH',
+  'LOCKFILE_INVALID',
+  // pull
+  'PULL_FAILED',
+  'DISK_FULL',
+  // sessions and Jupyter
+  'SESSION_NOT_FOUND',
+  'SESSION_EXISTS',
+  'SESSION_FAILED',
+  'PORT_IN_USE',
+  'JUPYTER_NOT_READY',
+  'CONTAINER_OOM',
+  'CONTAINER_EXITED',
+  // hosts and SSH
+  'HOST_INVALID',
+  'HOST_UNREACHABLE',
+  'HOST_AUTH_FAILED',
+  'HOST_KEY_UNKNOWN',
+  'HOST_KEY_CHANGED',
+  'HOST_NOT_FOUND',
+  'HOST_EXISTS',
+  // GPUs and leases
+  'GPU_UNAVAILABLE',
+  'GPU_BUSY',
+  'GPU_REQUIRED',
+  // sync and move
+  'SYNC_FAILED',
+  'SYNC_CONFLICT',
+  'MOVE_FAILED',
+  // cloud
+  'CLOUD_ERROR',
+  'CLOUD_STOCKOUT',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** What crosses every boundary (IPC, test bridge, CLI --json) when something fails. */
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+  /** One line telling the user what to do about it. */
+  hint: string;
+}
+
+/** Every handler answers with exactly one of these. */
+export type Envelope<T> = { result: T } | { error: ErrorInfo };
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+const WIRE_PREFIX = 'BenchtopError:';
+
+/**
+ * Errors crossing Electron's contextBridge keep only their message, so the preload (and the test
+ * bridge) encode the ErrorInfo into it and the renderer decodes it again.
+ */
+export function encodeErrorMessage(info: ErrorInfo): string {
+  return WIRE_PREFIX + JSON.stringify(info);
+}
+
+export function decodeError(error: unknown): ErrorInfo {
+  const message = error instanceof Error ? error.message : String(error);
+  const at = message.indexOf(WIRE_PREFIX);
+  if (at >= 0) {
+    try {
+      const parsed = JSON.parse(message.slice(at + WIRE_PREFIX.length)) as Partial<ErrorInfo>;
+      if (isErrorCode(parsed.code) && typeof parsed.message === 'string') {
+        return { code: parsed.code, message: parsed.message, hint: parsed.hint ?? '' };
+      }
+    } catch {
+      // fall through to the generic answer
+    }
+  }
+  return { code: 'INTERNAL', message, hint: 'This is a bug in Benchtop; please report it with the copied details.' };
+}
