@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (`npm test`): sets up what the tests need, then lint, typecheck, build,
 # unit+integration tests (Vitest, real Docker engine and registry) and e2e (Playwright, real Chromium).
+# Unit and e2e both run even when one fails; the last line sums them up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
@@ -8,7 +9,15 @@ bash scripts/test-env.sh
 echo "== lint";      npx eslint --max-warnings 0 .
 echo "== typecheck"; npx tsc -b
 echo "== build";     npx electron-vite build >/dev/null && node scripts/build-cli.mjs
+
+log=$(mktemp -d)
+status=0
 echo "== unit and integration tests"
-npx vitest run
+npx vitest run 2>&1 | tee "$log/unit.txt" || status=1
 echo "== e2e"
-npx playwright test
+npx playwright test 2>&1 | tee "$log/e2e.txt" || status=1
+
+# One closing line for the whole run, from the reporters' own lines (test/support/*summary-reporter.ts).
+grep -hE '^(unit|e2e): [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log/unit.txt" "$log/e2e.txt" |
+  awk '{p+=$2; f+=$4; s+=$6} END {printf "\ntests: %d passed, %d failed, %d skipped\n", p, f, s}'
+exit $status

@@ -1,5 +1,43 @@
+import { checkCommand } from './check';
 import { engineCommand } from './engine';
+import { gpusCommand } from './gpus';
+import { hostCommand } from './host';
+import { initCommand } from './init';
+import { lockCommand } from './lock';
+import { logsCommand } from './logs';
+import { moveCommand } from './move';
+import { openCommand } from './open';
+import { pinCommand } from './pin';
+import { psCommand } from './ps';
+import { pullCommand } from './pull';
+import { restartCommand } from './restart';
+import { rmCommand } from './rm';
+import { stopCommand } from './stop';
+import { syncCommand } from './sync';
+import { unpinCommand } from './unpin';
+import { upCommand } from './up';
+import { versionsCommand } from './versions';
 import type { Command } from './types';
 
 /** Every `benchtop` command, in the order `--help` lists them. Each lives in its own file. */
-export const COMMANDS: readonly Command[] = [engineCommand];
+export const COMMANDS: readonly Command[] = [
+  checkCommand,
+  engineCommand,
+  upCommand,
+  psCommand,
+  stopCommand,
+  restartCommand,
+  rmCommand,
+  logsCommand,
+  openCommand,
+  syncCommand,
+  moveCommand,
+  pullCommand,
+  gpusCommand,
+  hostCommand,
+  initCommand,
+  versionsCommand,
+  pinCommand,
+  unpinCommand,
+  lockCommand,
+];

@@ -3,8 +3,24 @@ import { systemClock } from './clock';
 import { headlessDesktop, type Desktop } from './desktop';
 import { EngineService } from './engine/service';
 import { EventBus } from './events';
+import { GpuService } from './gpu/service';
+import { NVIDIA_SMI_ARGS } from './gpu/nvidia-smi';
+import { hostPathsFrom } from './hosts/paths';
+import { HostsService } from './hosts/service';
+import { MachineCheckService } from './machine/service';
+import { registryImageFacts } from './machine/registry-facts';
 import { Operations } from './operations';
+import { LockfileService } from './lockfile/service';
+import { ProjectService } from './project/service';
+import { ImageVersionService } from './project/versions';
+import { RegistryService } from './registry/service';
 import { noSecretBox, type SecretBox } from './secrets';
+import { SessionService } from './session/service';
+import { MoveService } from './move/service';
+import { SyncService } from './sync/service';
+import { SyncWatcher } from './sync/watcher';
+import { syncedWorkspace } from './sync/workspace';
+import { dirname } from 'node:path';
 import type { SettingsStore } from './settings/store';
 
 export interface CoreDeps {
@@ -32,6 +48,17 @@ export class Core {
   readonly env: NodeJS.ProcessEnv;
   readonly bus = new EventBus();
   readonly ops = new Operations();
+  readonly projects: ProjectService;
+  readonly registry: RegistryService;
+  readonly imageVersions: ImageVersionService;
+  readonly lockfiles: LockfileService;
+  readonly sessions: SessionService;
+  readonly sync: SyncService;
+  readonly syncWatcher: SyncWatcher;
+  readonly moves: MoveService;
+  readonly gpus: GpuService;
+  readonly hosts: HostsService;
+  readonly machine: MachineCheckService;
 
   constructor(deps: CoreDeps) {
     this.shell = deps.shell;
@@ -41,11 +68,62 @@ export class Core {
     this.clock = deps.clock ?? systemClock;
     this.desktop = deps.desktop ?? headlessDesktop;
     this.env = deps.env ?? process.env;
+    this.projects = new ProjectService({ settings: this.settings, clock: this.clock });
+    this.registry = new RegistryService({
+      storedCredentials: () => this.settings.get('registryCredentials'),
+      secrets: this.secrets,
+      env: this.env,
+    });
+    this.imageVersions = new ImageVersionService({ projects: this.projects, registry: this.registry, engines: this.engines });
+    this.lockfiles = new LockfileService({ projects: this.projects, registry: this.registry, engines: this.engines });
+    this.gpus = new GpuService({ engines: this.engines, clock: this.clock, env: this.env });
+    // Shared hosts: one SSH connection per host carries its engine, port forwards and nvidia-smi.
+    this.hosts = new HostsService({
+      settings: this.settings, engines: this.engines, clock: this.clock, env: this.env, paths: hostPathsFrom(this.env),
+      extras: { inventory: (t) => this.gpus.inventory(t), leases: (t) => this.gpus.list(t) },
+    });
+    this.engines.remote = this.hosts;
+    this.gpus.remoteProbe = (target) => this.hosts.exec(target, `nvidia-smi ${NVIDIA_SMI_ARGS.join(' ')}`, 15_000);
+    this.machine = new MachineCheckService({
+      engines: this.engines,
+      bus: this.bus,
+      ops: this.ops,
+      settings: this.settings,
+      clock: this.clock,
+      env: this.env,
+      gpuProbe: () => this.gpus.probe('local'),
+      openProject: (dir) => this.projects.open(dir),
+      registryFacts: registryImageFacts(this.registry),
+    });
+    this.sessions = new SessionService({
+      ports: this.hosts,
+      engines: this.engines,
+      bus: this.bus,
+      settings: this.settings,
+      clock: this.clock,
+      desktop: this.desktop,
+      projects: this.projects,
+      registry: this.registry,
+      lockfile: (project, labels) => this.lockfiles.assertMatches(project, labels),
+      gpus: this.gpus,
+    });
+    this.sync = new SyncService({
+      engines: this.engines, projects: this.projects, bus: this.bus, ops: this.ops, clock: this.clock,
+      dataDir: dirname(this.settings.path),
+    });
+    // Remote sessions keep notebooks in a synced volume; local ones keep the project folder.
+    this.sessions.workspace = syncedWorkspace(this.sync, this.sessions.workspace);
+    this.syncWatcher = new SyncWatcher(this.sync, this.bus);
+    this.syncWatcher.start();
+    this.moves = new MoveService({ sessions: this.sessions, sync: this.sync, bus: this.bus });
   }
 
   /** Stops background work (watchers, idle timers, connections) so the process can exit. */
   async close(): Promise<void> {
     this.ops.cancelAll();
+    this.syncWatcher.close();
+    await this.sessions.close();
     await this.engines.close();
+    await this.hosts.closeAll();
   }
 }

@@ -34,6 +34,14 @@ export interface HostInfo {
   message?: string;
 }
 
+export interface HostAddRequest {
+  spec: string;
+  identityFile?: string;
+  /** The engine socket on an SSH host when it is not /var/run/docker.sock. */
+  dockerSocket?: string;
+  certPath?: string;
+}
+
 export type HostAddResult =
   | { status: 'added'; host: HostInfo }
   /** The host's key is not in known_hosts yet: show it and call hostTrust if the user accepts. */
@@ -61,7 +69,11 @@ export interface SyncResult {
 
 export interface HostsInvoke {
   hostList: (req: void) => HostInfo[];
-  hostAdd: (req: { spec: string; identityFile?: string }) => HostAddResult;
+  /**
+   * `spec`: `user@host[:port]`, `ssh://…`, an ~/.ssh/config alias, `tcp://host:2376` (with `certPath`
+   * holding ca.pem/cert.pem/key.pem) or `context:<docker context name>`.
+   */
+  hostAdd: (req: HostAddRequest) => HostAddResult;
   hostTrust: (req: { hostId: string; fingerprint: string }) => HostInfo;
   hostTest: (req: { hostId: string }) => HostInfo;
   hostRemove: (req: { hostId: string }) => { removed: true };

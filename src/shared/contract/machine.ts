@@ -1,3 +1,5 @@
+import type { ErrorCode } from '../errors';
+
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skipped';
 
 export interface CheckResult {
@@ -11,6 +13,8 @@ export interface CheckResult {
   requirement?: string;
   /** One line saying what to do; present on warn and fail. */
   hint?: string;
+  /** The error code behind a warn or fail, when one applies (`ENGINE_PERMISSION_DENIED`, `GPU_REQUIRED`…). */
+  code?: ErrorCode;
   durationMs: number;
 }
 

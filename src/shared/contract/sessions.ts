@@ -1,3 +1,5 @@
+import type { ErrorCode } from '../errors';
+
 export type SessionState = 'pulling' | 'starting' | 'ready' | 'stopping' | 'stopped' | 'failed';
 
 export interface SessionInfo {
@@ -22,6 +24,8 @@ export interface SessionInfo {
   idleMinutes: number;
   /** Why it is in this state (failed, stopped for idleness, killed…). */
   message?: string;
+  /** The error code behind a failed state (CONTAINER_OOM, CONTAINER_EXITED, ENGINE_UNREACHABLE…). */
+  code?: ErrorCode;
 }
 
 export interface PullProgress {
@@ -47,7 +51,8 @@ export interface SessionStats {
 }
 
 export interface SessionsInvoke {
-  sessionUp: (req: { opId: string; dir: string; target?: string }) => SessionInfo;
+  /** Pulls, starts and waits for Jupyter; with `open`, also shows it (the onboarding's last step). */
+  sessionUp: (req: { opId: string; dir: string; target?: string; open?: 'app' | 'browser' }) => SessionInfo;
   sessionList: (req: void) => SessionInfo[];
   sessionStop: (req: { id: string }) => SessionInfo;
   sessionRestart: (req: { opId: string; id: string }) => SessionInfo;

@@ -1,16 +1,27 @@
-import type { HostsInvoke } from '../../../shared/contract/hosts';
+import type { HostAddRequest, HostsInvoke } from '../../../shared/contract/hosts';
 import type { Core } from '../core';
-import { notImplemented } from './not-implemented';
+import { syncSession } from '../sync/session-sync';
+import { BenchtopError } from '../errors';
 import type { HandlersFor } from './types';
 
-export function hostsHandlers(_core: Core): HandlersFor<HostsInvoke> {
+export function hostsHandlers(core: Core): HandlersFor<HostsInvoke> {
   return {
-    hostList: notImplemented('hostList'),
-    hostAdd: notImplemented('hostAdd'),
-    hostTrust: notImplemented('hostTrust'),
-    hostTest: notImplemented('hostTest'),
-    hostRemove: notImplemented('hostRemove'),
-    sessionSync: notImplemented('sessionSync'),
-    sessionMove: notImplemented('sessionMove'),
+    hostList: () => core.hosts.list(),
+    hostAdd: (req) => core.hosts.add(requireSpec(req)),
+    hostTrust: ({ hostId, fingerprint }) => {
+      if (!fingerprint) throw new BenchtopError('INVALID_ARGUMENT', 'Trusting a host needs the fingerprint the user accepted.', 'Pass the SHA256:… fingerprint shown when the host was added.');
+      return core.hosts.trust(hostId, fingerprint);
+    },
+    hostTest: ({ hostId }) => core.hosts.test(hostId),
+    hostRemove: ({ hostId }) => core.hosts.remove(hostId),
+    sessionSync: ({ opId, sessionId }) => syncSession(core.sync, core.sessions, opId, sessionId),
+    sessionMove: ({ opId, sessionId, target }) => core.ops.run(opId, (signal) => core.moves.move(opId, sessionId, target, signal)),
   };
+}
+
+function requireSpec(req: HostAddRequest | undefined): HostAddRequest {
+  if (!req || typeof req.spec !== 'string') {
+    throw new BenchtopError('INVALID_ARGUMENT', 'Adding a host needs its address.', 'Give user@host[:port], an ~/.ssh/config alias, tcp://host:2376 or context:<name>.');
+  }
+  return req;
 }

@@ -1,14 +1,13 @@
 import type { ImagesInvoke } from '../../../shared/contract/images';
 import type { Core } from '../core';
-import { notImplemented } from './not-implemented';
 import type { HandlersFor } from './types';
 
-export function imagesHandlers(_core: Core): HandlersFor<ImagesInvoke> {
+export function imagesHandlers(core: Core): HandlersFor<ImagesInvoke> {
   return {
-    imageVersions: notImplemented('imageVersions'),
-    imagePin: notImplemented('imagePin'),
-    imageUnpin: notImplemented('imageUnpin'),
-    imageLocalList: notImplemented('imageLocalList'),
-    imageRemoveLocal: notImplemented('imageRemoveLocal'),
+    imageVersions: ({ dir }) => core.imageVersions.versions(dir),
+    imagePin: ({ dir, version }) => core.imageVersions.pin(dir, version),
+    imageUnpin: ({ dir }) => core.imageVersions.unpin(dir),
+    imageLocalList: () => core.imageVersions.localList(),
+    imageRemoveLocal: ({ ref }) => core.imageVersions.removeLocal(ref),
   };
 }

@@ -1,10 +1,9 @@
 import type { MachineInvoke } from '../../../shared/contract/machine';
 import type { Core } from '../core';
-import { notImplemented } from './not-implemented';
 import type { HandlersFor } from './types';
 
-export function machineHandlers(_core: Core): HandlersFor<MachineInvoke> {
+export function machineHandlers(core: Core): HandlersFor<MachineInvoke> {
   return {
-    machineCheck: notImplemented('machineCheck'),
+    machineCheck: ({ opId, projectDir, refresh }) => core.machine.check({ opId, projectDir, refresh }),
   };
 }

@@ -1,15 +1,14 @@
 import type { ProjectInvoke } from '../../../shared/contract/project';
 import type { Core } from '../core';
-import { notImplemented } from './not-implemented';
 import type { HandlersFor } from './types';
 
 export function projectHandlers(core: Core): HandlersFor<ProjectInvoke> {
   return {
-    projectOpen: notImplemented('projectOpen'),
-    projectCreate: notImplemented('projectCreate'),
-    projectRecent: () => core.settings.get('recentProjects'),
-    projectLockfileStatus: notImplemented('projectLockfileStatus'),
-    projectDrift: notImplemented('projectDrift'),
+    projectOpen: ({ dir }) => core.projects.open(dir),
+    projectCreate: ({ dir, image }) => core.projects.create(dir, image),
+    projectRecent: () => core.projects.recent(),
+    projectLockfileStatus: ({ dir }) => core.lockfiles.status(dir),
+    projectDrift: ({ sessionId }) => core.lockfiles.drift(sessionId),
     projectChooseFolder: () => core.desktop.chooseFolder(),
   };
 }

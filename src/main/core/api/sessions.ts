@@ -1,19 +1,34 @@
 import type { SessionsInvoke } from '../../../shared/contract/sessions';
 import type { Core } from '../core';
-import { notImplemented } from './not-implemented';
+import { LOCAL } from '../engine/service';
+import { BenchtopError } from '../errors';
 import type { HandlersFor } from './types';
+
+/** Runs a stream (logs, stats) as a cancellable operation in the background; its end is its own business. */
+function background(core: Core, opId: string, work: (signal: AbortSignal) => Promise<unknown>): void {
+  void core.ops.run(opId, work).catch(() => undefined);
+}
 
 export function sessionsHandlers(core: Core): HandlersFor<SessionsInvoke> {
   return {
-    sessionUp: notImplemented('sessionUp'),
-    sessionList: notImplemented('sessionList'),
-    sessionStop: notImplemented('sessionStop'),
-    sessionRestart: notImplemented('sessionRestart'),
-    sessionRemove: notImplemented('sessionRemove'),
-    sessionLogs: notImplemented('sessionLogs'),
-    sessionOpen: notImplemented('sessionOpen'),
-    sessionWatchStats: notImplemented('sessionWatchStats'),
-    imagePull: notImplemented('imagePull'),
+    sessionUp: ({ opId, dir, target, open }) =>
+      core.ops.run(opId, (signal) => core.sessions.up(opId, dir, target ?? core.settings.get('defaultTarget') ?? LOCAL, signal, open)),
+    sessionList: () => core.sessions.list(),
+    sessionStop: ({ id }) => core.sessions.stop(id),
+    sessionRestart: ({ opId, id }) => core.ops.run(opId, (signal) => core.sessions.restart(opId, id, signal)),
+    sessionRemove: ({ id }) => core.sessions.remove(id),
+    sessionLogs: ({ opId, id, follow, tail }) => core.ops.run(opId, (signal) => core.sessions.logs(opId, id, follow, tail, signal)),
+    sessionOpen: ({ id, where }) => core.sessions.open(id, where),
+    sessionWatchStats: async ({ opId, id }) => {
+      await core.sessions.get(id); // SESSION_NOT_FOUND now, not silently in the background
+      background(core, opId, (signal) => core.sessions.watchStats(opId, id, signal));
+      return { started: true };
+    },
+    imagePull: async ({ opId, ref }) => {
+      if (!ref) throw new BenchtopError('INVALID_ARGUMENT', 'Which image? Give a reference like registry/team/analysis@sha256:….');
+      const { digest, skipped } = await core.ops.run(opId, (signal) => core.sessions.pulls.pull(LOCAL, ref, opId, signal));
+      return { digest, skipped };
+    },
     operationCancel: ({ opId }) => ({ cancelled: core.ops.cancel(opId) }),
   };
 }

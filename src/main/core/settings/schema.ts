@@ -9,6 +9,10 @@ export interface HostConfig {
   hostname: string;
   port: number;
   identityFile?: string;
+  /** The engine socket on the host when it is not /var/run/docker.sock (SSH hosts). */
+  dockerSocket?: string;
+  /** Folder with ca.pem, cert.pem, key.pem for a `tcp://host:2376` engine. */
+  certPath?: string;
   addedAt: string;
 }
 

@@ -1,0 +1,45 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sshHostEnv } from '../test/support/ssh-host';
+import { expect, test } from './support/app';
+
+let sshDir: string | undefined;
+
+test.beforeEach(() => {
+  test.skip(test.info().project.name !== 'bridge', 'Points known_hosts at a test folder per app instance, which only the bridge can.');
+});
+
+test.afterEach(() => {
+  if (sshDir) rmSync(sshDir, { recursive: true, force: true });
+});
+
+test('adding a host asks to confirm its key fingerprint, then shows its engine; test and remove work', async ({ launch }) => {
+  const host = sshHostEnv();
+  sshDir = mkdtempSync(join(tmpdir(), 'bt-e2e-ssh-'));
+  const knownHosts = join(sshDir, 'known_hosts');
+  const app = await launch({ env: { BENCHTOP_KNOWN_HOSTS: knownHosts, BENCHTOP_SSH_CONFIG: join(sshDir, 'config') } });
+  const { page } = app;
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Hosts' }).click();
+  await expect(page.getByText('No hosts yet. Add a shared GPU machine above.')).toBeVisible();
+
+  const form = page.getByRole('form', { name: 'Add a host' });
+  await form.getByLabel('SSH host').fill(`${host.user}@${host.host}:${host.port}`);
+  await form.getByLabel('Identity file (optional)').fill(host.identityFile);
+  await form.getByLabel('Engine socket (optional)').fill(host.dockerSocket);
+  await form.getByRole('button', { name: 'Add host' }).click();
+
+  const dialog = page.getByRole('dialog', { name: 'Trust this host?' });
+  await expect(dialog.getByTestId('host-fingerprint')).toHaveText(host.hostKeyFingerprint, { timeout: 30_000 });
+  await dialog.getByRole('button', { name: 'Trust and add' }).click();
+  await expect(dialog).toBeHidden({ timeout: 60_000 });
+  expect(readFileSync(knownHosts, 'utf8')).toContain(host.knownHostsLine.split(' ').slice(1).join(' '));
+
+  const card = page.getByRole('listitem', { name: /^Host / });
+  await expect(card).toHaveCount(1);
+  await card.getByRole('button', { name: /^Test / }).click();
+  await expect(card).toContainText('ok', { timeout: 60_000 });
+  await expect(card).toContainText('docker');
+  await card.getByRole('button', { name: /^Remove / }).click();
+  await expect(page.getByText('No hosts yet. Add a shared GPU machine above.')).toBeVisible();
+});

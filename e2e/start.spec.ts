@@ -1,0 +1,48 @@
+import { makeProject, type FixtureProject } from '../test/support/fixture-project';
+import { expect, test, type AppHandle } from './support/app';
+import { removeSessionsOf } from './support/bridge-call';
+import { shootBothThemes } from './support/screenshots';
+
+let project: FixtureProject | undefined;
+let app: AppHandle | undefined;
+
+test.afterEach(async () => {
+  if (app && project) await removeSessionsOf(app, project.dir);
+  await project?.cleanup();
+});
+
+test('open the fixture project, click Start once, and reach a live Jupyter', async ({ launch }) => {
+  test.skip(test.info().project.name !== 'bridge', 'Follows the notebook URL the bridge records.');
+  test.setTimeout(420_000);
+  project = await makeProject();
+  app = await launch({ project: project.dir });
+  const { page } = app;
+
+  await page.getByRole('button', { name: 'Open project folder…' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'basic-analysis' })).toBeVisible();
+  await expect(page.getByText(project.version, { exact: true })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  const steps = page.getByRole('list', { name: 'Start progress' });
+  await expect(steps.getByRole('listitem', { name: 'Check this computer: done' })).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByRole('list', { name: 'Machine checks' }).getByRole('listitem').first()).toBeVisible();
+  await expect(steps.getByRole('listitem', { name: 'Open the notebook: done' })).toBeVisible({ timeout: 300_000 });
+  await expect(page.getByTestId('session-url')).toContainText('http://127.0.0.1:');
+  await shootBothThemes(page, 'welcome-started');
+
+  // The app asked the desktop to show the notebook; that URL must reach a live Jupyter.
+  const notebook = (await app.opened()).find((o) => o.kind === 'notebook');
+  expect(notebook?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+  const url = new URL(notebook?.url ?? '');
+  const token = url.searchParams.get('token') ?? '';
+  const status = await fetch(`${url.origin}/api/status`, { headers: { authorization: `token ${token}` } });
+  expect(status.status).toBe(200);
+  expect(await status.json()).toHaveProperty('started');
+
+  // The Sessions screen lists it as ready, with its target and image version.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sessions' }).click();
+  const row = page.getByRole('row', { name: 'basic-analysis on local' });
+  await expect(row).toContainText('ready');
+  await expect(row).toContainText(project.version);
+  await shootBothThemes(page, 'sessions-running');
+});

@@ -1,0 +1,112 @@
+import { test as base, _electron, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { OpenedUrl } from '../bridge/server';
+import { electronBinary } from './electron-binary';
+
+const root = resolve(import.meta.dirname, '../..');
+
+export interface LaunchOptions {
+  /** The folder "Open project folder…" answers with. */
+  project?: string;
+  /** Extra environment for the app process (e.g. DOCKER_HOST pointing at a dead socket). */
+  env?: Record<string, string>;
+}
+
+export interface AppHandle {
+  kind: 'bridge' | 'electron';
+  page: Page;
+  /** The settings folder (BENCHTOP_HOME) of this app instance. */
+  home: string;
+  /** The bridge's origin (empty under Electron). */
+  url: string;
+  /** What the app asked the desktop to open (notebooks, links); bridge only. */
+  opened(): Promise<OpenedUrl[]>;
+}
+
+type Launch = (options?: LaunchOptions) => Promise<AppHandle>;
+
+/** Starts `node --import tsx e2e/bridge/server.ts` and waits for the URL it prints. */
+function spawnBridge(home: string, options: LaunchOptions): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'e2e/bridge/server.ts'], {
+    cwd: root,
+    env: { ...process.env, BENCHTOP_HOME: home, BENCHTOP_E2E_PROJECT: options.project ?? '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((done, fail) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => fail(new Error(`The bridge did not start in 60 s.\n${err}`)), 60_000);
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /BENCHTOP_BRIDGE_URL=(\S+)/.exec(out);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        done({ child, url: match[1] });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`The bridge exited with ${code} before it listened.\n${err}`));
+    });
+  });
+}
+
+export const test = base.extend<{ launch: Launch; electronGate: void }>({
+  // Every spec of the `electron` project is skipped, with the reason, where Electron cannot run.
+  electronGate: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring pattern.
+    async ({}, use, testInfo) => {
+      const binary = electronBinary();
+      if (testInfo.project.name === 'electron' && 'missing' in binary) testInfo.skip(true, binary.missing);
+      await use();
+    },
+    { auto: true },
+  ],
+
+  launch: async ({ browser }, use, testInfo) => {
+    const stops: (() => Promise<void>)[] = [];
+    await use(async (options = {}) => {
+      const home = mkdtempSync(join(tmpdir(), 'bt-e2e-home-'));
+      stops.push(async () => rmSync(home, { recursive: true, force: true }));
+      if (testInfo.project.name === 'electron') {
+        const binary = electronBinary();
+        if ('missing' in binary) throw new Error(binary.missing);
+        const app = await _electron.launch({
+          executablePath: binary.path,
+          // userData (where electron-store keeps settings.json) goes to the test's own folder.
+          args: ['--no-sandbox', `--user-data-dir=${home}`, join(root, 'out/main/index.js')],
+          env: { ...process.env, BENCHTOP_HOME: home, BENCHTOP_E2E_PROJECT: options.project ?? '', ...options.env } as Record<string, string>,
+        });
+        stops.unshift(() => app.close());
+        return { kind: 'electron', page: await app.firstWindow(), home, url: '', opened: async () => [] };
+      }
+      const { child, url } = await spawnBridge(home, options);
+      stops.unshift(
+        () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      );
+      const context = await browser.newContext();
+      stops.unshift(() => context.close());
+      const page = await context.newPage();
+      await page.goto(url);
+      return {
+        kind: 'bridge',
+        page,
+        home,
+        url,
+        opened: async () => (await (await fetch(`${url}/__bridge/opened`)).json()) as OpenedUrl[],
+      };
+    });
+    for (const stop of stops) await stop().catch(() => undefined);
+  },
+});
+
+export { expect } from '@playwright/test';

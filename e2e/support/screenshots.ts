@@ -1,0 +1,16 @@
+import type { Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** Where screenshots for human review go (one per screen and theme). */
+export const SCREENSHOT_DIR = resolve(import.meta.dirname, '../screenshots');
+
+/** Saves the page in both themes, following the system colour scheme (theme setting `system`). */
+export async function shootBothThemes(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  for (const scheme of ['dark', 'light'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.locator(`html[data-theme="${scheme}"]`).waitFor();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${scheme}.png`), animations: 'disabled' });
+  }
+}

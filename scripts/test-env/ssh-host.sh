@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# The test "shared GPU host": a network namespace of our own (bt-gpuhost) reached over a veth pair,
+# with its own containerd + dockerd (own data root, exec root, socket) and its own sshd, so tests
+# reach a second Docker engine over real SSH exactly as they would reach a GPU box. The namespace
+# engine pulls the same `127.0.0.1:5000/...` refs as this computer through a socat bridge.
+#
+# Writes .test-env/ssh-host.json (read with test/support/ssh-host.ts) and keeps keys under
+# .test-env/ssh-host/. Idempotent and fast when everything is already up; run as root on Debian.
+# Usage: sudo scripts/test-env/ssh-host.sh   (also run by scripts/test-env.sh)
+# (No `cmd | grep -q` here: with pipefail, grep's early exit turns into a failure of the pipe.)
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+readonly REPO_ROOT
+readonly NS=bt-gpuhost
+readonly HOST_IP=10.213.7.1 NS_IP=10.213.7.2 PREFIX=30
+readonly VETH_HOST=bt-gpuhost0 VETH_NS=bt-gpuhost1
+# The namespace engine's bridge; distinct from the usual 172.17/16 so logs never confuse the two.
+readonly NS_BIP=10.213.8.1/24
+readonly RUN_DIR=/run/bt-gpuhost
+readonly STATE_DIR=/var/lib/benchtop-test/gpuhost
+readonly OUT_DIR="$REPO_ROOT/.test-env/ssh-host"
+readonly SSH_USER=btgpu
+readonly DOCKER_GROUP=bt-gpuhost-docker
+readonly DOCKER_SOCK="$RUN_DIR/docker.sock"
+readonly REGISTRY_PORT=5000
+
+say() { printf 'ssh-host: %s\n' "$*" >&2; }
+die() {
+  printf 'ssh-host: error: %s\n' "$*" >&2
+  exit 1
+}
+# nsenter, not `ip netns exec`: the latter remounts /sys in a new mount namespace, which hides the
+# cgroup mounts dockerd needs.
+# Background daemons are started with "${NSENTER[@]}" directly (not through in_ns): a function run
+# with & forks a subshell, and $! would name that subshell instead of the daemon.
+readonly NSENTER=(nsenter --net="/run/netns/$NS")
+in_ns() { "${NSENTER[@]}" "$@"; }
+wait_until() {
+  local deadline=$((SECONDS + $1))
+  shift
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.3
+  done
+}
+# pid_alive PIDFILE PATTERN: the pidfile names a live process whose command line contains PATTERN.
+pid_alive() {
+  local pid
+  [[ -s "$1" ]] || return 1
+  pid="$(cat "$1")"
+  [[ -r "/proc/$pid/cmdline" && "$(tr '\0' ' ' <"/proc/$pid/cmdline")" == *"$2"* ]]
+}
+stop_pidfile() {
+  if [[ -s "$1" ]]; then
+    kill "$(cat "$1")" 2>/dev/null || true
+    rm -f "$1"
+  fi
+}
+
+ensure_tools() {
+  local missing=()
+  command -v ip >/dev/null || missing+=(iproute2)
+  command -v socat >/dev/null || missing+=(socat)
+  [[ -x /usr/sbin/sshd ]] || missing+=(openssh-server)
+  command -v ssh-keygen >/dev/null || missing+=(openssh-client)
+  command -v dockerd >/dev/null || missing+=(docker.io)
+  command -v curl >/dev/null || missing+=(curl)
+  command -v jq >/dev/null || missing+=(jq)
+  ((${#missing[@]} == 0)) && return
+  say "installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null ||
+    { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; }
+}
+
+ensure_netns() {
+  [[ -e "/run/netns/$NS" ]] || ip netns add "$NS"
+  if ! ip link show "$VETH_HOST" >/dev/null 2>&1; then
+    ip link add "$VETH_HOST" type veth peer name "$VETH_NS" netns "$NS"
+  fi
+  [[ "$(ip addr show dev "$VETH_HOST")" == *"$HOST_IP/$PREFIX"* ]] || ip addr add "$HOST_IP/$PREFIX" dev "$VETH_HOST"
+  ip link set "$VETH_HOST" up
+  [[ "$(in_ns ip addr show dev "$VETH_NS")" == *"$NS_IP/$PREFIX"* ]] || in_ns ip addr add "$NS_IP/$PREFIX" dev "$VETH_NS"
+  in_ns ip link set lo up
+  in_ns ip link set "$VETH_NS" up
+}
+
+ensure_user() {
+  getent group "$DOCKER_GROUP" >/dev/null || groupadd --system "$DOCKER_GROUP"
+  if ! id "$SSH_USER" >/dev/null 2>&1; then
+    useradd --create-home --shell /bin/bash --groups "$DOCKER_GROUP" "$SSH_USER"
+  fi
+  [[ " $(id -nG "$SSH_USER") " == *" $DOCKER_GROUP "* ]] || usermod -aG "$DOCKER_GROUP" "$SSH_USER"
+  # useradd leaves the account locked ('!'), and sshd without PAM refuses locked accounts even for
+  # keys; '*' means "no password" without the lock.
+  [[ "$(getent shadow "$SSH_USER" | cut -d: -f2)" == '*' ]] || usermod -p '*' "$SSH_USER"
+}
+
+ensure_keys() {
+  mkdir -p "$OUT_DIR"
+  # sshd reads authorized_keys as the login user, so the folder must be traversable.
+  chmod 0755 "$OUT_DIR"
+  [[ -f "$OUT_DIR/ssh_host_ed25519_key" ]] || ssh-keygen -q -t ed25519 -N '' -C bt-gpuhost-host -f "$OUT_DIR/ssh_host_ed25519_key"
+  # A key the host never has: the changed-host-key test puts it into known_hosts.
+  [[ -f "$OUT_DIR/wrong_host_ed25519_key" ]] || ssh-keygen -q -t ed25519 -N '' -C bt-gpuhost-wrong -f "$OUT_DIR/wrong_host_ed25519_key"
+  [[ -f "$OUT_DIR/id_ed25519" ]] || ssh-keygen -q -t ed25519 -N '' -C benchtop-test-client -f "$OUT_DIR/id_ed25519"
+  # A key sshd does not accept, for the authentication-failure test.
+  [[ -f "$OUT_DIR/unauthorized_ed25519" ]] || ssh-keygen -q -t ed25519 -N '' -C benchtop-test-unauthorized -f "$OUT_DIR/unauthorized_ed25519"
+  cp "$OUT_DIR/id_ed25519.pub" "$OUT_DIR/authorized_keys.tmp"
+  chmod 0644 "$OUT_DIR/authorized_keys.tmp"
+  mv -f "$OUT_DIR/authorized_keys.tmp" "$OUT_DIR/authorized_keys"
+  # Tests may run as the user who called sudo: let them read the client keys.
+  if [[ -n "${SUDO_UID:-}" && "${SUDO_UID}" != 0 ]]; then
+    chown "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$OUT_DIR/id_ed25519" "$OUT_DIR/unauthorized_ed25519"
+  fi
+}
+
+ensure_engine() {
+  mkdir -p "$RUN_DIR" "$STATE_DIR"
+  if ! pid_alive "$RUN_DIR/containerd.pid" "$RUN_DIR/containerd.toml"; then
+    cat >"$RUN_DIR/containerd.toml" <<EOF
+version = 2
+root = "$STATE_DIR/containerd"
+state = "$RUN_DIR/containerd"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[grpc]
+  address = "$RUN_DIR/containerd.sock"
+[ttrpc]
+  address = ""
+[debug]
+  address = ""
+EOF
+    say "starting containerd in $NS"
+    rm -f "$RUN_DIR/containerd.sock"
+    # nohup without setsid, so $! is the daemon itself (nsenter execs it) and the pidfile is right.
+    "${NSENTER[@]}" nohup containerd --config "$RUN_DIR/containerd.toml" >>"$STATE_DIR/containerd.log" 2>&1 </dev/null &
+    echo $! >"$RUN_DIR/containerd.pid"
+    wait_until 30 test -S "$RUN_DIR/containerd.sock" || die "containerd in $NS did not start (log: $STATE_DIR/containerd.log)"
+  fi
+  if curl -sf --max-time 3 --unix-socket "$DOCKER_SOCK" http://engine/_ping >/dev/null; then
+    return
+  fi
+  stop_pidfile "$RUN_DIR/docker.pid"
+  say "starting dockerd in $NS (log: $STATE_DIR/dockerd.log)"
+  "${NSENTER[@]}" nohup dockerd \
+    --host "unix://$DOCKER_SOCK" --group "$DOCKER_GROUP" \
+    --containerd "$RUN_DIR/containerd.sock" \
+    --data-root "$STATE_DIR/docker" --exec-root "$RUN_DIR/exec" --pidfile "$RUN_DIR/docker.pid" \
+    --bip "$NS_BIP" >>"$STATE_DIR/dockerd.log" 2>&1 </dev/null &
+  if ! wait_until 60 curl -sf --max-time 2 --unix-socket "$DOCKER_SOCK" http://engine/_ping; then
+    tail -n 20 "$STATE_DIR/dockerd.log" >&2
+    die "dockerd in $NS did not answer at $DOCKER_SOCK"
+  fi
+}
+
+# 127.0.0.1:5000 inside the namespace → veth → the host's loopback registry, so both engines pull
+# the very same refs. Two socats: one in the namespace, one on the host's veth address only.
+ensure_registry_bridge() {
+  if ! pid_alive "$RUN_DIR/bridge-host.pid" "TCP-LISTEN:$REGISTRY_PORT,bind=$HOST_IP"; then
+    nohup socat "TCP-LISTEN:$REGISTRY_PORT,bind=$HOST_IP,reuseaddr,fork" "TCP:127.0.0.1:$REGISTRY_PORT" \
+      >>"$STATE_DIR/bridge.log" 2>&1 </dev/null &
+    echo $! >"$RUN_DIR/bridge-host.pid"
+  fi
+  if ! pid_alive "$RUN_DIR/bridge-ns.pid" "TCP-LISTEN:$REGISTRY_PORT,bind=127.0.0.1"; then
+    "${NSENTER[@]}" nohup socat "TCP-LISTEN:$REGISTRY_PORT,bind=127.0.0.1,reuseaddr,fork" "TCP:$HOST_IP:$REGISTRY_PORT" \
+      >>"$STATE_DIR/bridge.log" 2>&1 </dev/null &
+    echo $! >"$RUN_DIR/bridge-ns.pid"
+  fi
+}
+
+ensure_sshd() {
+  local config="$OUT_DIR/sshd_config" fresh
+  fresh="$(mktemp)"
+  cat >"$fresh" <<EOF
+# Written by scripts/test-env/ssh-host.sh; the test GPU host's sshd (namespace $NS).
+ListenAddress $NS_IP:22
+HostKey $OUT_DIR/ssh_host_ed25519_key
+PidFile $RUN_DIR/sshd.pid
+AuthorizedKeysFile $OUT_DIR/authorized_keys
+StrictModes no
+UsePAM no
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin no
+AllowUsers $SSH_USER
+AllowTcpForwarding yes
+AllowStreamLocalForwarding yes
+# The plain docker CLI (docker -H ssh://…, used by the benchmarks) runs 'docker system dial-stdio' there.
+SetEnv DOCKER_HOST=unix://$DOCKER_SOCK
+# DEBUG1 logs every channel a connection opens, so tests can count connections and channels.
+LogLevel DEBUG1
+MaxStartups 100:30:200
+MaxSessions 100
+EOF
+  if [[ -f "$config" ]] && cmp -s "$fresh" "$config" && pid_alive "$RUN_DIR/sshd.pid" "$config"; then
+    rm -f "$fresh"
+    return
+  fi
+  chmod 0644 "$fresh"
+  mv -f "$fresh" "$config"
+  stop_pidfile "$RUN_DIR/sshd.pid"
+  mkdir -p /run/sshd
+  /usr/sbin/sshd -t -f "$config" || die "sshd rejects $config"
+  say "starting sshd on $NS_IP:22 (log: $RUN_DIR/sshd.log)"
+  : >"$RUN_DIR/sshd.log"
+  chmod 0644 "$RUN_DIR/sshd.log"
+  in_ns /usr/sbin/sshd -f "$config" -E "$RUN_DIR/sshd.log"
+  wait_until 15 pid_alive "$RUN_DIR/sshd.pid" "$config" || die "sshd did not start (log: $RUN_DIR/sshd.log)"
+}
+
+write_json() {
+  local key_line fingerprint wrong_line tmp
+  key_line="$(cut -d' ' -f1,2 "$OUT_DIR/ssh_host_ed25519_key.pub")"
+  wrong_line="$(cut -d' ' -f1,2 "$OUT_DIR/wrong_host_ed25519_key.pub")"
+  fingerprint="$(ssh-keygen -l -E sha256 -f "$OUT_DIR/ssh_host_ed25519_key.pub" | awk '{print $2}')"
+  tmp="$(mktemp)"
+  jq -n --arg host "$NS_IP" --arg user "$SSH_USER" --arg identityFile "$OUT_DIR/id_ed25519" \
+    --arg unauthorizedIdentityFile "$OUT_DIR/unauthorized_ed25519" \
+    --arg knownHostsLine "$NS_IP $key_line" --arg wrongKnownHostsLine "$NS_IP $wrong_line" \
+    --arg hostKeyFingerprint "$fingerprint" --arg dockerSocket "$DOCKER_SOCK" \
+    --arg sshdLog "$RUN_DIR/sshd.log" --arg namespace "$NS" --arg hostSideIp "$HOST_IP" \
+    '{host: $host, port: 22, user: $user, identityFile: $identityFile,
+      unauthorizedIdentityFile: $unauthorizedIdentityFile,
+      knownHostsLine: $knownHostsLine, wrongKnownHostsLine: $wrongKnownHostsLine,
+      hostKeyFingerprint: $hostKeyFingerprint, dockerSocket: $dockerSocket,
+      sshdLog: $sshdLog, namespace: $namespace, hostSideIp: $hostSideIp}' >"$tmp"
+  chmod 0644 "$tmp"
+  if [[ -f "$OUT_DIR/../ssh-host.json" ]] && cmp -s "$tmp" "$OUT_DIR/../ssh-host.json"; then
+    rm -f "$tmp"
+  else
+    mv -f "$tmp" "$OUT_DIR/../ssh-host.json"
+  fi
+}
+
+main() {
+  ((EUID == 0)) || die "needs root (network namespace, dockerd, sshd): sudo $0"
+  ensure_tools
+  ensure_netns
+  ensure_user
+  ensure_keys
+  ensure_engine
+  ensure_registry_bridge
+  ensure_sshd
+  write_json
+  say "ready: ssh $SSH_USER@$NS_IP (engine $DOCKER_SOCK)"
+}
+
+main "$@"

@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { flag } from '../args';
+import { EXIT } from '../exit-codes';
+import type { Command } from './types';
+
+/** Without a folder, the current one is checked as a project when it is one. */
+function projectDirFor(dir: string | undefined): string | undefined {
+  if (dir) return resolve(dir);
+  const cwd = process.cwd();
+  return existsSync(join(cwd, '.devcontainer', 'devcontainer.json')) || existsSync(join(cwd, '.devcontainer.json')) ? cwd : undefined;
+}
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'Check this computer against a project: OS, CPU, memory, disk, engine, GPUs, ports, proxy',
+  usage: `benchtop check [DIR] [--json] [--refresh]
+
+Runs every check at once and prints a checklist (✓ pass, ! warning, ✗ failed, – skipped) with a fix
+for each problem. DIR (default: the current folder, when it holds a devcontainer.json) supplies
+hostRequirements and the pinned image. --refresh asks the engine, nvidia-smi and the registry again.
+
+Exit codes: 0 nothing failed (warnings allowed), 1 a check failed, 2 the check could not run.`,
+  async run(ctx) {
+    const report = await ctx.handlers.machineCheck({
+      opId: ctx.newOpId(),
+      projectDir: projectDirFor(ctx.args.positional[0]),
+      refresh: flag(ctx.args, 'refresh'),
+    });
+    ctx.out(ctx.json ? JSON.stringify(report, null, 2) : report.text);
+    return report.summary.fail > 0 ? EXIT.NEGATIVE : EXIT.OK;
+  },
+};

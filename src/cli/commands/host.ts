@@ -1,0 +1,114 @@
+import type { HostAddResult, HostInfo } from '../../shared/contract/hosts';
+import { stringOption } from '../args';
+import type { CliContext } from '../context';
+import { EXIT } from '../exit-codes';
+import { columns, table } from '../output';
+import { BenchtopError } from '../../main/core/errors';
+import type { Command } from './types';
+
+const USAGE = `benchtop host add SPEC [--identity FILE] [--docker-socket PATH] [--cert-path DIR] [--trust SHA256:…] [--json]
+benchtop host trust HOST SHA256:…   [--json]
+benchtop host test HOST             [--json]
+benchtop host ls                    [--json]
+benchtop host rm HOST               [--json]
+
+SPEC is user@host[:port], an alias from ~/.ssh/config, tcp://host:2376 (with --cert-path holding
+ca.pem, cert.pem, key.pem) or context:<docker context>. An SSH host whose key is not in
+~/.ssh/known_hosts is not added until you trust its fingerprint: compare it with the one the host's
+admin gives you, then run \`benchtop host trust\` (or pass --trust to add in one step).
+Exit codes: 0 done; 1 the host needs trust (add) or is not reachable (test); 2 error.`;
+
+function needArg(value: string | undefined, what: string): string {
+  if (!value) throw new BenchtopError('INVALID_ARGUMENT', `Missing ${what}.`, 'Run `benchtop host --help` for the usage.');
+  return value;
+}
+
+function describe(host: HostInfo): string {
+  const engine = host.engine;
+  return table([
+    ['Host', `${host.id} (${host.spec})`],
+    ['Address', host.user ? `${host.user}@${host.hostname}:${host.port}` : `${host.hostname}:${host.port}`],
+    ['Status', host.message ? `${host.status}: ${host.message}` : host.status],
+    ...(host.fingerprint ? [['Host key', host.fingerprint] as [string, string]] : []),
+    ...(engine
+      ? ([
+          ['Engine', `${engine.engineKind} ${engine.version} (API ${engine.apiVersion}) via ${engine.endpoint.kind} ${engine.endpoint.address}`],
+          ['OS / arch', `${engine.os} / ${engine.arch}`],
+          ['Runtimes', `${engine.runtimes.join(', ') || 'none'} (default ${engine.defaultRuntime})`],
+          ['CPUs / memory', `${engine.cpus} / ${(engine.memoryBytes / 2 ** 30).toFixed(1)} GiB`],
+        ] as [string, string][])
+      : []),
+    ['GPUs', host.gpus.length ? host.gpus.map((g) => `${g.index}: ${g.name} (${Math.round(g.memoryMiB / 1024)} GiB)`).join('; ') : 'none'],
+    ['GPU leases', host.leases.length ? host.leases.map((l) => `${l.gpu} → ${l.holder}`).join('; ') : 'none'],
+    ['Sessions', String(host.sessions)],
+  ]);
+}
+
+async function add(ctx: CliContext, spec: string): Promise<number> {
+  const trust = stringOption(ctx.args, 'trust');
+  let result: HostAddResult = await ctx.handlers.hostAdd({
+    spec,
+    identityFile: stringOption(ctx.args, 'identity'),
+    dockerSocket: stringOption(ctx.args, 'docker-socket'),
+    certPath: stringOption(ctx.args, 'cert-path'),
+  }) as HostAddResult;
+  if (result.status === 'needs-trust' && trust) {
+    result = { status: 'added', host: await ctx.handlers.hostTrust({ hostId: result.hostId, fingerprint: trust }) as HostInfo };
+  }
+  if (ctx.json) {
+    ctx.out(JSON.stringify(result, null, 2));
+    return result.status === 'added' ? EXIT.OK : EXIT.NEGATIVE;
+  }
+  if (result.status === 'added') {
+    ctx.out(describe(result.host));
+    return EXIT.OK;
+  }
+  ctx.out(`The authenticity of host ${result.hostId} cannot be established: it is not in known_hosts yet.
+Its ${result.keyType} key fingerprint is ${result.fingerprint}.
+If that is the fingerprint the host's admin gave you, run:
+  benchtop host trust ${result.hostId} ${result.fingerprint}`);
+  return EXIT.NEGATIVE;
+}
+
+export const hostCommand: Command = {
+  name: 'host',
+  summary: 'Shared GPU hosts over SSH: add (with host-key trust), trust, test, ls, rm',
+  usage: USAGE,
+  async run(ctx) {
+    const [action, id, extra] = ctx.args.positional;
+    const print = (value: unknown, human: () => string) => ctx.out(ctx.json ? JSON.stringify(value, null, 2) : human());
+    switch (action) {
+      case 'add':
+        return add(ctx, needArg(id, 'the host to add (user@host[:port], an ssh alias, tcp://… or context:…)'));
+      case 'trust': {
+        const host = await ctx.handlers.hostTrust({ hostId: needArg(id, 'the host id'), fingerprint: needArg(extra, 'the SHA256:… fingerprint you accept') }) as HostInfo;
+        print(host, () => describe(host));
+        return EXIT.OK;
+      }
+      case 'test': {
+        const host = await ctx.handlers.hostTest({ hostId: needArg(id, 'the host id') }) as HostInfo;
+        print(host, () => describe(host));
+        return host.status === 'ok' ? EXIT.OK : EXIT.NEGATIVE;
+      }
+      case 'ls':
+      case 'list': {
+        const hosts = await ctx.handlers.hostList(undefined) as HostInfo[];
+        print(hosts, () => hosts.length === 0
+          ? 'No hosts yet. Add one with `benchtop host add user@host`.'
+          : columns(['HOST', 'ADDRESS', 'STATUS', 'ENGINE', 'GPUS', 'SESSIONS'], hosts.map((h) => [
+            h.id, `${h.user ? `${h.user}@` : ''}${h.hostname}:${h.port}`, h.status,
+            h.engine ? `${h.engine.engineKind} ${h.engine.version}` : '-', String(h.gpus.length), String(h.sessions),
+          ])));
+        return EXIT.OK;
+      }
+      case 'rm':
+      case 'remove': {
+        const removed = await ctx.handlers.hostRemove({ hostId: needArg(id, 'the host id') });
+        print(removed, () => `Removed ${id}. Its key stays in known_hosts.`);
+        return EXIT.OK;
+      }
+      default:
+        throw new BenchtopError('INVALID_ARGUMENT', action ? `Unknown host action "${action}".` : 'Missing the host action.', 'Use add, trust, test, ls or rm (see `benchtop host --help`).');
+    }
+  },
+};

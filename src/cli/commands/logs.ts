@@ -1,0 +1,32 @@
+import { stringOption, flag } from '../args';
+import { BenchtopError } from '../../main/core/errors';
+import { EXIT } from '../exit-codes';
+import { sessionIdArg } from './stop';
+import type { Command } from './types';
+
+export const logsCommand: Command = {
+  name: 'logs',
+  summary: 'Show a session’s Jupyter log (-f to follow); the token is masked',
+  usage: 'benchtop logs ID [-f|--follow] [--tail N]\n\nCtrl-C stops following.',
+  async run(ctx) {
+    const id = sessionIdArg(ctx.args.positional, 'logs');
+    const tailText = stringOption(ctx.args, 'tail');
+    const tail = tailText === undefined ? undefined : Number(tailText);
+    if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) {
+      throw new BenchtopError('INVALID_ARGUMENT', `--tail ${tailText} is not a number of lines.`, 'Use e.g. --tail 100.');
+    }
+    const opId = ctx.newOpId();
+    const off = ctx.core.bus.on('sessionLog', (e) => {
+      if (e.opId === opId) ctx.out(e.lines.join('\n'));
+    });
+    const onInt = () => ctx.core.ops.cancel(opId);
+    process.once('SIGINT', onInt);
+    try {
+      await ctx.handlers.sessionLogs({ opId, id, follow: flag(ctx.args, 'follow'), tail });
+      return EXIT.OK;
+    } finally {
+      off();
+      process.off('SIGINT', onInt);
+    }
+  },
+};

@@ -1,0 +1,47 @@
+import { resolve } from 'node:path';
+import { BenchtopError } from '../../main/core/errors';
+import { EXIT } from '../exit-codes';
+import { table } from '../output';
+import type { Command } from './types';
+
+export const moveCommand: Command = {
+  name: 'move',
+  summary: "Move a project's session to a host (or back with `local`), notebooks and all",
+  usage: `benchtop move TARGET [DIR] [--json]
+
+Moves the running session of DIR's project (default: the current folder) to TARGET, a host id or
+\`local\`, on the same image digest: syncs the notebooks to TARGET while the session still runs,
+stops it, carries the last edits, starts Jupyter on TARGET and prints its URL. If a step fails the
+error names it (MOVE_FAILED) and the notebooks stay intact on both sides.`,
+  async run(ctx) {
+    const [target, dirArg] = ctx.args.positional;
+    if (!target) throw new BenchtopError('INVALID_ARGUMENT', 'Where to? Give a target: a host id or `local`.', 'benchtop move gpu-box');
+    const dir = resolve(dirArg ?? '.');
+    const project = await ctx.core.projects.read(dir);
+    const sessions = await ctx.core.sessions.list();
+    const source = sessions.find((s) => s.projectDir === project.dir && s.target !== target && (s.state === 'ready' || s.state === 'starting'));
+    if (!source) {
+      throw new BenchtopError('SESSION_NOT_FOUND', `No running session of ${project.dir} to move.`, `Start one with \`benchtop up ${project.dir}\`, or start it on ${target} directly.`);
+    }
+    const opId = ctx.newOpId();
+    const off = ctx.json ? () => undefined : ctx.core.bus.on('operationStep', (s) => {
+      if (s.opId === opId) ctx.err(`${s.step}${s.detail ? `: ${s.detail}` : ''}`);
+    });
+    try {
+      const moved = await ctx.core.ops.run(opId, (signal) => ctx.core.moves.move(opId, source.id, target, signal));
+      if (ctx.json) {
+        ctx.out(JSON.stringify(moved, null, 2));
+        return EXIT.OK;
+      }
+      ctx.out(table([
+        ['Session', moved.id],
+        ['Moved', `${source.target} → ${moved.target}`],
+        ['State', moved.state],
+        ['Jupyter', moved.url ?? '(not ready)'],
+      ]));
+      return EXIT.OK;
+    } finally {
+      off();
+    }
+  },
+};

@@ -1,0 +1,14 @@
+import { EXIT } from '../exit-codes';
+import { sessionIdArg } from './stop';
+import type { Command } from './types';
+
+export const openCommand: Command = {
+  name: 'open',
+  summary: 'Open a ready session’s notebook in the browser and print its URL',
+  usage: 'benchtop open ID [--json]',
+  async run(ctx) {
+    const result = await ctx.handlers.sessionOpen({ id: sessionIdArg(ctx.args.positional, 'open'), where: 'browser' });
+    ctx.out(ctx.json ? JSON.stringify(result, null, 2) : result.url);
+    return EXIT.OK;
+  },
+};

@@ -1,0 +1,33 @@
+import { EXIT } from '../exit-codes';
+import { columns } from '../output';
+import type { Command } from './types';
+
+export const psCommand: Command = {
+  name: 'ps',
+  summary: 'List sessions on this computer and on added hosts, with their state',
+  usage: `benchtop ps [--json]
+
+Sessions are found from the engines' container labels, so this also lists sessions started by
+the app or before a restart. The token is not shown here (\`benchtop open ID\` or --json gives the URL).`,
+  async run(ctx) {
+    const sessions = await ctx.handlers.sessionList();
+    if (ctx.json) {
+      ctx.out(JSON.stringify(sessions, null, 2));
+      return EXIT.OK;
+    }
+    if (sessions.length === 0) {
+      ctx.out('No sessions. Start one with `benchtop up [DIR]`.');
+      return EXIT.OK;
+    }
+    ctx.out(columns(['ID', 'PROJECT', 'TARGET', 'STATE', 'VERSION', 'ADDRESS', 'NOTE'], sessions.map((s) => [
+      s.id,
+      s.projectName,
+      s.target,
+      s.state,
+      s.version ?? s.digest.slice(7, 19),
+      s.state === 'ready' && s.hostPort ? `http://127.0.0.1:${s.hostPort}` : '-',
+      s.message ?? '',
+    ])));
+    return EXIT.OK;
+  },
+};

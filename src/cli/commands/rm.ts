@@ -1,0 +1,15 @@
+import { EXIT } from '../exit-codes';
+import { sessionIdArg } from './stop';
+import type { Command } from './types';
+
+export const rmCommand: Command = {
+  name: 'rm',
+  summary: 'Remove a session’s container (never the notebooks: they live in the project folder)',
+  usage: 'benchtop rm ID [--json]',
+  async run(ctx) {
+    const id = sessionIdArg(ctx.args.positional, 'rm');
+    const result = await ctx.handlers.sessionRemove({ id });
+    ctx.out(ctx.json ? JSON.stringify(result) : `Removed ${id}.`);
+    return EXIT.OK;
+  },
+};

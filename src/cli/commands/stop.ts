@@ -1,0 +1,20 @@
+import { BenchtopError } from '../../main/core/errors';
+import { EXIT } from '../exit-codes';
+import type { Command } from './types';
+
+export function sessionIdArg(positional: string[], command: string): string {
+  const [id] = positional;
+  if (!id) throw new BenchtopError('INVALID_ARGUMENT', `benchtop ${command} needs a session id.`, 'Run `benchtop ps` to see the ids.');
+  return id;
+}
+
+export const stopCommand: Command = {
+  name: 'stop',
+  summary: 'Stop a session (notebooks stay in the project folder)',
+  usage: 'benchtop stop ID [--json]',
+  async run(ctx) {
+    const info = await ctx.handlers.sessionStop({ id: sessionIdArg(ctx.args.positional, 'stop') });
+    ctx.out(ctx.json ? JSON.stringify(info, null, 2) : `${info.id}: ${info.state}`);
+    return EXIT.OK;
+  },
+};

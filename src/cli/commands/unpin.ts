@@ -1,0 +1,19 @@
+import { resolve } from 'node:path';
+import { stringOption } from '../args';
+import { EXIT } from '../exit-codes';
+import type { Command } from './types';
+
+export const unpinCommand: Command = {
+  name: 'unpin',
+  summary: 'Replace the digest pin with the version tag it was pinned from',
+  usage: `benchtop unpin [--dir DIR] [--json]
+
+Writes "image": "<repository>:<version>" back (the version from the pin's comment, or the tag that
+points at the pinned digest). A tag can move: teammates may then get different images.`,
+  async run(ctx) {
+    const dir = resolve(stringOption(ctx.args, 'dir') ?? ctx.args.positional[0] ?? '.');
+    const result = await ctx.core.imageVersions.unpin(dir);
+    ctx.out(ctx.json ? JSON.stringify(result, null, 2) : `Image: ${result.image}`);
+    return EXIT.OK;
+  },
+};

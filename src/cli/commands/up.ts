@@ -1,0 +1,33 @@
+import { resolve } from 'node:path';
+import { flag, stringOption } from '../args';
+import { EXIT } from '../exit-codes';
+import { showProgress } from './pull';
+import type { Command } from './types';
+
+export const upCommand: Command = {
+  name: 'up',
+  summary: 'Start the project’s Jupyter session (pull the pinned image, start, wait until ready)',
+  usage: `benchtop up [DIR] [--target local|HOST] [--no-open] [--json]
+
+Reads DIR/.devcontainer/devcontainer.json (default: the current folder), pulls the pinned image
+if needed, checks the lockfile, starts the session and waits for Jupyter. Progress goes to stderr;
+the notebook URL (with its token) is printed on stdout when ready. A session already running for
+this project is reused.`,
+  async run(ctx) {
+    const dir = resolve(ctx.args.positional[0] ?? '.');
+    const target = stringOption(ctx.args, 'target');
+    const opId = ctx.newOpId();
+    const stop = ctx.json ? () => undefined : showProgress(ctx, opId);
+    try {
+      const info = await ctx.handlers.sessionUp({ opId, dir, target, open: flag(ctx.args, 'no-open') ? undefined : 'browser' });
+      if (ctx.json) ctx.out(JSON.stringify(info, null, 2));
+      else {
+        ctx.err(`Session ${info.id} is ${info.state} on ${info.target} (${info.version ?? info.digest.slice(0, 19)}).`);
+        ctx.out(info.url ?? '');
+      }
+      return EXIT.OK;
+    } finally {
+      stop();
+    }
+  },
+};

@@ -1,0 +1,47 @@
+/**
+ * What `benchtop init` / projectCreate writes. The devcontainer.json stays a plain Dev Containers file
+ * (VS Code, Codespaces and DevPod open it too); Benchtop's own keys sit under customizations.benchtop
+ * with their defaults written out, so people see what they can change.
+ */
+export const DEFAULT_TEMPLATE_IMAGE = 'ghcr.io/your-team/analysis:latest';
+
+export function devcontainerTemplate(name: string, image: string): string {
+  return `// Dev Container for ${name}, opened by Benchtop (and by VS Code, Codespaces, DevPod).
+// Reference: https://containers.dev/implementors/json_reference/
+{
+  "name": ${JSON.stringify(name)},
+  // The team's analysis image. Pin it to a digest with \`benchtop pin\` so everyone gets the same one.
+  "image": ${JSON.stringify(image)},
+
+  // What this project needs from the machine it runs on. Benchtop's machine check compares them.
+  "hostRequirements": {
+    "cpus": 2,
+    "memory": "4gb",
+    "storage": "16gb",
+    "gpu": "optional"
+  },
+
+  "containerEnv": {},
+  "forwardPorts": [],
+
+  "customizations": {
+    "benchtop": {
+      // Folder of notebooks, synced to wherever the session runs.
+      "notebooks": "notebooks",
+      // The exact package list; must match the image's copy (see \`benchtop lock status\`).
+      "lockfile": "environment.lock",
+      "jupyter": {
+        // Port inside the container; the host side is chosen by Benchtop (127.0.0.1 only).
+        "port": 8888,
+        "args": []
+      },
+      // Stop the session after this many minutes with every kernel idle (0: never).
+      "idleMinutes": 60
+    }
+  }
+}
+`;
+}
+
+/** The line added to .gitignore: Benchtop's per-machine state inside the project. */
+export const GITIGNORE_LINE = '.benchtop/';

@@ -1,0 +1,74 @@
+import type { Clock } from '../clock';
+import { JupyterClient } from '../jupyter/client';
+import { lastActivity } from '../jupyter/idle-rule';
+
+/** What the idle watcher needs to know about one ready session. */
+export interface IdleCandidate {
+  id: string;
+  idleMinutes: number;
+  baseUrl: string;
+  token: string;
+  startedAt: number;
+}
+
+export interface IdleHooks {
+  /** Ready sessions with an idle rule (idleMinutes > 0). */
+  candidates(): Promise<IdleCandidate[]>;
+  /** Stops the session, saying why. */
+  stopIdle(id: string, idleMinutes: number): Promise<void>;
+  /** When the rule will stop a session if nothing happens, for the UI. */
+  setIdleStopAt(id: string, at: number | undefined): void;
+}
+
+/** How often sessions are looked at; a minute's precision is plenty for rules counted in minutes. */
+export const IDLE_CHECK_MS = 30_000;
+
+/**
+ * Stops sessions whose kernels are all idle and whose last activity (Jupyter's own, from
+ * `/api/status` and `/api/kernels`) is older than their idle minutes. Notebooks live on the host,
+ * so stopping loses nothing but kernel state, which is why busy kernels are never stopped.
+ */
+export class IdleWatcher {
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly hooks: IdleHooks,
+    private readonly intervalMs = IDLE_CHECK_MS,
+  ) {}
+
+  start(): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => void this.checkNow().catch(() => undefined), this.intervalMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** One pass over all ready sessions; returns the ids it stopped. */
+  async checkNow(): Promise<string[]> {
+    const stopped: string[] = [];
+    for (const c of await this.hooks.candidates()) {
+      const client = new JupyterClient(c.baseUrl, c.token);
+      let last: number;
+      try {
+        const [status, kernels] = await Promise.all([client.status(), client.kernels()]);
+        last = lastActivity(status, kernels, c.startedAt, this.clock.now());
+      } catch {
+        continue; // Jupyter not answering is the events stream's business, not idleness
+      }
+      const stopAt = last + c.idleMinutes * 60_000;
+      if (this.clock.now() >= stopAt) {
+        this.hooks.setIdleStopAt(c.id, undefined);
+        await this.hooks.stopIdle(c.id, c.idleMinutes);
+        stopped.push(c.id);
+      } else {
+        this.hooks.setIdleStopAt(c.id, stopAt);
+      }
+    }
+    return stopped;
+  }
+}

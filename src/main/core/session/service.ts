@@ -1,0 +1,444 @@
+import { randomBytes } from 'node:crypto';
+import type Docker from 'dockerode';
+import type { ProjectInfo } from '../../../shared/contract/project';
+import type { SessionInfo } from '../../../shared/contract/sessions';
+import type { Clock } from '../clock';
+import type { Desktop } from '../desktop';
+import { engineMessage } from '../engine/errors';
+import { LOCAL, type EngineService } from '../engine/service';
+import { BenchtopError } from '../errors';
+import type { EventBus } from '../events';
+import { defaultHolder } from '../gpu/service';
+import { waitForJupyter } from '../jupyter/ready';
+import { JupyterClient } from '../jupyter/client';
+import { PullService, type PullRegistry, type PullResult } from '../pull/service';
+import type { SettingsStore } from '../settings/store';
+import { BENCHTOP_VERSION } from '../version';
+import { directPortAccess, localWorkspace, type GpuLeaser, type LockfileCheck, type PortAccess, type WorkspaceResolver } from './adapters';
+import { SessionEventWatcher, type ContainerEvent } from './events';
+import { IdleWatcher } from './idle';
+import { fromLabels, LABEL, SESSION_FILTER } from './labels';
+import { lastLogLines, streamLogs } from './logs';
+import { sessionIdFor } from './naming';
+import { choosePort, PORT_BIND_ERROR, portInUse } from './ports';
+import { containerSpec } from './spec';
+import { nameOf, tokenOf, type SessionNote } from './state';
+import { SessionTracker, type LiveSession } from './tracker';
+import { watchStats } from './stats';
+
+export interface SessionServiceDeps {
+  engines: EngineService;
+  bus: EventBus;
+  settings: SettingsStore;
+  clock: Clock;
+  desktop: Desktop;
+  projects: { open(dir: string): Promise<ProjectInfo> };
+  registry: PullRegistry;
+  lockfile: LockfileCheck;
+  gpus: GpuLeaser;
+  ports?: PortAccess;
+  workspace?: WorkspaceResolver;
+  /** How long Jupyter may take to answer after the container starts. */
+  readyTimeoutMs?: number;
+}
+
+const STOP_GRACE_S = 10;
+const LOG_LINES_IN_ERRORS = 20;
+
+/**
+ * Sessions: one labelled container per project and target, running the pinned image's Jupyter.
+ * Everything goes through `engines` with the session's target, so the same code runs sessions on
+ * this computer and on SSH hosts. The engine's labels are the only state that outlives the process.
+ */
+export class SessionService {
+  readonly pulls: PullService;
+  /** Replaced by the hosts service: how this computer reaches a port on a remote target's loopback. */
+  portAccess: PortAccess;
+  /** Replaced by the hosts service: where a remote target keeps the project's notebooks. */
+  workspace: WorkspaceResolver;
+  gpus: GpuLeaser;
+  lockfileCheck: LockfileCheck;
+  readonly idle: IdleWatcher;
+  /** How long Jupyter may take to answer after the container starts (tests shorten it). */
+  readyTimeoutMs: number;
+  readonly #d: SessionServiceDeps;
+  readonly #watchers = new Map<string, SessionEventWatcher>();
+  readonly #known: SessionTracker;
+
+  constructor(deps: SessionServiceDeps) {
+    this.#d = deps;
+    this.#known = new SessionTracker(deps.bus);
+    this.pulls = new PullService(deps.engines, deps.bus, deps.clock, deps.registry);
+    this.portAccess = deps.ports ?? directPortAccess;
+    this.workspace = deps.workspace ?? localWorkspace;
+    this.gpus = deps.gpus;
+    this.lockfileCheck = deps.lockfile;
+    this.readyTimeoutMs = deps.readyTimeoutMs ?? 90_000;
+    this.idle = new IdleWatcher(deps.clock, {
+      candidates: async () => this.#known.idleCandidates(),
+      stopIdle: async (id, minutes) => {
+        await this.stop(id, { state: 'stopped', message: `Stopped after ${minutes} idle minutes; notebooks are saved in the project.` });
+      },
+      setIdleStopAt: (id, at) => (at === undefined ? this.#known.idleStopAt.delete(id) : this.#known.idleStopAt.set(id, at)),
+    });
+  }
+
+  /** Starts following a target's engine events (and the idle rule). Idempotent. */
+  async watch(target = LOCAL): Promise<void> {
+    let watcher = this.#watchers.get(target);
+    if (!watcher) {
+      watcher = new SessionEventWatcher(this.#d.engines, target, {
+        onEvent: (e) => void this.#onEngineEvent(target, e),
+        reconcile: async () => this.#known.reconcile(target, await this.#listTarget(target)),
+        onEngineLost: (error) => this.#known.engineLost(target, error instanceof BenchtopError ? error.message : String(error)),
+      });
+      this.#watchers.set(target, watcher);
+      this.idle.start();
+    }
+    await watcher.start();
+  }
+
+  async close(): Promise<void> {
+    for (const watcher of this.#watchers.values()) watcher.stop();
+    this.#watchers.clear();
+    this.idle.stop();
+  }
+
+  /** Pull if needed, create and start the container, wait for Jupyter. Reuses a session already running. */
+  async up(opId: string, dir: string, target: string, signal: AbortSignal, open?: 'app' | 'browser'): Promise<SessionInfo> {
+    const step = (name: string, detail?: string) => this.#d.bus.emit('operationStep', { opId, step: name, detail });
+    step('check', dir);
+    const project = await this.#d.projects.open(dir);
+    if (!project.pinned) {
+      throw new BenchtopError('IMAGE_NOT_PINNED', `${project.devcontainerPath} names the image "${project.image}" without a digest.`,
+        'Pin a version first (`benchtop pin`), so everyone on the team runs the same image.');
+    }
+    const imageRef = `${project.pinned.repository}@${project.pinned.digest}`;
+    const id = sessionIdFor(project.name, project.dir, target);
+    await this.watch(target).catch(() => undefined);
+
+    const existing = await this.#inspect(target, id);
+    if (existing) {
+      const labels = fromLabels(existing.Config.Labels);
+      if (existing.State.Running && labels?.digest === project.pinned.digest) {
+        step('wait-jupyter', 'already running');
+        const info = await this.#waitReady(target, existing, signal);
+        return this.#finishUp(opId, info, open);
+      }
+      if (existing.State.Running) {
+        throw new BenchtopError('SESSION_EXISTS',
+          `A session for ${project.dir} already runs on ${target} with image ${labels?.digest ?? 'unknown'}, not the pinned ${project.pinned.digest}.`,
+          `Stop it first (\`benchtop stop ${id}\`); notebooks stay in the project folder.`);
+      }
+      // A stopped session is recreated: fresh token, a port free now, the current pin and settings.
+      await this.#d.engines.call(target, 'remove old session', (d) => d.getContainer(id).remove({ force: true }));
+      this.#known.forget(id); // its removal is part of this start, not news for the UI
+    }
+
+    this.#known.emitProvisional(project, target, id, 'pulling');
+    step('pull', imageRef);
+    const pulled: PullResult = await this.pulls.pull(target, imageRef, opId, signal);
+    await this.lockfileCheck(project, pulled.labels);
+
+    step('start');
+    await this.#createAndStart(target, id, imageRef, project, pulled);
+    try {
+      const started = await this.#inspectOrThrow(target, id);
+      this.#known.emit(started);
+      step('wait-jupyter');
+      const info = await this.#waitReady(target, started, signal);
+      return await this.#finishUp(opId, info, open);
+    } catch (error) {
+      if (signal.aborted) {
+        // The user called the start off: leave nothing half-started behind (notebooks are on the host).
+        await this.#d.engines.call(target, 'remove cancelled session', (d) => d.getContainer(id).remove({ force: true })).catch(() => undefined);
+        await this.gpus.release(id, target).catch(() => undefined);
+        this.#known.forget(id);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Create and start; when Benchtop picked the port itself and someone took it between the choice
+   * and the start (another session starting at the same moment), it picks again.
+   */
+  async #createAndStart(target: string, id: string, imageRef: string, project: ProjectInfo, pulled: PullResult): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      const container = await this.#create(target, id, imageRef, project, pulled);
+      try {
+        await this.#start(target, container, id);
+        return;
+      } catch (error) {
+        const retry = error instanceof BenchtopError && error.code === 'PORT_IN_USE' && !project.jupyter.port && attempt < 5;
+        if (!retry) throw error;
+      }
+    }
+  }
+
+  async list(): Promise<SessionInfo[]> {
+    const all: SessionInfo[] = [];
+    for (const target of this.#targets()) {
+      try {
+        all.push(...(await this.#listTarget(target)));
+      } catch (error) {
+        if (target === LOCAL) throw error;
+        // An unreachable host must not hide the sessions on this computer.
+      }
+    }
+    return all;
+  }
+
+  async get(id: string): Promise<SessionInfo> {
+    const { target, inspect } = await this.#find(id);
+    return this.#describe(target, inspect);
+  }
+
+  async stop(id: string, why: SessionNote = { state: 'stopped', message: 'Stopped.' }): Promise<SessionInfo> {
+    const { target, inspect } = await this.#find(id);
+    this.#known.live.delete(id);
+    this.#known.notes.set(id, { state: 'stopping' });
+    this.#known.emit(inspect);
+    try {
+      await this.#d.engines.call(target, 'stop', (d) => d.getContainer(id).stop({ t: STOP_GRACE_S }), (STOP_GRACE_S + 10) * 1000)
+        .catch((error: unknown) => {
+          if ((error as BenchtopError).cause && (error as { cause: { statusCode?: number } }).cause.statusCode === 304) return; // already stopped
+          throw error;
+        });
+    } finally {
+      this.#known.notes.set(id, why);
+    }
+    await this.gpus.release(id, target).catch(() => undefined);
+    const after = await this.#inspectOrThrow(target, id);
+    return this.#known.emit(after);
+  }
+
+  async restart(opId: string, id: string, signal: AbortSignal): Promise<SessionInfo> {
+    const { target, inspect } = await this.#find(id);
+    const labels = fromLabels(inspect.Config.Labels);
+    if (labels?.projectDir) {
+      // Through `up`, so the pin, the lockfile and the GPUs are checked again (a restart after a re-pin gets the new image).
+      if (inspect.State.Running) await this.stop(id, { state: 'stopped', message: 'Restarting.' });
+      return this.up(opId, labels.projectDir, target, signal);
+    }
+    throw new BenchtopError('SESSION_FAILED', `Session ${id} has no project label and cannot be restarted.`, 'Remove it and start the project again.');
+  }
+
+  async remove(id: string): Promise<{ removed: true }> {
+    const { target } = await this.#find(id);
+    // Notebooks are a bind mount of the project folder: removing the container removes none of them.
+    await this.#d.engines.call(target, 'remove', (d) => d.getContainer(id).remove({ force: true, v: false }), 30_000);
+    await this.gpus.release(id, target).catch(() => undefined);
+    this.#known.forget(id);
+    return { removed: true };
+  }
+
+  async logs(opId: string, id: string, follow: boolean, tail: number | undefined, signal: AbortSignal): Promise<{ lines: number }> {
+    const { target, inspect } = await this.#find(id);
+    const docker = await this.#d.engines.docker(target);
+    const lines = await streamLogs(docker.getContainer(id), {
+      follow, tail, signal, token: tokenOf(inspect),
+      onLines: (batch) => this.#d.bus.emit('sessionLog', { opId, lines: batch }),
+    });
+    return { lines };
+  }
+
+  async watchStats(opId: string, id: string, signal: AbortSignal): Promise<void> {
+    const { target } = await this.#find(id);
+    const docker = await this.#d.engines.docker(target);
+    await watchStats(docker.getContainer(id), id, signal, (s) => this.#d.bus.emit('sessionStats', { ...s, opId }));
+  }
+
+  async open(id: string, where: 'app' | 'browser'): Promise<{ url: string }> {
+    const info = await this.get(id);
+    if (info.state !== 'ready' || !info.url) {
+      throw new BenchtopError('SESSION_FAILED', `Session ${id} is ${info.state}, so there is no notebook to open.${info.message ? ` ${info.message}` : ''}`,
+        `Start it again (\`benchtop up ${info.projectDir}\`).`);
+    }
+    if (where === 'app') await this.#d.desktop.openNotebook(id, info.url);
+    else await this.#d.desktop.openExternal(info.url);
+    return { url: info.url };
+  }
+
+  async #finishUp(opId: string, info: SessionInfo, open?: 'app' | 'browser'): Promise<SessionInfo> {
+    if (open) {
+      this.#d.bus.emit('operationStep', { opId, step: 'open', detail: open });
+      await this.open(info.id, open);
+    }
+    return info;
+  }
+
+  async #create(target: string, id: string, imageRef: string, project: ProjectInfo, pulled: PullResult): Promise<Docker.Container> {
+    const wantsGpu = project.hostRequirements.gpu;
+    const holder = defaultHolder();
+    let gpus: string[] = [];
+    const want = { count: 1, idleMinutes: project.idleMinutes };
+    if (wantsGpu === true) gpus = await this.gpus.claim(target, want, holder, id, imageRef);
+    // "optional": a GPU when one is free, else run on CPU rather than not at all.
+    else if (wantsGpu === 'optional') gpus = await this.gpus.claim(target, want, holder, id, imageRef).catch(() => []);
+    try {
+      const [mounts, info, taken] = await Promise.all([
+        this.workspace.mounts(target, project),
+        this.#d.engines.info(target),
+        this.#portsInUse(target),
+      ]);
+      const hostPort = await choosePort({ target, wanted: project.jupyter.port, range: this.#d.settings.get('sessionPorts'), taken });
+      const spec = containerSpec({
+        id, imageRef, project, mounts, token: randomBytes(24).toString('hex'), hostPort, gpus,
+        engineCpus: info.cpus, engineMemoryBytes: info.memoryBytes,
+        labels: {
+          projectDir: project.dir, projectName: project.name, user: holder, image: project.pinned?.repository ?? '',
+          digest: project.pinned?.digest ?? pulled.digest, version: project.pinned?.version ?? pulled.labels['org.opencontainers.image.version'],
+          appVersion: BENCHTOP_VERSION, target, gpus, idleMinutes: project.idleMinutes, port: hostPort,
+        },
+      });
+      return await this.#d.engines.call(target, 'create session', (d) => d.createContainer(spec), 30_000).catch((error: unknown) => {
+        if (/Conflict|already in use/i.test(engineMessage((error as BenchtopError).cause ?? error))) {
+          throw new BenchtopError('SESSION_EXISTS', `A session named ${id} is being created by someone else right now.`, 'Wait a moment and run `benchtop ps`.');
+        }
+        throw error;
+      });
+    } catch (error) {
+      await this.gpus.release(id, target).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async #start(target: string, container: Docker.Container, id: string): Promise<void> {
+    try {
+      await this.#d.engines.call(target, 'start session', () => container.start(), 30_000);
+    } catch (error) {
+      // A container that never started holds nothing worth keeping; the port or GPU error says why.
+      await container.remove({ force: true }).catch(() => undefined);
+      await this.gpus.release(id, target).catch(() => undefined);
+      const reason = engineMessage((error as BenchtopError).cause ?? error);
+      if (PORT_BIND_ERROR.test(reason)) {
+        const port = Number(/127\.0\.0\.1:(\d+)/.exec(reason)?.[1]) || 0;
+        throw portInUse(port, `the engine says: ${reason}`);
+      }
+      throw error;
+    }
+  }
+
+  /** Waits until Jupyter answers with the token; marks the session failed (and says why) when it does not. */
+  async #waitReady(target: string, inspect: Docker.ContainerInspectInfo, signal: AbortSignal): Promise<SessionInfo> {
+    const id = nameOf(inspect);
+    const labels = fromLabels(inspect.Config.Labels);
+    const token = tokenOf(inspect) ?? '';
+    const localPort = await this.portAccess.localPort(target, labels?.port ?? 0);
+    const container = (await this.#d.engines.docker(target)).getContainer(id);
+    try {
+      await waitForJupyter(`http://127.0.0.1:${localPort}/`, token, {
+        timeoutMs: this.readyTimeoutMs,
+        signal,
+        lastLogs: () => lastLogLines(container, LOG_LINES_IN_ERRORS, token),
+        stillStarting: async () => {
+          const now = await this.#inspect(target, id);
+          if (now?.State.Running) return undefined;
+          if (now?.State.OOMKilled) {
+            return new BenchtopError('CONTAINER_OOM', `Session ${id} ran out of memory while Jupyter was starting.`,
+              'Raise hostRequirements.memory in devcontainer.json, or free memory on the machine.');
+          }
+          const logs = await lastLogLines(container, LOG_LINES_IN_ERRORS, token).catch(() => '');
+          return new BenchtopError('JUPYTER_NOT_READY',
+            `Jupyter's container exited with code ${now?.State.ExitCode ?? '?'} before answering.${logs ? `\nLast log lines:\n${logs}` : ''}`,
+            'Check the log above: the project’s jupyter args or the image may be wrong. Your notebooks are untouched.');
+        },
+      });
+    } catch (error) {
+      if (error instanceof BenchtopError && error.code !== 'CANCELLED') {
+        this.#known.notes.set(id, { state: 'failed', message: error.message, code: error.code });
+        // Stopped, not removed: `benchtop logs` still shows what went wrong.
+        await container.stop({ t: 2 }).catch(() => undefined);
+        await this.gpus.release(id, target).catch(() => undefined);
+        const after = await this.#inspect(target, id);
+        if (after) this.#known.emit(after);
+      }
+      throw error;
+    }
+    this.#known.notes.delete(id);
+    this.#known.live.set(id, { target, token, localPort, startedAt: Date.parse(inspect.State.StartedAt) || this.#d.clock.now(), idleMinutes: labels?.idleMinutes ?? 0 });
+    return this.#known.emit(await this.#inspectOrThrow(target, id));
+  }
+
+  #targets(): string[] {
+    return [LOCAL, ...this.#d.settings.get('hosts').map((h) => h.id)];
+  }
+
+  async #listTarget(target: string): Promise<SessionInfo[]> {
+    const items = await this.#d.engines.call(target, 'list sessions', (d) =>
+      d.listContainers({ all: true, filters: { label: [SESSION_FILTER] } }));
+    const inspected = await Promise.all(items.map((c) => this.#inspect(target, c.Id)));
+    const infos = await Promise.all(inspected.filter((i): i is Docker.ContainerInspectInfo => !!i).map((i) => this.#describe(target, i)));
+    return infos.filter((i): i is SessionInfo => !!i);
+  }
+
+  async #portsInUse(target: string): Promise<Set<number>> {
+    const items = await this.#d.engines.call(target, 'list sessions', (d) =>
+      d.listContainers({ all: false, filters: { label: [SESSION_FILTER] } }));
+    return new Set(items.map((c) => Number(c.Labels?.[LABEL.port])).filter((p) => p > 0));
+  }
+
+  /** Describes a session, asking Jupyter whether it answers when this process has not seen it ready yet. */
+  async #describe(target: string, inspect: Docker.ContainerInspectInfo): Promise<SessionInfo> {
+    const id = nameOf(inspect);
+    if (!this.#known.live.has(id) && inspect.State.Running && this.#known.notes.get(id)?.state !== 'stopping') {
+      await this.#probe(target, inspect).catch(() => undefined);
+    }
+    return this.#known.describe(inspect);
+  }
+
+  /** A session found running after an app restart: ready when Jupyter answers its token. */
+  async #probe(target: string, inspect: Docker.ContainerInspectInfo): Promise<LiveSession | undefined> {
+    const labels = fromLabels(inspect.Config.Labels);
+    const token = tokenOf(inspect);
+    if (!labels || !token) return undefined;
+    const localPort = await this.portAccess.localPort(target, labels.port);
+    await new JupyterClient(`http://127.0.0.1:${localPort}/`, token).status(1000);
+    const live: LiveSession = { target, token, localPort, startedAt: Date.parse(inspect.State.StartedAt) || this.#d.clock.now(), idleMinutes: labels.idleMinutes };
+    this.#known.live.set(nameOf(inspect), live);
+    return live;
+  }
+
+  async #find(id: string): Promise<{ target: string; inspect: Docker.ContainerInspectInfo }> {
+    const known = this.#known.targetOf(id);
+    const order = known ? [known, ...this.#targets().filter((t) => t !== known)] : this.#targets();
+    for (const target of order) {
+      const inspect = await this.#inspect(target, id).catch((error: unknown) => {
+        if (target === LOCAL) throw error;
+        return undefined;
+      });
+      if (inspect && fromLabels(inspect.Config.Labels)) return { target, inspect };
+    }
+    throw new BenchtopError('SESSION_NOT_FOUND', `There is no session "${id}".`, 'Run `benchtop ps` to see the sessions and their ids.');
+  }
+
+  async #inspect(target: string, id: string): Promise<Docker.ContainerInspectInfo | undefined> {
+    try {
+      return await this.#d.engines.call(target, 'inspect', (d) => d.getContainer(id).inspect());
+    } catch (error) {
+      if (error instanceof BenchtopError && error.code === 'NOT_FOUND') return undefined;
+      throw error;
+    }
+  }
+
+  async #inspectOrThrow(target: string, id: string): Promise<Docker.ContainerInspectInfo> {
+    const inspect = await this.#inspect(target, id);
+    if (!inspect) throw new BenchtopError('SESSION_NOT_FOUND', `Session ${id} disappeared from the engine on ${target}.`, 'Someone removed it; start the project again.');
+    return inspect;
+  }
+
+  async #onEngineEvent(target: string, event: ContainerEvent): Promise<void> {
+    if (!['start', 'die', 'oom', 'stop', 'destroy', 'restart'].includes(event.action)) return;
+    if (event.action === 'destroy') {
+      this.#known.removed(event.name, 'Removed.', event.containerId);
+      return;
+    }
+    if (event.action === 'die' || event.action === 'oom') this.#known.live.delete(event.name);
+    const inspect = await this.#inspect(target, event.name).catch(() => undefined);
+    if (!inspect) return;
+    // A start we did not ask for (or after an app restart): ready once Jupyter answers.
+    if (event.action === 'start' && !this.#known.live.has(event.name)) await this.#probe(target, inspect).catch(() => undefined);
+    this.#known.emit(inspect);
+  }
+}

@@ -1,0 +1,83 @@
+import type Docker from 'dockerode';
+import type { SessionInfo, SessionState } from '../../../shared/contract/sessions';
+import type { ErrorCode } from '../../../shared/errors';
+import { fromLabels } from './labels';
+
+/** What Benchtop itself knows about a session beyond the engine: why it stopped, whether Jupyter answered. */
+export interface SessionNote {
+  state?: SessionState;
+  message?: string;
+  code?: ErrorCode;
+}
+
+export interface DescribeExtras {
+  /** Jupyter answered `/api/status` with the token. */
+  ready: boolean;
+  /** The port on this computer that reaches Jupyter (differs from the label's on remote targets). */
+  localPort?: number;
+  note?: SessionNote;
+  idleStopAt?: number;
+}
+
+/** The session token, read back from the container's env (never stored anywhere else). */
+export function tokenOf(inspect: Docker.ContainerInspectInfo): string | undefined {
+  const line = (inspect.Config.Env ?? []).find((e) => e.startsWith('JUPYTER_TOKEN='));
+  return line?.slice('JUPYTER_TOKEN='.length);
+}
+
+export function nameOf(inspect: Pick<Docker.ContainerInspectInfo, 'Name'>): string {
+  return inspect.Name.replace(/^\//, '');
+}
+
+/** Exit codes a clean stop leaves: 0, or 143 when the server ended on the SIGTERM it was sent. */
+const CLEAN_EXIT = new Set([0, 143]);
+
+/** Turns the engine's view of a session container into what the user sees. */
+export function describeSession(inspect: Docker.ContainerInspectInfo, extras: DescribeExtras): SessionInfo | undefined {
+  const labels = fromLabels(inspect.Config.Labels);
+  if (!labels) return undefined;
+  const id = nameOf(inspect);
+  const base: SessionInfo = {
+    id,
+    name: id,
+    projectDir: labels.projectDir,
+    projectName: labels.projectName,
+    target: labels.target,
+    image: labels.image,
+    digest: labels.digest,
+    version: labels.version,
+    state: 'stopped',
+    hostPort: extras.localPort ?? labels.port,
+    gpus: labels.gpus,
+    idleMinutes: labels.idleMinutes,
+  };
+  const s = inspect.State;
+  const note = extras.note;
+  if (s.Running && !s.Restarting) {
+    const token = tokenOf(inspect);
+    const state: SessionState = note?.state === 'stopping' ? 'stopping' : extras.ready ? 'ready' : 'starting';
+    return {
+      ...base,
+      state,
+      startedAt: s.StartedAt,
+      url: state === 'ready' && token ? `http://127.0.0.1:${base.hostPort}/?token=${token}` : undefined,
+      idleStopAt: state === 'ready' && extras.idleStopAt ? new Date(extras.idleStopAt).toISOString() : undefined,
+      message: note?.message,
+    };
+  }
+  if (s.Status === 'created') return { ...base, state: note?.state === 'failed' ? 'failed' : 'stopped', message: note?.message, code: note?.code };
+  if (s.OOMKilled) {
+    return { ...base, state: 'failed', code: 'CONTAINER_OOM',
+      message: `The session ran out of memory and was killed (limit ${memoryLimit(inspect)}). Notebooks are safe in ${labels.projectDir}; save often, or raise hostRequirements.memory.` };
+  }
+  if (note?.state === 'stopped' || note?.state === 'failed') return { ...base, state: note.state, message: note.message, code: note.code };
+  if (CLEAN_EXIT.has(s.ExitCode)) return { ...base, state: 'stopped', message: note?.message };
+  const how = s.ExitCode === 137 ? 'was killed (SIGKILL, exit code 137)' : `exited with code ${s.ExitCode}`;
+  return { ...base, state: 'failed', code: 'CONTAINER_EXITED',
+    message: `Jupyter's container ${how} at ${s.FinishedAt}${s.Error ? `: ${s.Error}` : ''}. Notebooks are safe in ${labels.projectDir}; restart the session to continue.` };
+}
+
+function memoryLimit(inspect: Docker.ContainerInspectInfo): string {
+  const bytes = inspect.HostConfig.Memory;
+  return bytes ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : 'the machine’s memory';
+}

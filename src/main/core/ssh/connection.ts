@@ -1,0 +1,239 @@
+import { readFile } from 'node:fs/promises';
+import type { Duplex } from 'node:stream';
+import { Client, type AgentAuthMethod, type ClientChannel, type ConnectConfig, type PublicKeyAuthMethod, type ServerHostKeyAlgorithm } from 'ssh2';
+import { BenchtopError, systemCode } from '../errors';
+import { withTimeout } from '../timeout';
+import { fingerprintOf, keyTypeOf, knownKeyTypes, readKnownHosts, verifyHostKey, type HostKeyVerdict } from './known-hosts';
+
+/** Everything needed to reach one SSH host; the hosts service builds it from settings and ~/.ssh/config. */
+export interface SshTarget {
+  /** The host id, used in messages. */
+  label: string;
+  hostname: string;
+  port: number;
+  user: string;
+  /** Private keys to offer, in order (the first readable ones are used). */
+  identityFiles: string[];
+  /** Where keys come from when identityFiles is empty (~/.ssh/config, default names); read on connect. */
+  resolveIdentities?: () => Promise<string[]>;
+  /** SSH_AUTH_SOCK; the agent is offered after the key files. */
+  agentSocket?: string;
+  knownHostsPath: string;
+  connectTimeoutMs?: number;
+  keepaliveIntervalMs?: number;
+}
+
+/** The key a host presented during the last handshake, for the trust prompt. */
+export interface PresentedKey {
+  blob: Buffer;
+  keyType: string;
+  fingerprint: string;
+  verdict: HostKeyVerdict;
+}
+
+/** What a command run over SSH produced (the shape the GPU inventory's nvidia-smi parser takes). */
+export interface ExecOutput {
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+}
+
+/** OpenSSH names one RSA key type; the signature algorithms that use it are these. */
+function hostKeyAlgorithms(types: string[]): ServerHostKeyAlgorithm[] {
+  return types.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t])) as ServerHostKeyAlgorithm[];
+}
+
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE']);
+
+/**
+ * One long-lived SSH connection to one host. Every Docker API request, port forward and command for
+ * that host rides on it as a channel, so a host costs one TCP connection and one handshake, and its
+ * host key is checked against known_hosts on every (re)connect. A dropped connection (keepalive
+ * failure, host reboot) is noticed and the next use connects again.
+ */
+export class SshConnection {
+  readonly target: SshTarget;
+  #client: Promise<Client> | undefined;
+  #presented: PresentedKey | undefined;
+  #closed = false;
+  /** How many times a TCP connection + handshake was made; the host summary shows it. */
+  connects = 0;
+
+  constructor(target: SshTarget) {
+    this.target = target;
+  }
+
+  /** The key of the last handshake (also set when the handshake was refused over that key). */
+  get presentedKey(): PresentedKey | undefined {
+    return this.#presented;
+  }
+
+  /** The connected client, connecting first when there is none (or the last one dropped). */
+  client(): Promise<Client> {
+    if (this.#closed) {
+      return Promise.reject(new BenchtopError('HOST_UNREACHABLE', `The connection to ${this.target.label} was closed.`, 'Test the host again.'));
+    }
+    if (!this.#client) {
+      const pending = this.#connect();
+      this.#client = pending;
+      pending.catch(() => {
+        if (this.#client === pending) this.#client = undefined;
+      });
+    }
+    return this.#client;
+  }
+
+  /** A channel to a Unix socket on the host (the Docker socket), like `ssh -L local:/remote.sock`. */
+  async openStreamLocal(socketPath: string): Promise<Duplex> {
+    const client = await this.client();
+    return this.#channel(`${socketPath}`, (cb) => client.openssh_forwardOutStreamLocal(socketPath, cb));
+  }
+
+  /** A channel to host:port as seen from the SSH host (127.0.0.1 there is the host's own loopback). */
+  async openTcp(host: string, port: number): Promise<Duplex> {
+    const client = await this.client();
+    return this.#channel(`${host}:${port}`, (cb) => client.forwardOut('127.0.0.1', 0, host, port, cb));
+  }
+
+  /** Runs a command through the host's login shell and collects its output. */
+  async exec(command: string, timeoutMs = 30_000): Promise<ExecOutput> {
+    const client = await this.client();
+    const run = new Promise<ExecOutput>((resolve, reject) => {
+      client.exec(command, (error, channel) => {
+        if (error) {
+          reject(new BenchtopError('HOST_UNREACHABLE', `${this.target.label} refused to run a command: ${error.message}`, 'Check that the account may run commands (no forced command in authorized_keys).'));
+          return;
+        }
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        let exitCode: number | null = null;
+        channel.on('data', (chunk: Buffer) => out.push(chunk));
+        channel.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+        channel.on('exit', (code: number | null) => {
+          exitCode = typeof code === 'number' ? code : null;
+        });
+        channel.on('close', () => resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), exitCode }));
+      });
+    });
+    return withTimeout(run, timeoutMs, () =>
+      new BenchtopError('TIMEOUT', `\`${command}\` on ${this.target.label} did not finish within ${Math.round(timeoutMs / 1000)} s.`, 'The host may be overloaded; try again.'));
+  }
+
+  close(): void {
+    this.#closed = true;
+    const pending = this.#client;
+    this.#client = undefined;
+    void pending?.then((c) => c.end(), () => undefined);
+  }
+
+  #channel(what: string, open: (cb: (error: Error | undefined, channel: ClientChannel) => void) => void): Promise<Duplex> {
+    const opened = new Promise<Duplex>((resolve, reject) => {
+      open((error, channel) => {
+        if (error) {
+          reject(new BenchtopError('HOST_UNREACHABLE', `${this.target.label} refused to forward to ${what}: ${error.message}`,
+            'Check that sshd on the host allows forwarding (AllowTcpForwarding / AllowStreamLocalForwarding yes) and that the target exists.'));
+        } else {
+          resolve(channel);
+        }
+      });
+    });
+    return withTimeout(opened, this.target.connectTimeoutMs ?? 10_000, () =>
+      new BenchtopError('HOST_UNREACHABLE', `${this.target.label} did not open a channel to ${what} in time.`, 'The SSH connection may have stalled; test the host again.'));
+  }
+
+  async #connect(): Promise<Client> {
+    const t = this.target;
+    const known = await readKnownHosts(t.knownHostsPath);
+    const auth = await this.#authMethods();
+    const client = new Client();
+    this.#presented = undefined;
+    const ready = new Promise<Client>((resolve, reject) => {
+      client.once('ready', () => resolve(client));
+      client.once('error', (error) => reject(this.#connectError(error)));
+      // A connection that ends before 'ready' (e.g. the server closes after the banner) must fail too.
+      client.once('close', () => reject(new BenchtopError('HOST_UNREACHABLE', `${t.label} (${t.hostname}:${t.port}) closed the connection during the handshake.`, 'Check that an SSH server runs there.')));
+    });
+    const preferred = knownKeyTypes(known, t.hostname, t.port);
+    const config: ConnectConfig = {
+      host: t.hostname,
+      port: t.port,
+      username: t.user,
+      readyTimeout: t.connectTimeoutMs ?? 10_000,
+      keepaliveInterval: t.keepaliveIntervalMs ?? 15_000,
+      keepaliveCountMax: 3,
+      authHandler: auth,
+      hostVerifier: (key: Buffer) => {
+        const verdict = verifyHostKey(known, t.hostname, t.port, key);
+        this.#presented = { blob: Buffer.from(key), keyType: keyTypeOf(key), fingerprint: fingerprintOf(key), verdict };
+        return verdict.state === 'trusted';
+      },
+    };
+    if (preferred.length) {
+      config.algorithms = { serverHostKey: { prepend: hostKeyAlgorithms(preferred), append: [], remove: [] } };
+    }
+    this.connects += 1;
+    client.connect(config);
+    const connected = await ready;
+    // From now on a drop only means "reconnect on next use"; errors after ready must not go unhandled.
+    connected.on('error', () => undefined);
+    connected.once('close', () => {
+      if (this.#client && !this.#closed) this.#client = undefined;
+    });
+    return connected;
+  }
+
+  async #authMethods(): Promise<(PublicKeyAuthMethod | AgentAuthMethod)[]> {
+    const t = this.target;
+    const methods: (PublicKeyAuthMethod | AgentAuthMethod)[] = [];
+    if (t.identityFiles.length === 0 && t.resolveIdentities) t.identityFiles = await t.resolveIdentities();
+    for (const file of t.identityFiles) {
+      try {
+        methods.push({ type: 'publickey', username: t.user, key: await readFile(file) });
+      } catch {
+        // a configured key that does not exist is skipped, as ssh(1) does
+      }
+    }
+    if (t.agentSocket) methods.push({ type: 'agent', username: t.user, agent: t.agentSocket });
+    return methods;
+  }
+
+  #connectError(error: Error & { level?: string }): BenchtopError {
+    const t = this.target;
+    const where = `${t.user}@${t.hostname}:${t.port}`;
+    const presented = this.#presented;
+    if (presented && presented.verdict.state !== 'trusted') return hostKeyError(t, presented);
+    if (error.level === 'client-authentication') {
+      const offered = t.identityFiles.length || t.agentSocket ? `tried ${[...t.identityFiles, ...(t.agentSocket ? ['the SSH agent'] : [])].join(', ')}` : 'no key file or SSH agent was available';
+      return new BenchtopError('HOST_AUTH_FAILED', `${where} refused every key offered (${offered}).`,
+        `Add your public key to ~${t.user}/.ssh/authorized_keys on ${t.hostname}, or pick the right key with --identity / IdentityFile in ~/.ssh/config.`, { cause: error });
+    }
+    if (error.level === 'client-timeout') {
+      return new BenchtopError('HOST_UNREACHABLE', `${where} did not complete an SSH handshake within ${Math.round((t.connectTimeoutMs ?? 10_000) / 1000)} s.`,
+        'Check the address and port, your network or VPN, and that sshd runs on the host.', { cause: error });
+    }
+    const code = systemCode(error);
+    if (code && UNREACHABLE_CODES.has(code)) {
+      const reason = code === 'ECONNREFUSED' ? 'nothing accepts connections on that port' : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'the name does not resolve' : error.message;
+      return new BenchtopError('HOST_UNREACHABLE', `Cannot reach ${where}: ${reason} (${code}).`,
+        'Check the address and port, your network or VPN, and that sshd runs on the host.', { cause: error });
+    }
+    return new BenchtopError('HOST_UNREACHABLE', `SSH to ${where} failed: ${error.message}`, 'Check that an SSH server runs there and try `ssh` by hand.', { cause: error });
+  }
+}
+
+/** The error for a key that is not on file, or differs from the one on file. */
+export function hostKeyError(t: SshTarget, key: PresentedKey): BenchtopError {
+  const where = `${t.hostname}:${t.port}`;
+  switch (key.verdict.state) {
+    case 'changed':
+      return new BenchtopError('HOST_KEY_CHANGED',
+        `WARNING: the host key of ${t.label} (${where}) has changed. known_hosts (${t.knownHostsPath} line ${key.verdict.line}) has ${key.verdict.knownFingerprints.join(', ')}; the host now presents ${key.keyType} ${key.fingerprint}. Benchtop did not connect.`,
+        `Someone could be intercepting the connection, or the host was reinstalled. Ask its admin for the real fingerprint; only if it is ${key.fingerprint}, remove the old line (ssh-keygen -R ${t.port === 22 ? t.hostname : `'[${t.hostname}]:${t.port}'`}) and add the host again.`);
+    case 'revoked':
+      return new BenchtopError('HOST_KEY_CHANGED', `${t.label} (${where}) presented ${key.keyType} ${key.fingerprint}, which ${t.knownHostsPath} line ${key.verdict.line} marks @revoked. Benchtop did not connect.`,
+        'Ask the host’s admin to replace the revoked host key.');
+    default:
+      return new BenchtopError('HOST_KEY_UNKNOWN', `${t.label} (${where}) presented ${key.keyType} ${key.fingerprint}, which is not in ${t.knownHostsPath}.`,
+        'Compare the fingerprint with the one the host’s admin gives you, then trust it (Hosts page or `benchtop host trust`).');
+  }
+}

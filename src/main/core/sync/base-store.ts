@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { systemCode } from '../errors';
+import type { Base, BaseEntry } from './tree';
+
+interface BaseFile {
+  version: 1;
+  projectDir: string;
+  target: string;
+  volume: string;
+  syncedAt: string;
+  entries: Record<string, BaseEntry>;
+}
+
+/**
+ * The BASE manifest per (project, target): what both sides held after the last completed sync. It
+ * lives on this computer only and is replaced atomically, and only once both sides are done, so an
+ * interrupted sync leaves the previous base and the next one simply works out the changes again.
+ */
+export class BaseStore {
+  constructor(readonly dir: string) {}
+
+  fileOf(projectDir: string, target: string): string {
+    const key = createHash('sha256').update(`${projectDir}\0${target}`).digest('hex').slice(0, 20);
+    return join(this.dir, `${key}.json`);
+  }
+
+  async read(projectDir: string, target: string): Promise<Base> {
+    try {
+      const parsed = JSON.parse(await readFile(this.fileOf(projectDir, target), 'utf8')) as Partial<BaseFile>;
+      if (parsed.version !== 1 || parsed.projectDir !== projectDir || parsed.target !== target || typeof parsed.entries !== 'object') return new Map();
+      return new Map(Object.entries(parsed.entries ?? {}));
+    } catch (error) {
+      // No base (first sync) or an unreadable one: treating everything as new is always safe,
+      // because files that differ are kept on both sides as conflict copies rather than dropped.
+      if (systemCode(error) === 'ENOENT' || error instanceof SyntaxError) return new Map();
+      throw error;
+    }
+  }
+
+  async write(projectDir: string, target: string, volume: string, base: Base, now: Date): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const file = this.fileOf(projectDir, target);
+    const body: BaseFile = { version: 1, projectDir, target, volume, syncedAt: now.toISOString(), entries: Object.fromEntries([...base].sort(([a], [b]) => (a < b ? -1 : 1))) };
+    const temp = `${file}.${process.pid}.tmp`;
+    const handle = await open(temp, 'w', 0o600);
+    try {
+      await handle.writeFile(JSON.stringify(body));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  }
+}

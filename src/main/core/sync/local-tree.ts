@@ -1,0 +1,197 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { lstat, mkdir, open, readdir, rename, rmdir, stat, unlink } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { systemCode } from '../errors';
+import { isIgnoredName, LOCKFILE_REL, TEMP_MARKER, type FileEntry, type Tree } from './tree';
+
+/** What a local file looked like when it was last hashed: reused while size and mtime are unchanged. */
+export type HashCache = Map<string, { size: number; mtime: string; sha256: string }>;
+
+/**
+ * The local side of a sync: the project's notebooks folder, plus the project lockfile under a
+ * reserved path. Knows how to list it cheaply, hash only what changed, and write a file so that it is
+ * either the old one or the whole new one, never half of it.
+ */
+export class LocalTree {
+  constructor(
+    readonly notebooksDir: string,
+    readonly lockfilePath: string | undefined,
+  ) {}
+
+  /** Where a synced path lives on this computer. */
+  pathOf(rel: string): string {
+    if (rel === LOCKFILE_REL && this.lockfilePath) return this.lockfilePath;
+    return join(this.notebooksDir, ...rel.split('/'));
+  }
+
+  /** The lockfile travels separately unless it already sits inside the notebooks folder. */
+  get #lockfileSeparate(): boolean {
+    if (!this.lockfilePath) return false;
+    const rel = relative(this.notebooksDir, this.lockfilePath);
+    return rel.startsWith('..') || rel === '' || rel.startsWith(sep) || /^[a-zA-Z]:/.test(rel);
+  }
+
+  /** Lists every folder and regular file (symlinks and special files are not synced). */
+  async scan(): Promise<Tree> {
+    const tree: Tree = new Map();
+    await mkdir(this.notebooksDir, { recursive: true });
+    const walk = async (dir: string, prefix: string): Promise<void> => {
+      const entries = await readdir(dir, { withFileTypes: true });
+      await Promise.all(entries.map(async (dirent) => {
+        const name = dirent.name;
+        const full = join(dir, name);
+        if (name.includes(TEMP_MARKER) && dirent.isFile()) {
+          // Left by an interrupted sync: never a finished file, so it goes.
+          await unlink(full).catch(() => undefined);
+          return;
+        }
+        if (isIgnoredName(name) || (prefix === '' && name === '.benchtop' && this.#lockfileSeparate)) return;
+        const rel = prefix + name;
+        if (dirent.isDirectory()) {
+          tree.set(rel, { type: 'dir' });
+          await walk(full, `${rel}/`);
+        } else if (dirent.isFile()) {
+          const entry = await fileEntry(full);
+          if (entry) tree.set(rel, entry);
+        }
+      }));
+    };
+    await walk(this.notebooksDir, '');
+    if (this.lockfilePath && this.#lockfileSeparate) {
+      const entry = await fileEntry(this.lockfilePath);
+      if (entry) tree.set(LOCKFILE_REL, entry);
+    }
+    return tree;
+  }
+
+  /** Fills in sha256 for files whose size or mtime moved since the cache (or the base) saw them. */
+  async hash(tree: Tree, known: (rel: string, entry: FileEntry) => string | undefined, cache: HashCache): Promise<number> {
+    let hashed = 0;
+    const todo: [string, FileEntry][] = [];
+    for (const [rel, entry] of tree) {
+      if (entry.type !== 'file') continue;
+      const cached = cache.get(rel);
+      const sha = cached && cached.size === entry.size && cached.mtime === entry.mtime ? cached.sha256 : known(rel, entry);
+      if (sha) entry.sha256 = sha;
+      else todo.push([rel, entry]);
+    }
+    // A few at a time: enough to overlap disk waits without opening thousands of files at once.
+    const workers = Array.from({ length: 8 }, async () => {
+      for (let next = todo.pop(); next; next = todo.pop()) {
+        const [rel, entry] = next;
+        entry.sha256 = await sha256File(this.pathOf(rel));
+        hashed += 1;
+      }
+    });
+    await Promise.all(workers);
+    for (const [rel, entry] of tree) {
+      if (entry.type === 'file' && entry.sha256) cache.set(rel, { size: entry.size, mtime: entry.mtime, sha256: entry.sha256 });
+    }
+    return hashed;
+  }
+
+  /** True when the file at rel is still what the scan saw (or still absent), so replacing it loses nothing. */
+  async unchangedSince(rel: string, seen: FileEntry | undefined): Promise<boolean> {
+    const now = await fileEntry(this.pathOf(rel));
+    if (!seen || !now) return !seen && !now && !(await exists(this.pathOf(rel)));
+    return now.size === seen.size && now.mtime === seen.mtime;
+  }
+
+  /**
+   * Writes a file atomically: a temp file in the same folder, fsync, then rename over the target,
+   * but only if `accept` (checked right before the rename) still agrees. Returns the new stamp and
+   * hash, or undefined when the write was given up and the temp file removed.
+   */
+  async writeAtomic(rel: string, content: AsyncIterable<Uint8Array>, mode: number, accept: () => Promise<boolean>): Promise<FileEntry | undefined> {
+    const target = this.pathOf(rel);
+    await mkdir(dirname(target), { recursive: true });
+    const temp = join(dirname(target), `.${randomBytes(4).toString('hex')}${TEMP_MARKER}${basenameOf(target)}`);
+    const hash = createHash('sha256');
+    const handle = await open(temp, 'wx', (mode & 0o777) | 0o600);
+    try {
+      for await (const chunk of content) {
+        hash.update(chunk);
+        await handle.write(chunk);
+      }
+      await handle.sync();
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await unlink(temp).catch(() => undefined);
+      throw error;
+    }
+    await handle.close();
+    if (!(await accept())) {
+      await unlink(temp);
+      return undefined;
+    }
+    await rename(temp, target);
+    const entry = await fileEntry(target);
+    if (!entry) return undefined;
+    entry.sha256 = hash.digest('hex');
+    return entry;
+  }
+
+  /** Removes a file if it is still what the scan saw; false when it changed meanwhile and was kept. */
+  async deleteFile(rel: string, seen: FileEntry): Promise<boolean> {
+    if (!(await this.unchangedSince(rel, seen))) return false;
+    await unlink(this.pathOf(rel)).catch((error: unknown) => {
+      if (systemCode(error) !== 'ENOENT') throw error;
+    });
+    return true;
+  }
+
+  /** Removes a folder only when empty: anything new inside keeps it. */
+  async removeDir(rel: string): Promise<boolean> {
+    try {
+      await rmdir(this.pathOf(rel));
+      return true;
+    } catch (error) {
+      const code = systemCode(error);
+      if (code === 'ENOENT') return true;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') return false;
+      throw error;
+    }
+  }
+
+  async makeDir(rel: string): Promise<void> {
+    await mkdir(this.pathOf(rel), { recursive: true });
+  }
+
+  /** Reads a non-empty file for upload, capped at the scan's size so the tar header stays true. */
+  readStream(rel: string, size: number): NodeJS.ReadableStream {
+    return createReadStream(this.pathOf(rel), { start: 0, end: size - 1 });
+  }
+}
+
+function basenameOf(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts[parts.length - 1];
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A regular file's entry (without hash), or undefined when nothing regular is there. */
+export async function fileEntry(path: string): Promise<FileEntry | undefined> {
+  try {
+    const s = await stat(path, { bigint: true });
+    if (!s.isFile()) return undefined;
+    return { type: 'file', size: Number(s.size), mtime: s.mtimeNs.toString(), mode: Number(s.mode & 0o777n) };
+  } catch (error) {
+    if (systemCode(error) === 'ENOENT' || systemCode(error) === 'ENOTDIR') return undefined;
+    throw error;
+  }
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

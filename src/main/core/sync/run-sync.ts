@@ -1,0 +1,226 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { SyncProgress } from '../../../shared/contract/hosts';
+import type { HashCache, LocalTree } from './local-tree';
+import { planIsEmpty, planSync, type SyncPlan } from './plan';
+import type { ApplyPlan, ApplyReport, RemoteTree, UploadItem } from './remote-tree';
+import { sameStamp, type Base, type FileEntry, type Tree } from './tree';
+
+export interface SyncRun {
+  local: LocalTree;
+  remote: RemoteTree;
+  base: Base;
+  caches: { local: HashCache; remote: HashCache };
+  targetName: string;
+  now: () => Date;
+  progress: (update: Omit<SyncProgress, 'opId' | 'sessionId'>) => void;
+  signal: AbortSignal;
+}
+
+export interface SyncOutcome {
+  uploaded: number;
+  downloaded: number;
+  deleted: number;
+  conflicts: string[];
+  bytes: number;
+  /** The base to keep, or undefined when nothing about it changed. */
+  nextBase?: Base;
+}
+
+type Stamp = [number, string];
+const stampOf = (entry: FileEntry | undefined): Stamp | null => (entry ? [entry.size, entry.mtime] : null);
+const asFile = (tree: Tree, rel: string) => {
+  const entry = tree.get(rel);
+  return entry?.type === 'file' ? entry : undefined;
+};
+
+/**
+ * One sync between a local folder and a volume: scan both, hash what changed, plan, move what
+ * changed in one tar each way, then learn the new base. Each side's files are replaced only after
+ * their new content is complete, and only if they are still what the scan saw; anything skipped
+ * keeps its old base entry, so the next sync takes it up again.
+ */
+export async function runSync(run: SyncRun): Promise<SyncOutcome> {
+  const { local, remote, base, caches, signal } = run;
+  run.progress({ phase: 'scanning', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, conflicts: [] });
+  const [localTree, remoteScan] = await Promise.all([local.scan(), remote.scan(signal)]);
+  const remoteTree = remoteScan.tree;
+  await local.hash(localTree, (rel, entry) => {
+    const b = base.get(rel);
+    return b?.type === 'file' && sameStamp(entry, b.size, b.localMtime) ? b.sha256 : undefined;
+  }, caches.local);
+  await hashRemote(remote, remoteTree, base, caches.remote, signal);
+  signal.throwIfAborted();
+
+  const plan = planSync({ local: localTree, remote: remoteTree, base, targetName: run.targetName, now: run.now() });
+  const conflicts = plan.conflicts.map((c) => `${c.path}: ${c.reason}`);
+  const next = new Map(base);
+  for (const rel of plan.forgotten) next.delete(rel);
+  for (const rel of plan.agreed) next.set(rel, agreedEntry(localTree, remoteTree, rel));
+  if (planIsEmpty(plan)) {
+    run.progress({ phase: 'done', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, conflicts });
+    return { uploaded: 0, downloaded: 0, deleted: 0, conflicts, bytes: 0, nextBase: baseChanged(base, next) ? next : undefined };
+  }
+
+  const stageId = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+  const counts = { files: 0, bytes: 0 };
+  const filesTotal = plan.upload.length + plan.download.length;
+  const bytesTotal = plan.upload.reduce((n, u) => n + (asFile(localTree, u.from)?.size ?? 0), 0) +
+    plan.download.reduce((n, d) => n + (asFile(remoteTree, d.from)?.size ?? 0), 0);
+  let lastEmit = 0;
+  const emit = (phase: SyncProgress['phase'], force = false) => {
+    const at = Date.now();
+    if (!force && at - lastEmit < 100) return;
+    lastEmit = at;
+    run.progress({ phase, filesDone: counts.files, filesTotal, bytesDone: counts.bytes, bytesTotal, conflicts });
+  };
+
+  // Up: one tar with the plan and every upload, applied by one python3 run in the container.
+  emit('uploading', true);
+  const sent = new Map<string, string>();
+  const uploads: UploadItem[] = plan.upload.map(({ from, to }) => {
+    const entry = asFile(localTree, from) as FileEntry;
+    return {
+      rel: to, size: entry.size, mode: entry.mode,
+      open: () => {
+        const hash = createHash('sha256');
+        const stream = local.readStream(from, entry.size);
+        stream.on('data', (chunk: Buffer) => hash.update(chunk));
+        stream.on('end', () => {
+          sent.set(to, hash.digest('hex'));
+          counts.files += 1;
+        });
+        return stream;
+      },
+    };
+  });
+  for (const item of uploads) if (item.size === 0) sent.set(item.rel, EMPTY_SHA256);
+  const report = await remote.apply(stageId, toApplyPlan(plan, remoteTree, localTree), uploads, remoteScan.owner, (n) => {
+    counts.bytes += n;
+    emit('uploading');
+  }, signal);
+  const uploaded = recordUploads(plan, report, localTree, sent, next);
+
+  // Down: one tar of the snapshots the apply step linked, each written locally temp-then-rename.
+  let downloaded = 0;
+  if (plan.download.length > 0) {
+    emit('downloading', true);
+    await remote.fetch(stageId, async (index, header, content) => {
+      const transfer = plan.download[index];
+      if (!transfer) return;
+      const seen = asFile(localTree, transfer.to);
+      const counted = countBytes(content, (n) => {
+        counts.bytes += n;
+        emit('downloading');
+      });
+      const written = await local.writeAtomic(transfer.to, counted, header.mode ?? 0o644, () => local.unchangedSince(transfer.to, seen));
+      counts.files += 1;
+      if (!written) return;
+      downloaded += 1;
+      const source = asFile(remoteTree, transfer.from);
+      const remoteMtime = transfer.to === transfer.from
+        ? (written.sha256 === source?.sha256 ? source?.mtime : undefined)
+        : stampMtime(report.done[transfer.to]);
+      next.set(transfer.to, { type: 'file', sha256: written.sha256, size: written.size, localMtime: written.mtime, remoteMtime });
+    }, signal);
+    await remote.cleanup(stageId);
+  }
+
+  // Deletions last: by now every new file has landed, so nothing depends on what goes.
+  emit('deleting', true);
+  let deleted = 0;
+  for (const rel of [...plan.deleteRemote, ...plan.rmdirRemote]) {
+    if (report.done[rel] === null) {
+      next.delete(rel);
+      deleted += 1;
+    }
+  }
+  for (const rel of plan.deleteLocal) {
+    const seen = asFile(localTree, rel);
+    if (seen && (await local.deleteFile(rel, seen))) {
+      next.delete(rel);
+      deleted += 1;
+    }
+  }
+  for (const rel of plan.rmdirLocal) {
+    if (await local.removeDir(rel)) {
+      next.delete(rel);
+      deleted += 1;
+    }
+  }
+  for (const rel of plan.mkdirLocal) {
+    await local.makeDir(rel);
+    next.set(rel, { type: 'dir' });
+  }
+  for (const rel of plan.mkdirRemote) if (report.done[rel] === 'dir') next.set(rel, { type: 'dir' });
+  emit('done', true);
+  return { uploaded, downloaded, deleted, conflicts, bytes: counts.bytes, nextBase: next };
+}
+
+export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+async function hashRemote(remote: RemoteTree, tree: Tree, base: Base, cache: HashCache, signal: AbortSignal): Promise<void> {
+  const todo: string[] = [];
+  for (const [rel, entry] of tree) {
+    if (entry.type !== 'file') continue;
+    const cached = cache.get(rel);
+    const b = base.get(rel);
+    if (cached && cached.size === entry.size && cached.mtime === entry.mtime) entry.sha256 = cached.sha256;
+    else if (b?.type === 'file' && sameStamp(entry, b.size, b.remoteMtime)) entry.sha256 = b.sha256;
+    else if (entry.size === 0) entry.sha256 = EMPTY_SHA256;
+    else todo.push(rel);
+  }
+  if (todo.length > 0) await remote.hash(tree, todo, signal);
+  for (const [rel, entry] of tree) {
+    if (entry.type === 'file' && entry.sha256) cache.set(rel, { size: entry.size, mtime: entry.mtime, sha256: entry.sha256 });
+  }
+}
+
+function toApplyPlan(plan: SyncPlan, remoteTree: Tree, localTree: Tree): ApplyPlan {
+  const conflicted = new Set(plan.renameRemote.map((r) => r.from));
+  return {
+    links: plan.download.map((d) => d.from),
+    renames: plan.renameRemote.map(({ from, to }) => [from, to, stampOf(asFile(remoteTree, from)) as Stamp]),
+    deletes: plan.deleteRemote.map((rel) => [rel, stampOf(asFile(remoteTree, rel)) as Stamp]),
+    rmdirs: plan.rmdirRemote,
+    mkdirs: plan.mkdirRemote,
+    moves: plan.upload.filter((u) => asFile(localTree, u.from)).map((u) => [u.to, stampOf(asFile(remoteTree, u.to)), conflicted.has(u.to)]),
+  };
+}
+
+function recordUploads(plan: SyncPlan, report: ApplyReport, localTree: Tree, sent: Map<string, string>, next: Base): number {
+  let uploaded = 0;
+  for (const { from, to } of plan.upload) {
+    const placed = report.done[to];
+    const entry = asFile(localTree, from);
+    const sha = sent.get(to);
+    if (!Array.isArray(placed) || !entry || !sha) continue;
+    uploaded += 1;
+    // When the file changed while it was read, the local stamp no longer vouches for this content.
+    next.set(to, { type: 'file', sha256: sha, size: placed[0], localMtime: sha === entry.sha256 ? entry.mtime : undefined, remoteMtime: placed[1] });
+  }
+  return uploaded;
+}
+
+function agreedEntry(localTree: Tree, remoteTree: Tree, rel: string) {
+  const l = localTree.get(rel);
+  const r = remoteTree.get(rel);
+  if (l?.type !== 'file' || r?.type !== 'file') return { type: 'dir' as const };
+  return { type: 'file' as const, sha256: l.sha256, size: l.size, localMtime: l.mtime, remoteMtime: r.mtime };
+}
+
+function stampMtime(done: ApplyReport['done'][string] | undefined): string | undefined {
+  return Array.isArray(done) ? done[1] : undefined;
+}
+
+function baseChanged(a: Base, b: Base): boolean {
+  if (a.size !== b.size) return true;
+  for (const [rel, entry] of a) if (JSON.stringify(entry) !== JSON.stringify(b.get(rel))) return true;
+  return false;
+}
+
+async function* countBytes(content: AsyncIterable<Uint8Array>, onBytes: (n: number) => void): AsyncIterable<Uint8Array> {
+  for await (const chunk of content) {
+    onBytes(chunk.length);
+    yield chunk;
+  }
+}

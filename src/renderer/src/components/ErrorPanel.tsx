@@ -1,0 +1,51 @@
+import { useState } from 'react';
+import type { ErrorInfo } from '../../../shared/errors';
+
+interface Props {
+  error: ErrorInfo;
+  /** Shown as a button, e.g. `Retry from Start the session`. */
+  retryLabel?: string;
+  onRetry?: () => void;
+  onDismiss?: () => void;
+}
+
+/**
+ * The one place an error is shown: its stable code, what happened, and what to do. The details can
+ * be copied as text for a help request.
+ */
+export function ErrorPanel({ error, retryLabel, onRetry, onDismiss }: Props) {
+  const [copied, setCopied] = useState(false);
+  const text = `${error.code}: ${error.message}${error.hint ? `\nFix: ${error.hint}` : ''}`;
+  const copy = () => {
+    void navigator.clipboard?.writeText(text).then(() => setCopied(true), () => setCopied(false));
+  };
+  return (
+    <div className="error-panel" role="alert" aria-label={`Error ${error.code}`}>
+      <div className="error-head">
+        <span className="error-code" data-testid="error-code">{error.code}</span>
+        <p className="error-message" data-testid="error-message">{error.message}</p>
+      </div>
+      {error.hint && (
+        <p className="error-hint" data-testid="error-hint">
+          <strong>How to fix: </strong>
+          {error.hint}
+        </p>
+      )}
+      <div className="error-actions">
+        {onRetry && (
+          <button type="button" className="btn primary" onClick={onRetry}>
+            {retryLabel ?? 'Retry'}
+          </button>
+        )}
+        <button type="button" className="btn ghost" onClick={copy}>
+          {copied ? 'Copied' : 'Copy details'}
+        </button>
+        {onDismiss && (
+          <button type="button" className="btn ghost" onClick={onDismiss}>
+            Dismiss
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+import type { ReactNode } from 'react';
+
+interface Props {
+  title: string;
+  subtitle?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+}
+
+/** Every screen's frame: one h1 (the screen's accessible name), a line under it, actions on the right. */
+export function Screen({ title, subtitle, actions, children }: Props) {
+  const id = `screen-${title.toLowerCase().replace(/\W+/g, '-')}`;
+  return (
+    <section className="screen" aria-labelledby={id}>
+      <header className="screen-header">
+        <div>
+          <h1 id={id}>{title}</h1>
+          {subtitle && <p className="subtitle">{subtitle}</p>}
+        </div>
+        {actions && <div className="screen-actions">{actions}</div>}
+      </header>
+      {children}
+    </section>
+  );
+}
+
+/** What a screen shows when there is nothing yet, with the one thing to do about it. */
+export function Empty({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="empty">
+      <p className="empty-title">{title}</p>
+      {children}
+    </div>
+  );
+}

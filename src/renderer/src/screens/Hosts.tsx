@@ -1,0 +1,90 @@
+import { useState, type FormEvent } from 'react';
+import type { HostAddResult, HostInfo } from '../../../shared/ipc';
+import { api } from '../api';
+import { ErrorPanel } from '../components/ErrorPanel';
+import { Empty, Screen } from '../components/Screen';
+import { useAction, useCall } from '../hooks/useCall';
+import { HostCard } from './hosts/HostCard';
+import { TrustDialog } from './hosts/TrustDialog';
+
+type Trust = Extract<HostAddResult, { status: 'needs-trust' }>;
+
+/** Shared GPU hosts reached over SSH: add (confirming the host key), test, remove. */
+export function HostsScreen() {
+  const hosts = useCall(() => api.hostList(), 'hosts');
+  const [spec, setSpec] = useState('');
+  const [identityFile, setIdentityFile] = useState('');
+  const [dockerSocket, setDockerSocket] = useState('');
+  const [trust, setTrust] = useState<Trust | null>(null);
+  const [tested, setTested] = useState<Record<string, HostInfo>>({});
+  const action = useAction();
+
+  const add = async (event: FormEvent) => {
+    event.preventDefault();
+    const request = {
+      spec: spec.trim(),
+      identityFile: identityFile.trim() || undefined,
+      dockerSocket: dockerSocket.trim() || undefined,
+    };
+    const result = await action.run('add', () => api.hostAdd(request));
+    if (!result) return;
+    if (result.status === 'needs-trust') setTrust(result);
+    else added();
+  };
+
+  const added = () => {
+    setSpec('');
+    setIdentityFile('');
+    setDockerSocket('');
+    setTrust(null);
+    hosts.reload();
+  };
+
+  const test = async (id: string) => {
+    const info = await action.run(`test ${id}`, () => api.hostTest({ hostId: id }));
+    if (info) setTested((t) => ({ ...t, [id]: info }));
+  };
+
+  const remove = async (id: string) => {
+    if (await action.run(`remove ${id}`, () => api.hostRemove({ hostId: id }))) hosts.reload();
+  };
+
+  const list = (hosts.data ?? []).map((h) => tested[h.id] ?? h);
+  return (
+    <Screen title="Hosts" subtitle="Shared GPU machines reached over SSH.">
+      <form className="card add-host" onSubmit={(e) => void add(e)} aria-label="Add a host">
+        <label className="field grow">
+          <span>SSH host</span>
+          <input
+            value={spec}
+            onChange={(e) => setSpec(e.target.value)}
+            placeholder="analyst@gpu-box.example.com:22"
+            autoComplete="off"
+            spellCheck={false}
+            required
+          />
+        </label>
+        <label className="field">
+          <span>Identity file (optional)</span>
+          <input value={identityFile} onChange={(e) => setIdentityFile(e.target.value)} placeholder="~/.ssh/id_ed25519" spellCheck={false} />
+        </label>
+        <label className="field">
+          <span>Engine socket (optional)</span>
+          <input value={dockerSocket} onChange={(e) => setDockerSocket(e.target.value)} placeholder="/var/run/docker.sock" spellCheck={false} />
+        </label>
+        <button type="submit" className="btn primary" disabled={!spec.trim() || action.busy !== null}>
+          {action.busy === 'add' ? 'Connecting…' : 'Add host'}
+        </button>
+      </form>
+      {action.error && <ErrorPanel error={action.error} onDismiss={action.clear} />}
+      {hosts.error && <ErrorPanel error={hosts.error} onRetry={hosts.reload} />}
+      {hosts.data && list.length === 0 && <Empty title="No hosts yet. Add a shared GPU machine above." />}
+      <ul className="host-list" aria-label="Hosts">
+        {list.map((h) => (
+          <HostCard key={h.id} host={h} busy={action.busy} onTest={() => void test(h.id)} onRemove={() => void remove(h.id)} />
+        ))}
+      </ul>
+      <TrustDialog request={trust} onClose={() => setTrust(null)} onTrusted={added} />
+    </Screen>
+  );
+}

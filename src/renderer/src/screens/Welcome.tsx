@@ -1,0 +1,145 @@
+import { useState } from 'react';
+import type { ErrorInfo } from '../../../shared/errors';
+import { api, errorInfo } from '../api';
+import { useApp } from '../app-context';
+import { ErrorPanel } from '../components/ErrorPanel';
+import { Screen } from '../components/Screen';
+import { useAction, useCall } from '../hooks/useCall';
+import { formatDate, shortDigest } from '../lib/format';
+import { START_STEPS, stepTitle } from '../lib/start-flow';
+import { CheckList } from './welcome/CheckList';
+import { PullPanel } from './welcome/PullPanel';
+import { StepIcon } from './welcome/StepIcon';
+
+/** First run and everyday start: open a project, then one button brings up its notebook. */
+export function WelcomeScreen() {
+  const { project, openProject, projectError, startFlow: flow } = useApp();
+  const recent = useCall(() => api.projectRecent(), 'recent');
+  const [chooseError, setChooseError] = useState<ErrorInfo | null>(null);
+  const reopen = useAction();
+
+  const chooseFolder = async () => {
+    setChooseError(null);
+    try {
+      const dir = await api.projectChooseFolder();
+      if (dir && (await openProject(dir))) recent.reload();
+    } catch (e) {
+      setChooseError(errorInfo(e));
+    }
+  };
+
+  // Progress shown belongs to the open project only (another project may have been opened since).
+  const mine = project !== null && flow.dir === project.dir;
+  const { steps, checks, checkTotal, pull, detail, session, failure, running } = flow;
+
+  return (
+    <Screen title="Welcome" subtitle="Open your team's project and start its analysis environment with one click.">
+      {!project ? (
+        <div className="welcome-grid">
+          <div className="card hero">
+            <h2>Open a project</h2>
+            <p className="muted">
+              A project is a folder with <code>.devcontainer/devcontainer.json</code>. Benchtop reads the pinned image,
+              checks this computer, and starts Jupyter with the project&apos;s notebooks.
+            </p>
+            <button type="button" className="btn primary large" onClick={() => void chooseFolder()}>
+              Open project folder…
+            </button>
+            {chooseError && <ErrorPanel error={chooseError} />}
+            {projectError && <ErrorPanel error={projectError} />}
+          </div>
+          <div className="card">
+            <h2>Recent projects</h2>
+            {recent.error && <ErrorPanel error={recent.error} onRetry={recent.reload} />}
+            {recent.data && recent.data.length === 0 && <p className="muted">Projects you open appear here.</p>}
+            <ul className="recent-list" aria-label="Recent projects">
+              {recent.data?.map((r) => (
+                <li key={r.dir}>
+                  <button type="button" className="recent-item" onClick={() => void openProject(r.dir)} aria-label={`Open ${r.name}`}>
+                    <span className="recent-name">{r.name}</span>
+                    <span className="recent-dir">{r.dir}</span>
+                    <span className="recent-date num">{formatDate(r.openedAt)}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        </div>
+      ) : (
+        <div className="start-layout">
+          <div className="card project-card">
+            <div>
+              <h2>{project.name}</h2>
+              <p className="mono muted" title={project.dir}>
+                {project.dir}
+              </p>
+              <p>
+                Image <strong>{project.pinned?.version ?? 'unversioned'}</strong>{' '}
+                <span className="mono muted">{project.pinned ? shortDigest(project.pinned.digest) : project.image}</span>
+              </p>
+            </div>
+            <div className="row">
+              <button type="button" className="btn ghost" onClick={() => void chooseFolder()} disabled={running}>
+                Open another folder…
+              </button>
+              <button type="button" className="btn primary large" onClick={() => void flow.start(project.dir, 'check')} disabled={running}>
+                Start
+              </button>
+            </div>
+            {chooseError && <ErrorPanel error={chooseError} />}
+            {projectError && <ErrorPanel error={projectError} />}
+          </div>
+
+          {mine && (
+            <ol className="steps" aria-label="Start progress">
+              {START_STEPS.map((step) => (
+                <li key={step.id} className={`step ${steps[step.id]}`} aria-label={`${step.title}: ${steps[step.id]}`}>
+                  <div className="step-head">
+                    <StepIcon status={steps[step.id]} />
+                    <span className="step-title">{step.title}</span>
+                    {step.id === 'check' && checkTotal > 0 && (
+                      <span className="muted num">
+                        {checks.length} of {checkTotal}
+                      </span>
+                    )}
+                    {step.id === 'session' && steps.session === 'running' && (
+                      <button type="button" className="btn ghost small" onClick={flow.cancel}>
+                        Cancel
+                      </button>
+                    )}
+                  </div>
+                  {step.id === 'check' && checks.length > 0 && <CheckList results={checks} finished={steps.check !== 'running'} />}
+                  {step.id === 'session' && steps.session !== 'waiting' && (
+                    <PullPanel progress={pull} detail={detail} state={session?.state} status={steps.session} />
+                  )}
+                  {step.id === 'open' && steps.open === 'done' && session?.url && (
+                    <div className="opened">
+                      <p>
+                        Jupyter is running at{' '}
+                        <span className="mono" data-testid="session-url">
+                          {session.url.replace(/token=[^&]+/, 'token=…')}
+                        </span>
+                      </p>
+                      <button type="button" className="btn" onClick={() => void reopen.run('open', () => api.sessionOpen({ id: session.id, where: 'app' }))}>
+                        Open notebook again
+                      </button>
+                    </div>
+                  )}
+                </li>
+              ))}
+            </ol>
+          )}
+
+          {reopen.error && <ErrorPanel error={reopen.error} onDismiss={reopen.clear} />}
+          {mine && failure && (
+            <ErrorPanel
+              error={failure.info}
+              retryLabel={`Retry from ${stepTitle(failure.step)}`}
+              onRetry={() => void flow.start(project.dir, failure.step)}
+            />
+          )}
+        </div>
+      )}
+    </Screen>
+  );
+}

@@ -1,0 +1,43 @@
+import type { HostAddResult } from '../../../../shared/ipc';
+import { api } from '../../api';
+import { Dialog } from '../../components/Dialog';
+import { ErrorPanel } from '../../components/ErrorPanel';
+import { useAction } from '../../hooks/useCall';
+
+type Trust = Extract<HostAddResult, { status: 'needs-trust' }>;
+
+/**
+ * First contact with a host: show its key fingerprint so the user can compare it with what the
+ * host's admin published, and only then record it in known_hosts.
+ */
+export function TrustDialog({ request, onClose, onTrusted }: { request: Trust | null; onClose(): void; onTrusted(): void }) {
+  const action = useAction();
+  const trust = async () => {
+    if (!request) return;
+    const host = await action.run('trust', () => api.hostTrust({ hostId: request.hostId, fingerprint: request.fingerprint }));
+    if (host) onTrusted();
+  };
+  return (
+    <Dialog title="Trust this host?" open={request !== null} onClose={onClose}>
+      <p>
+        Benchtop has not connected to <strong>{request?.hostId}</strong> before. Check that its key fingerprint matches the one
+        your administrator gave you.
+      </p>
+      <dl className="facts">
+        <dt>Key type</dt>
+        <dd className="mono">{request?.keyType}</dd>
+        <dt>Fingerprint</dt>
+        <dd className="mono fingerprint" data-testid="host-fingerprint">{request?.fingerprint}</dd>
+      </dl>
+      {action.error && <ErrorPanel error={action.error} />}
+      <div className="dialog-actions">
+        <button type="button" className="btn ghost" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="button" className="btn primary" onClick={() => void trust()} disabled={action.busy !== null}>
+          Trust and add
+        </button>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,93 @@
+import { useEffect, useState } from 'react';
+import type { SessionInfo, SyncProgress } from '../../../../shared/ipc';
+import { api } from '../../api';
+import { Dialog } from '../../components/Dialog';
+import { ErrorPanel } from '../../components/ErrorPanel';
+import { ProgressBar } from '../../components/ProgressBar';
+import { useAction, useCall } from '../../hooks/useCall';
+import { useEvent } from '../../hooks/useEvent';
+import { newOpId } from '../../lib/opid';
+import { syncProgressText } from '../../lib/progress';
+
+interface Props {
+  session: SessionInfo | null;
+  onClose(): void;
+  onMoved(info: SessionInfo): void;
+}
+
+/** Moves a session to another target: notebooks travel with it, the image digest stays the same. */
+export function MoveDialog({ session, onClose, onMoved }: Props) {
+  const hosts = useCall(session ? () => api.hostList() : null, session?.id ?? 'none');
+  const [target, setTarget] = useState('');
+  const [opId, setOpId] = useState<string | null>(null);
+  const [progress, setProgress] = useState<SyncProgress | null>(null);
+  const action = useAction();
+  const { clear } = action;
+
+  useEffect(() => {
+    setTarget('');
+    setProgress(null);
+    clear();
+  }, [session, clear]);
+
+  useEvent('syncProgress', (p) => {
+    if (p.opId === opId) setProgress(p);
+  });
+
+  const targets = ['local', ...(hosts.data ?? []).map((h) => h.id)].filter((t) => t !== session?.target);
+
+  const move = async () => {
+    if (!session || !target) return;
+    const id = newOpId('move');
+    setOpId(id);
+    const info = await action.run('move', () => api.sessionMove({ opId: id, sessionId: session.id, target }));
+    setOpId(null);
+    if (info) {
+      onMoved(info);
+      onClose();
+    }
+  };
+
+  const text = progress ? syncProgressText(progress) : null;
+  return (
+    <Dialog title={session ? `Move ${session.projectName}` : 'Move'} open={session !== null} onClose={onClose}>
+      <p className="muted">
+        The notebooks are synced to the new target and Jupyter reopens there on the same image digest.
+      </p>
+      {hosts.error && <ErrorPanel error={hosts.error} />}
+      <label className="field">
+        <span>Move to</span>
+        <select value={target} onChange={(e) => setTarget(e.target.value)} disabled={action.busy !== null}>
+          <option value="">Choose a target…</option>
+          {targets.map((t) => (
+            <option key={t} value={t}>
+              {t === 'local' ? 'This computer (local)' : t}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div className="reserved">
+        {(action.busy || progress) && (
+          <>
+            <ProgressBar value={text ? text.value : null} label="Sync progress" />
+            <p className="num muted">{text ? `${progress?.phase} · ${text.parts} · ${text.amount}` : 'Preparing…'}</p>
+          </>
+        )}
+      </div>
+      {action.error && <ErrorPanel error={action.error} />}
+      <div className="dialog-actions">
+        <button type="button" className="btn ghost" onClick={onClose}>
+          {action.busy ? 'Close' : 'Cancel'}
+        </button>
+        {action.busy && opId && (
+          <button type="button" className="btn" onClick={() => void api.operationCancel({ opId })}>
+            Cancel move
+          </button>
+        )}
+        <button type="button" className="btn primary" onClick={() => void move()} disabled={!target || action.busy !== null}>
+          Move
+        </button>
+      </div>
+    </Dialog>
+  );
+}

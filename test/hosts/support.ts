@@ -1,0 +1,38 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Core } from '../../src/main/core/core';
+import { openConfSettings } from '../../src/main/core/settings/conf-store';
+import { sshHostEnv, type SshHostEnv } from '../support/ssh-host';
+
+/** A Core with its own settings folder, ~/.ssh/config and known_hosts, and no SSH agent. */
+export interface HostsFixture {
+  core: Core;
+  dir: string;
+  ssh: SshHostEnv;
+  knownHosts: string;
+  sshConfig: string;
+  close(): Promise<void>;
+}
+
+export function hostsFixture(files: { knownHosts?: string; sshConfig?: string } = {}): HostsFixture {
+  const ssh = sshHostEnv();
+  const dir = mkdtempSync(join(tmpdir(), 'bt-test-hosts-'));
+  const knownHosts = join(dir, 'known_hosts');
+  const sshConfig = join(dir, 'ssh_config');
+  if (files.knownHosts !== undefined) writeFileSync(knownHosts, files.knownHosts);
+  writeFileSync(sshConfig, files.sshConfig ?? '');
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir, BENCHTOP_KNOWN_HOSTS: knownHosts, BENCHTOP_SSH_CONFIG: sshConfig };
+  delete env.SSH_AUTH_SOCK;
+  const core = new Core({ settings: openConfSettings(join(dir, 'settings')), shell: 'cli', env });
+  return {
+    core, dir, ssh, knownHosts, sshConfig,
+    async close() {
+      await core.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `btgpu@10.213.7.2`, the spec a user would type for the test host. */
+export const specOf = (ssh: SshHostEnv): string => `${ssh.user}@${ssh.host}${ssh.port === 22 ? '' : `:${ssh.port}`}`;

@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeProject, removeProjectContainers } from './support';
+
+const run = promisify(execFile);
+const root = new URL('../..', import.meta.url).pathname;
+const home = mkdtempSync(join(tmpdir(), 'bt-test-cli-sessions-'));
+
+/** The CLI from source (no bundle, so parallel test files never race on building it). */
+async function benchtop(...args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
+      env: { ...process.env, BENCHTOP_HOME: home },
+      cwd: root,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('benchtop up / ps / logs / stop / rm', () => {
+  const project = makeProject();
+  afterAll(() => removeProjectContainers(project));
+
+  it('prints progress on stderr and only the URL on stdout, then manages the session by id', async () => {
+    const up = await benchtop('up', project.dir, '--no-open');
+    expect(up.code).toBe(0);
+    const url = up.stdout.trim();
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{48}$/);
+    expect(up.stderr).toContain('» check');
+    expect(up.stderr).toContain('» wait-jupyter');
+    const id = /Session (\S+) is ready/.exec(up.stderr)?.[1] as string;
+    expect(id).toMatch(/^benchtop-bt-test-/);
+
+    const ps = await benchtop('ps');
+    expect(ps.stdout).toMatch(new RegExp(`${id}\\s+${project.name}\\s+local\\s+ready`));
+    expect(ps.stdout).not.toContain(new URL(url).searchParams.get('token'));
+
+    const logs = await benchtop('logs', id, '--tail', '50');
+    expect(logs.code).toBe(0);
+    expect(logs.stdout).toContain('benchtop-jupyter: starting jupyter');
+    expect(logs.stdout).not.toContain(new URL(url).searchParams.get('token'));
+
+    expect((await benchtop('stop', id)).stdout.trim()).toBe(`${id}: stopped`);
+    const json = JSON.parse((await benchtop('ps', '--json')).stdout) as { id: string; state: string }[];
+    expect(json.find((s) => s.id === id)?.state).toBe('stopped');
+
+    const open = await benchtop('open', id);
+    expect(open.code).toBe(2);
+    expect(open.stderr).toMatch(/error\[SESSION_FAILED\]: Session \S+ is stopped/);
+
+    expect((await benchtop('rm', id)).stdout.trim()).toBe(`Removed ${id}.`);
+    const gone = await benchtop('stop', id);
+    expect(gone.code).toBe(2);
+    expect(gone.stderr).toContain('error[SESSION_NOT_FOUND]');
+  });
+
+  it('exits 64 with a usage error when the session id is missing', async () => {
+    const r = await benchtop('stop');
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain('needs a session id');
+  });
+});

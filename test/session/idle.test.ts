@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Core } from '../../src/main/core/core';
+import { eventually, JupyterUser, KEEP_NOTEBOOK, makeCore, makeProject, opId, record, removeProjectContainers, type TestProject } from './support';
+
+/** A clock the test moves forward, so "an idle minute" passes without waiting one. */
+class MovableClock {
+  offsetMs = 0;
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+}
+
+describe('idle stop', () => {
+  let project: TestProject;
+  let core: Core;
+  const clock = new MovableClock();
+
+  beforeAll(() => {
+    project = makeProject({ benchtop: { idleMinutes: 1 } });
+    core = makeCore({ clock });
+  });
+
+  afterAll(async () => {
+    await removeProjectContainers(project);
+    await core.close();
+  });
+
+  it('never stops a busy kernel, then stops the session once every kernel is idle past its idle minutes', async () => {
+    const states = record(core, 'sessionState');
+    const info = await core.sessions.up(opId(), project.dir, 'local', new AbortController().signal);
+    expect(info.idleMinutes).toBe(1);
+    const user = new JupyterUser(info.url as string);
+    const kernel = await user.startKernel();
+    expect((await user.execute(kernel, 'print("warm")')).trim()).toBe('warm');
+
+    // Just used: nothing to stop, and the UI learns when the rule would stop it.
+    expect(await core.sessions.idle.checkNow()).toEqual([]);
+    expect((await core.sessions.get(info.id)).idleStopAt).toBeDefined();
+
+    // A long computation: even far past the idle time, a busy kernel keeps the session.
+    const running = user.execute(kernel, 'import time; time.sleep(6); print("done")');
+    await eventually(async () => (await user.api<{ execution_state: string }[]>('api/kernels')).body.some((k) => k.execution_state === 'busy'));
+    clock.offsetMs = 10 * 60_000;
+    expect(await core.sessions.idle.checkNow()).toEqual([]);
+    expect((await running).trim()).toBe('done');
+
+    // Only /api/status calls since (the watcher's own): they are not activity.
+    clock.offsetMs = 0;
+    expect(await core.sessions.idle.checkNow()).toEqual([]);
+    clock.offsetMs = 2 * 60_000;
+    expect(await core.sessions.idle.checkNow()).toEqual([info.id]);
+
+    const stopped = states.filter((s) => s.id === info.id).at(-1);
+    expect(stopped).toMatchObject({ state: 'stopped' });
+    expect(stopped?.message).toMatch(/Stopped after 1 idle minutes/);
+    expect((await core.sessions.get(info.id)).state).toBe('stopped');
+    expect(readFileSync(join(project.notebooks, 'keep.ipynb'), 'utf8')).toBe(KEEP_NOTEBOOK);
+  });
+});

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHandlers } from '../../src/main/core/api';
+import { dispatch } from '../../src/main/core/api/dispatch';
+import type { Handlers } from '../../src/main/core/api/types';
+import type { Core } from '../../src/main/core/core';
+import type { SessionInfo } from '../../src/shared/contract/sessions';
+import { eventually, JupyterUser, makeCore, makeProject, opId, record, removeProjectContainers, type TestProject } from './support';
+
+describe('a running session’s log and stats', () => {
+  let project: TestProject;
+  let core: Core;
+  let handlers: Handlers;
+  let info: SessionInfo;
+
+  beforeAll(async () => {
+    project = makeProject();
+    core = makeCore();
+    handlers = createHandlers(core);
+    info = await core.sessions.up(opId(), project.dir, 'local', new AbortController().signal);
+  });
+
+  afterAll(async () => {
+    await removeProjectContainers(project);
+    await core.close();
+  });
+
+  it('sends the log as lines, demultiplexed, with the token masked', async () => {
+    const logs = record(core, 'sessionLog');
+    const op = opId();
+    const { lines: count } = await handlers.sessionLogs({ opId: op, id: info.id, follow: false });
+    const lines = logs.filter((l) => l.opId === op).flatMap((l) => l.lines);
+    expect(lines).toHaveLength(count);
+    expect(lines.some((l) => l.includes('benchtop-jupyter: starting jupyter'))).toBe(true);
+    // Frame headers never leak into the text.
+    expect(lines.some((l) => l.includes('\u0000'))).toBe(false);
+    expect(lines.join('\n')).not.toContain(new JupyterUser(info.url as string).token);
+  });
+
+  it('follows the log until cancelled', async () => {
+    const logs = record(core, 'sessionLog');
+    const op = opId();
+    const following = handlers.sessionLogs({ opId: op, id: info.id, follow: true, tail: 0 });
+    // Jupyter logs each API call it serves; make one.
+    const user = new JupyterUser(info.url as string);
+    await eventually(async () => {
+      await user.api('api/contents/no-such-file.ipynb');
+      return logs.some((l) => l.opId === op && l.lines.some((line) => line.includes('no-such-file')));
+    }, 300);
+    expect(await handlers.operationCancel({ opId: op })).toEqual({ cancelled: true });
+    expect((await following).lines).toBeGreaterThan(0);
+  });
+
+  it('streams CPU and memory from the engine until cancelled', async () => {
+    const stats = record(core, 'sessionStats');
+    const op = opId();
+    expect(await handlers.sessionWatchStats({ opId: op, id: info.id })).toEqual({ started: true });
+    const sample = await eventually(() => stats.find((s) => s.opId === op && s.memoryBytes > 0));
+    expect(sample.id).toBe(info.id);
+    expect(sample.memoryLimitBytes).toBeGreaterThan(0);
+    expect(sample.cpuPercent).toBeGreaterThanOrEqual(0);
+    expect(await handlers.operationCancel({ opId: op })).toEqual({ cancelled: true });
+  });
+
+  it('answers SESSION_NOT_FOUND for an unknown id', async () => {
+    // Through the envelope, as the app and the CLI's --json see it.
+    expect(await dispatch(handlers, 'sessionStop', { id: 'benchtop-nope-00000000' })).toMatchObject({ error: { code: 'SESSION_NOT_FOUND', hint: expect.stringContaining('benchtop ps') } });
+  });
+});

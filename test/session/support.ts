@@ -1,0 +1,148 @@
+/**
+ * Shared by the session and pull tests: throwaway projects pinned to the test registry's images,
+ * a Core with its own settings folder, Jupyter's REST + kernel websocket, and cleanup of exactly
+ * the containers a test created.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import WebSocket from 'ws';
+import type { Clock } from '../../src/main/core/clock';
+import { Core } from '../../src/main/core/core';
+import { openConfSettings } from '../../src/main/core/settings/conf-store';
+import type { EventMap, EventName } from '../../src/shared/ipc';
+import { testEnv, type TestEnv } from '../support/env';
+
+export const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+
+export function env(): TestEnv {
+  return testEnv();
+}
+
+export function pinnedRef(version?: string): string {
+  const e = env();
+  const v = version ?? e.image.latest;
+  return `${e.registry}/${e.image.repository}@${e.image.versions[v].digest}`;
+}
+
+export interface TestProject {
+  dir: string;
+  notebooks: string;
+  name: string;
+}
+
+/** A project folder pinned to a test image, with one notebook that must survive everything. */
+export function makeProject(options: { version?: string; image?: string; benchtop?: Record<string, unknown>; hostRequirements?: Record<string, unknown>; lockfile?: string | false } = {}): TestProject {
+  const name = `bt-test-${randomBytes(4).toString('hex')}`;
+  const dir = mkdtempSync(join(tmpdir(), `${name}-`));
+  mkdirSync(join(dir, '.devcontainer'));
+  mkdirSync(join(dir, 'notebooks'));
+  writeFileSync(join(dir, 'notebooks', 'keep.ipynb'), KEEP_NOTEBOOK);
+  if (options.lockfile === undefined) copyFileSync(env().image.lockfilePath, join(dir, 'environment.lock'));
+  else if (options.lockfile !== false) writeFileSync(join(dir, 'environment.lock'), options.lockfile);
+  const devcontainer = {
+    name,
+    image: options.image ?? pinnedRef(options.version),
+    hostRequirements: options.hostRequirements ?? {},
+    customizations: { benchtop: { notebooks: 'notebooks', lockfile: 'environment.lock', ...options.benchtop } },
+  };
+  writeFileSync(join(dir, '.devcontainer', 'devcontainer.json'), JSON.stringify(devcontainer, null, 2));
+  return { dir, notebooks: join(dir, 'notebooks'), name };
+}
+
+export const KEEP_NOTEBOOK = JSON.stringify({ cells: [{ cell_type: 'markdown', metadata: {}, source: ['precious work'] }], metadata: {}, nbformat: 4, nbformat_minor: 5 });
+
+/** A Core with its own settings folder (so tests never touch the user's), optionally a movable clock. */
+export function makeCore(options: { clock?: Clock; env?: NodeJS.ProcessEnv } = {}): Core {
+  const settingsDir = mkdtempSync(join(tmpdir(), 'bt-test-settings-'));
+  return new Core({ settings: openConfSettings(settingsDir), shell: 'cli', clock: options.clock, env: options.env });
+}
+
+/** Every event of one kind the bus sends while the test runs. */
+export function record<E extends EventName>(core: Core, event: E): EventMap[E][] {
+  const seen: EventMap[E][] = [];
+  core.bus.on(event, (payload) => seen.push(payload));
+  return seen;
+}
+
+export function opId(): string {
+  return `test-${randomUUID()}`;
+}
+
+/** Removes the containers of one test project (and nothing else). */
+export async function removeProjectContainers(project: TestProject): Promise<void> {
+  const list = await docker.listContainers({ all: true, filters: { label: [`dev.benchtop.project=${project.dir}`] } });
+  await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+}
+
+/** Waits for a condition on events, without timing assertions: the test timeout is the limit. */
+export async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, everyMs = 100): Promise<T> {
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/** Jupyter as a user's browser talks to it: REST with the token, and the kernel websocket. */
+export class JupyterUser {
+  readonly base: URL;
+  readonly token: string;
+
+  constructor(url: string) {
+    const parsed = new URL(url);
+    this.token = parsed.searchParams.get('token') ?? '';
+    this.base = new URL(`${parsed.protocol}//${parsed.host}/`);
+  }
+
+  async api<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
+    const response = await fetch(new URL(path, this.base), {
+      ...init,
+      headers: { Authorization: `token ${this.token}`, 'Content-Type': 'application/json', ...init.headers },
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  async saveNotebook(path: string, source: string): Promise<number> {
+    const content = { cells: [{ cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null }], metadata: {}, nbformat: 4, nbformat_minor: 5 };
+    return (await this.api(`api/contents/${path}`, { method: 'PUT', body: JSON.stringify({ type: 'notebook', content }) })).status;
+  }
+
+  async startKernel(): Promise<string> {
+    const { body } = await this.api<{ id: string }>('api/kernels', { method: 'POST', body: JSON.stringify({ name: 'python3' }) });
+    return body.id;
+  }
+
+  /** Runs code in a kernel over its websocket; returns stdout plus the result's text. */
+  execute(kernelId: string, code: string): Promise<string> {
+    const url = new URL(`api/kernels/${kernelId}/channels`, this.base);
+    url.protocol = 'ws:';
+    const ws = new WebSocket(url, { headers: { Authorization: `token ${this.token}` } });
+    const msgId = randomUUID();
+    let output = '';
+    return new Promise((resolve, reject) => {
+      ws.on('error', reject);
+      ws.on('open', () => {
+        ws.send(JSON.stringify({
+          header: { msg_id: msgId, username: 'test', session: randomUUID(), msg_type: 'execute_request', version: '5.3', date: new Date().toISOString() },
+          parent_header: {}, metadata: {}, channel: 'shell', buffers: [],
+          content: { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true },
+        }));
+      });
+      ws.on('message', (raw) => {
+        const msg = JSON.parse(String(raw)) as { msg_type: string; parent_header: { msg_id?: string }; content: Record<string, unknown> };
+        if (msg.parent_header.msg_id !== msgId) return;
+        if (msg.msg_type === 'stream') output += String(msg.content.text);
+        if (msg.msg_type === 'execute_result') output += String((msg.content.data as Record<string, string>)['text/plain']);
+        if (msg.msg_type === 'error') output += `${String(msg.content.ename)}: ${String(msg.content.evalue)}`;
+        if (msg.msg_type === 'status' && msg.content.execution_state === 'idle') {
+          ws.close();
+          resolve(output);
+        }
+      });
+    });
+  }
+}

@@ -1,0 +1,72 @@
+import type Docker from 'dockerode';
+import { describe, expect, it } from 'vitest';
+import { lastActivity } from '../../src/main/core/jupyter/idle-rule';
+import { fromLabels, toLabels } from '../../src/main/core/session/labels';
+import { LogDemuxer, redactor } from '../../src/main/core/session/logs';
+import { sessionIdFor } from '../../src/main/core/session/naming';
+import { describeSession } from '../../src/main/core/session/state';
+import { toSessionStats } from '../../src/main/core/session/stats';
+
+const frame = (stream: 1 | 2, text: string) => {
+  const body = Buffer.from(text);
+  const header = Buffer.alloc(8);
+  header[0] = stream;
+  header.writeUInt32BE(body.length, 4);
+  return Buffer.concat([header, body]);
+};
+
+describe('session pieces', () => {
+  it('demultiplexes the engine’s log frames into lines, across chunk boundaries', () => {
+    const d = new LogDemuxer();
+    const all = Buffer.concat([frame(1, 'one\ntw'), frame(2, 'err line\n'), frame(1, 'o\nthree')]);
+    const lines = [...d.push(all.subarray(0, 5)), ...d.push(all.subarray(5, 20)), ...d.push(all.subarray(20))];
+    expect([...lines, ...d.end()]).toEqual(['one', 'err line', 'two', 'three']);
+  });
+
+  it('masks the token wherever it appears', () => {
+    expect(redactor('abc123')('url http://x/?token=abc123 and abc123')).toBe('url http://x/?token=<token> and <token>');
+  });
+
+  it('names sessions readably and uniquely per folder and target', () => {
+    const a = sessionIdFor('Sales Forecast!', '/home/ann/sales', 'local');
+    expect(a).toMatch(/^benchtop-sales-forecast-[0-9a-f]{8}$/);
+    expect(sessionIdFor('Sales Forecast!', '/home/ann/sales', 'gpu-box')).not.toBe(a);
+    expect(sessionIdFor('Sales Forecast!', '/home/bob/sales', 'local')).not.toBe(a);
+  });
+
+  it('round-trips everything through labels, which is all that survives an app restart', () => {
+    const labels = { projectDir: '/p', projectName: 'p', user: 'ann', image: 'r/a', digest: 'sha256:x', version: '2026.11.2', appVersion: '0.1.0', target: 'local', gpus: ['GPU-1', 'GPU-2'], idleMinutes: 30, port: 8871 };
+    expect(fromLabels(toLabels(labels))).toEqual(labels);
+    expect(fromLabels({ other: '1' })).toBeUndefined();
+  });
+
+  it('tells a killed, an OOM-killed and a cleanly stopped session apart', () => {
+    const base = (state: Partial<Docker.ContainerInspectInfo['State']>) => ({
+      Name: '/benchtop-p-1', Config: { Env: ['JUPYTER_TOKEN=t'], Labels: toLabels({ projectDir: '/p', projectName: 'p', user: 'u', image: 'r', digest: 'd', appVersion: '0', target: 'local', gpus: [], idleMinutes: 0, port: 8870 }) },
+      HostConfig: { Memory: 2 ** 30 }, State: { Running: false, Status: 'exited', ExitCode: 0, OOMKilled: false, FinishedAt: 't', StartedAt: 's', Error: '', ...state },
+    }) as unknown as Docker.ContainerInspectInfo;
+    expect(describeSession(base({ ExitCode: 137 }), { ready: false })).toMatchObject({ state: 'failed', code: 'CONTAINER_EXITED', message: expect.stringContaining('killed') });
+    expect(describeSession(base({ ExitCode: 137, OOMKilled: true }), { ready: false })).toMatchObject({ state: 'failed', code: 'CONTAINER_OOM', message: expect.stringContaining('1.0 GiB') });
+    expect(describeSession(base({ ExitCode: 0 }), { ready: false })).toMatchObject({ state: 'stopped' });
+    expect(describeSession(base({ Running: true, Status: 'running' }), { ready: true })).toMatchObject({ state: 'ready', url: 'http://127.0.0.1:8870/?token=t' });
+    expect(describeSession(base({ Running: true, Status: 'running' }), { ready: false })?.url).toBeUndefined();
+  });
+
+  it('computes CPU % like `docker stats` and leaves the page cache out of memory', () => {
+    const s = toSessionStats('id', {
+      read: '2026-11-23T10:00:00Z',
+      cpu_stats: { cpu_usage: { total_usage: 3_000 }, system_cpu_usage: 20_000, online_cpus: 2 },
+      precpu_stats: { cpu_usage: { total_usage: 1_000 }, system_cpu_usage: 10_000 },
+      memory_stats: { usage: 500, limit: 1000, stats: { inactive_file: 100 } },
+    });
+    expect(s).toEqual({ id: 'id', at: '2026-11-23T10:00:00Z', cpuPercent: 40, memoryBytes: 400, memoryLimitBytes: 1000 });
+  });
+
+  it('counts a busy kernel as activity now, and otherwise the newest activity', () => {
+    const t = (iso: string) => Date.parse(iso);
+    const status = { last_activity: '2026-11-23T10:00:00Z' };
+    expect(lastActivity(status, [{ id: 'k', name: 'python3', execution_state: 'busy', last_activity: '2026-11-23T09:00:00Z' }], 0, 123)).toBe(123);
+    expect(lastActivity(status, [{ id: 'k', name: 'python3', execution_state: 'idle', last_activity: '2026-11-23T10:05:00Z' }], 0, 123)).toBe(t('2026-11-23T10:05:00Z'));
+    expect(lastActivity(status, [], t('2026-11-23T11:00:00Z'), 0)).toBe(t('2026-11-23T11:00:00Z'));
+  });
+});
