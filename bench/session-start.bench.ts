@@ -20,11 +20,15 @@ const runs = Number(process.argv[2] ?? 5);
 
 async function pollStatus(port: number, token: string): Promise<void> {
   for (;;) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 1000);
     try {
-      const r = await fetch(`http://127.0.0.1:${port}/api/status`, { headers: { Authorization: `token ${token}` }, signal: AbortSignal.timeout(1000) });
+      const r = await fetch(`http://127.0.0.1:${port}/api/status`, { headers: { Authorization: `token ${token}` }, signal: controller.signal });
       if (r.ok) return;
     } catch {
       // not up yet
+    } finally {
+      clearTimeout(timer);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

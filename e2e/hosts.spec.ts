@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sshHostEnv } from '../test/support/ssh-host';
 import { expect, test } from './support/app';
+import { shootBothThemes } from './support/screenshots';
 
 let sshDir: string | undefined;
 
@@ -31,15 +32,19 @@ test('adding a host asks to confirm its key fingerprint, then shows its engine; 
 
   const dialog = page.getByRole('dialog', { name: 'Trust this host?' });
   await expect(dialog.getByTestId('host-fingerprint')).toHaveText(host.hostKeyFingerprint, { timeout: 30_000 });
+  await shootBothThemes(page, 'hosts-trust-dialog');
   await dialog.getByRole('button', { name: 'Trust and add' }).click();
   await expect(dialog).toBeHidden({ timeout: 60_000 });
   expect(readFileSync(knownHosts, 'utf8')).toContain(host.knownHostsLine.split(' ').slice(1).join(' '));
 
   const card = page.getByRole('listitem', { name: /^Host / });
   await expect(card).toHaveCount(1);
-  await card.getByRole('button', { name: /^Test / }).click();
-  await expect(card).toContainText('ok', { timeout: 60_000 });
-  await expect(card).toContainText('docker');
+  const testButton = card.getByRole('button', { name: /^Test / });
+  await testButton.click();
+  await expect(testButton).toHaveText('Test', { timeout: 60_000 });
+  await expect(card.getByText('ok', { exact: true })).toBeVisible();
+  await expect(card).toContainText(/docker \d+\.\d+/);
+  await shootBothThemes(page, 'hosts-added');
   await card.getByRole('button', { name: /^Remove / }).click();
   await expect(page.getByText('No hosts yet. Add a shared GPU machine above.')).toBeVisible();
 });

@@ -28,7 +28,7 @@ test('pinning a newer version on the Images screen rewrites the project file on 
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Project' }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'Pinned image' })).toBeVisible();
-  await expect(page.getByText('Lockfile match')).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Lockfile' }).getByText('match', { exact: true })).toBeVisible();
   await shootBothThemes(page, 'project-open');
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Images' }).click();

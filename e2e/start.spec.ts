@@ -26,7 +26,11 @@ test('open the fixture project, click Start once, and reach a live Jupyter', asy
   const steps = page.getByRole('list', { name: 'Start progress' });
   await expect(steps.getByRole('listitem', { name: 'Check this computer: done' })).toBeVisible({ timeout: 120_000 });
   await expect(page.getByRole('list', { name: 'Machine checks' }).getByRole('listitem').first()).toBeVisible();
-  await expect(steps.getByRole('listitem', { name: 'Open the notebook: done' })).toBeVisible({ timeout: 300_000 });
+  // Wait for the end either way; a failure then shows its code and message in the assertion.
+  const done = steps.getByRole('listitem', { name: 'Open the notebook: done' });
+  await expect(done.or(page.getByRole('alert')).first()).toBeVisible({ timeout: 300_000 });
+  expect(await page.getByRole('alert').allTextContents()).toEqual([]);
+  await expect(done).toBeVisible();
   await expect(page.getByTestId('session-url')).toContainText('http://127.0.0.1:');
   await shootBothThemes(page, 'welcome-started');
 
@@ -41,8 +45,24 @@ test('open the fixture project, click Start once, and reach a live Jupyter', asy
 
   // The Sessions screen lists it as ready, with its target and image version.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sessions' }).click();
-  const row = page.getByRole('row', { name: 'basic-analysis on local' });
+  const row = page.getByRole('listitem', { name: 'basic-analysis on local' });
   await expect(row).toContainText('ready');
   await expect(row).toContainText(project.version);
+  // Usage samples arrive while the screen is open.
+  await expect(row.getByRole('figure')).toHaveAttribute('aria-label', /CPU [\d.]+ %, memory [\d.]+ [KMG]?B/, { timeout: 30_000 });
   await shootBothThemes(page, 'sessions-running');
+
+  // Logs follow the container's output; closing them ends the follow.
+  await row.getByRole('button', { name: 'Logs of basic-analysis on local' }).click();
+  const logs = page.getByRole('region', { name: 'Logs of basic-analysis' });
+  await expect(logs.getByRole('log')).toContainText(/jupyter/i, { timeout: 30_000 });
+  await expect(logs).toContainText('following');
+  await logs.getByRole('button', { name: 'Close logs' }).click();
+  await expect(logs).toBeHidden();
+
+  // Stop, then remove, from the same screen.
+  await row.getByRole('button', { name: 'Stop basic-analysis on local' }).click();
+  await expect(row).toContainText('stopped', { timeout: 60_000 });
+  await row.getByRole('button', { name: 'Remove basic-analysis on local' }).click();
+  await expect(row).toHaveCount(0);
 });

@@ -25,7 +25,7 @@ if [ -z "$existing" ]; then
   getent group 1000 >/dev/null || groupadd --gid 1000 analyst
   useradd --uid 1000 --gid 1000 --create-home --home-dir /home/analyst --shell /bin/bash analyst
 elif [ "$existing" != analyst ]; then
-  usermod --login analyst --home /home/analyst --move-home "$existing"
+  usermod --login analyst --home /home/analyst --move-home --shell /bin/bash "$existing"
 fi
 group="$(getent group 1000 | cut -d: -f1)"
 [ "$group" = analyst ] || groupmod --new-name analyst "$group"

@@ -7,25 +7,35 @@
 image_inputs_hash() { # VERSION
   {
     echo "$1"
-    docker image inspect --format '{{.Id}}' "$BASE_IMAGE"
+    base_image_key
     cat "$REPO_ROOT/images/publish.sh" "$REPO_ROOT"/images/analysis/{Dockerfile,install-env.sh,verify-lock.py,benchtop-jupyter} \
       "$TEST_ENV_DIR/environment.lock"
   } | sha256sum | cut -c1-64
 }
 
 ensure_analysis_image() { # VERSION
-  local version="$1" ref="$OPEN_REGISTRY/$IMAGE_REPO:$1" want have
+  local version="$1" ref="$OPEN_REGISTRY/$IMAGE_REPO:$1" want have old_id
   want="$(image_inputs_hash "$version")"
   have="$(docker image inspect --format '{{index .Config.Labels "dev.benchtop.test.inputs"}}' "$ref" 2>/dev/null || true)"
   if [[ "$have" == "$want" ]]; then
     say "image: $ref present"
-  else
-    say "image: building $ref"
-    run_logged "build-$version" "$REPO_ROOT/images/publish.sh" "$version" \
-      --registry "$OPEN_REGISTRY" --repo "$IMAGE_REPO" --base "$BASE_IMAGE" \
-      --lockfile "$TEST_ENV_DIR/environment.lock" --label "dev.benchtop.test.inputs=$want" --no-push
+    docker tag "$ref" "$AUTH_REGISTRY/$IMAGE_REPO:$version"
+    return
   fi
+  old_id="$(docker image inspect --format '{{.Id}}' "$ref" 2>/dev/null || true)"
+  say "image: building $ref"
+  run_logged "build-$version" "$REPO_ROOT/images/publish.sh" "$version" \
+    --registry "$OPEN_REGISTRY" --repo "$IMAGE_REPO" --base "$BASE_IMAGE" \
+    --lockfile "$TEST_ENV_DIR/environment.lock" --label "dev.benchtop.test.inputs=$want" --no-push
   docker tag "$ref" "$AUTH_REGISTRY/$IMAGE_REPO:$version"
+  [[ -z "$old_id" ]] || remove_unused_image "$old_id"
+}
+
+# Drop a superseded build unless a container (running or not) still uses it. -f only because it
+# is referenced from both registries' repositories.
+remove_unused_image() { # ID
+  [[ -z "$(docker ps -aq --filter "ancestor=$1")" ]] || return 0
+  docker rmi -f "$1" >/dev/null 2>&1 || true
 }
 
 # docker push with a throwaway client config, so the test credentials never land in ~/.docker.

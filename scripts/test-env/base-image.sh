@@ -116,10 +116,16 @@ build_rootfs() { # OUT_TAR
   cleanup_rootfs
 }
 
+# The rootfs key the base image was imported from: a re-import of the same tarball has another
+# image id but identical layers, so builds on it need not be redone.
+base_image_key() {
+  docker image inspect --format '{{index .Config.Labels "dev.benchtop.test.rootfs"}}' "$BASE_IMAGE" 2>/dev/null || true
+}
+
 ensure_base_image() {
   local key tar current
   key="$(rootfs_key)"
-  current="$(docker image inspect --format '{{index .Config.Labels "dev.benchtop.test.rootfs"}}' "$BASE_IMAGE" 2>/dev/null || true)"
+  current="$(base_image_key)"
   if [[ "$current" == "$key" ]]; then
     say "base image: $BASE_IMAGE present"
     return
@@ -145,7 +151,7 @@ ensure_base_image() {
 # The test lockfile: exactly what the base's pip sees, sorted case-insensitively by name.
 ensure_test_lockfile() {
   local lock="$TEST_ENV_DIR/environment.lock" state="$TEST_ENV_DIR/state/lockfile.base" base_id freeze
-  base_id="$(docker image inspect --format '{{.Id}}' "$BASE_IMAGE")"
+  base_id="$(base_image_key)"
   if [[ -f "$lock" && -f "$state" && "$(cat "$state")" == "$base_id" ]]; then
     say "lockfile: $lock up to date"
     return

@@ -98,7 +98,6 @@ ensure_user() {
 
 ensure_keys() {
   mkdir -p "$OUT_DIR"
-  # sshd reads authorized_keys as the login user, so the folder must be traversable.
   chmod 0755 "$OUT_DIR"
   [[ -f "$OUT_DIR/ssh_host_ed25519_key" ]] || ssh-keygen -q -t ed25519 -N '' -C bt-gpuhost-host -f "$OUT_DIR/ssh_host_ed25519_key"
   # A key the host never has: the changed-host-key test puts it into known_hosts.
@@ -106,9 +105,13 @@ ensure_keys() {
   [[ -f "$OUT_DIR/id_ed25519" ]] || ssh-keygen -q -t ed25519 -N '' -C benchtop-test-client -f "$OUT_DIR/id_ed25519"
   # A key sshd does not accept, for the authentication-failure test.
   [[ -f "$OUT_DIR/unauthorized_ed25519" ]] || ssh-keygen -q -t ed25519 -N '' -C benchtop-test-unauthorized -f "$OUT_DIR/unauthorized_ed25519"
-  cp "$OUT_DIR/id_ed25519.pub" "$OUT_DIR/authorized_keys.tmp"
-  chmod 0644 "$OUT_DIR/authorized_keys.tmp"
-  mv -f "$OUT_DIR/authorized_keys.tmp" "$OUT_DIR/authorized_keys"
+  # sshd reads authorized_keys as the login user, who may not be able to traverse the checkout
+  # (a CI clone under a 0700 home): keep it in the machine-wide state folder instead.
+  mkdir -p "$STATE_DIR"
+  chmod 0755 "$STATE_DIR" "$(dirname "$STATE_DIR")"
+  cp "$OUT_DIR/id_ed25519.pub" "$STATE_DIR/authorized_keys.tmp"
+  chmod 0644 "$STATE_DIR/authorized_keys.tmp"
+  mv -f "$STATE_DIR/authorized_keys.tmp" "$STATE_DIR/authorized_keys"
   # Tests may run as the user who called sudo: let them read the client keys.
   if [[ -n "${SUDO_UID:-}" && "${SUDO_UID}" != 0 ]]; then
     chown "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$OUT_DIR/id_ed25519" "$OUT_DIR/unauthorized_ed25519"
@@ -176,7 +179,7 @@ ensure_sshd() {
 ListenAddress $NS_IP:22
 HostKey $OUT_DIR/ssh_host_ed25519_key
 PidFile $RUN_DIR/sshd.pid
-AuthorizedKeysFile $OUT_DIR/authorized_keys
+AuthorizedKeysFile $STATE_DIR/authorized_keys
 StrictModes no
 UsePAM no
 PubkeyAuthentication yes
@@ -235,6 +238,9 @@ write_json() {
 
 main() {
   ((EUID == 0)) || die "needs root (network namespace, dockerd, sshd): sudo $0"
+  # One run at a time (its own lock: scripts/test-env.sh holds its lock while it runs this).
+  exec 8>>/tmp/benchtop-ssh-host.lock
+  flock -w 300 8 || die "another ssh-host.sh run held /tmp/benchtop-ssh-host.lock for 5 minutes"
   ensure_tools
   ensure_netns
   ensure_user

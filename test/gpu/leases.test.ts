@@ -127,6 +127,22 @@ describe('GPU leases on the real engine', () => {
     expect((await svc.list('local')).filter((l) => l.sessionId === session)).toEqual([]);
   });
 
+  it('a claim frees cards held by stopped sessions before giving up', async () => {
+    const stopped = `bt-test-session-${run}-stopped`;
+    execFileSync('docker', ['run', '--name', stopped, image, '/bin/true']); // ran, then exited
+    const svc = gpus();
+    try {
+      const all = await svc.claim('local', { count: 4 }, 'ana@ws-1', stopped, image);
+      const [card] = await svc.claim('local', { count: 1 }, 'ben@ws-2', `s-i-${run}`, image);
+      expect(all).toContain(card);
+      expect(ours(await svc.list('local')).map((l) => l.sessionId)).toEqual([`s-i-${run}`]);
+    } finally {
+      execFileSync('docker', ['rm', '-f', stopped]);
+      await svc.release(stopped);
+      await svc.release(`s-i-${run}`);
+    }
+  });
+
   it('reap gives a session that does not exist yet a grace period, then frees its cards', async () => {
     const svc = gpus();
     const sessionId = `bt-test-session-${run}-never`;

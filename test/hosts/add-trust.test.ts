@@ -19,11 +19,13 @@ describe('adding the shared GPU host over real SSH', () => {
     expect(added).toEqual({ status: 'needs-trust', hostId: ssh.host, keyType: 'ssh-ed25519', fingerprint: ssh.hostKeyFingerprint });
     // Nothing trusted yet: known_hosts was not written and the engine is not reachable.
     expect(() => readFileSync(fx!.knownHosts, 'utf8')).toThrow();
+    // Adding it again before trusting shows the same key again instead of "already added".
+    expect(await core.hosts.add({ spec: specOf(ssh), identityFile: ssh.identityFile, dockerSocket: ssh.dockerSocket })).toMatchObject({ status: 'needs-trust', fingerprint: ssh.hostKeyFingerprint });
     await expect(core.engines.info(ssh.host)).rejects.toMatchObject({ code: 'HOST_KEY_UNKNOWN', message: expect.stringContaining(ssh.hostKeyFingerprint) });
 
     const host = await core.hosts.trust(ssh.host, ssh.hostKeyFingerprint);
     expect(readFileSync(fx.knownHosts, 'utf8').trim()).toBe(ssh.knownHostsLine);
-    expect(host).toMatchObject({ id: ssh.host, status: 'ok', user: ssh.user, hostname: ssh.host, port: 22, fingerprint: ssh.hostKeyFingerprint, gpus: [], sessions: 0 });
+    expect(host).toMatchObject({ id: ssh.host, status: 'ok', user: ssh.user, hostname: ssh.host, port: 22, fingerprint: ssh.hostKeyFingerprint, gpus: [], sessions: expect.any(Number) });
 
     // The engine seen over SSH is the namespace's dockerd, not this computer's.
     const remote = await new Docker({ socketPath: ssh.dockerSocket }).info() as { DockerRootDir: string; ID: string };
@@ -33,6 +35,22 @@ describe('adding the shared GPU host over real SSH', () => {
     expect(host.engine?.endpoint).toMatchObject({ kind: 'ssh', address: `${ssh.user}@${ssh.host}:22` });
     expect(core.settings.get('hosts').map((h) => h.id)).toEqual([ssh.host]);
     expect((await core.hosts.list())[0]).toMatchObject({ id: ssh.host, status: 'ok' });
+
+    // Removing forgets the host (its key stays in known_hosts, as with ssh).
+    expect(await core.hosts.remove(ssh.host)).toEqual({ removed: true });
+    expect(await core.hosts.list()).toEqual([]);
+    await expect(core.engines.info(ssh.host)).rejects.toMatchObject({ code: 'HOST_NOT_FOUND' });
+    expect(readFileSync(fx.knownHosts, 'utf8').trim()).toBe(ssh.knownHostsLine);
+  });
+
+  it('says which keys it offered when no key is usable', async () => {
+    fx = hostsFixture({ knownHosts: `${sshHostEnv().knownHostsLine}\n` });
+    const { core, ssh } = fx;
+    // HOME is the fixture folder: no ~/.ssh keys, no agent, no IdentityFile.
+    await expect(core.hosts.add({ spec: specOf(ssh) })).rejects.toMatchObject({
+      code: 'HOST_AUTH_FAILED',
+      message: expect.stringContaining(`no readable key (looked for ${fx.dir}/.ssh/id_ed25519`),
+    });
   });
 
   it('refuses to trust a fingerprint other than the one the host presents', async () => {

@@ -5,7 +5,7 @@ import { Core } from '../../src/main/core/core';
 import { openConfSettings } from '../../src/main/core/settings/conf-store';
 import { sshHostEnv, type SshHostEnv } from '../support/ssh-host';
 
-/** A Core with its own settings folder, ~/.ssh/config and known_hosts, and no SSH agent. */
+/** A Core with its own settings folder, HOME, ~/.ssh/config and known_hosts, and no SSH agent unless given. */
 export interface HostsFixture {
   core: Core;
   dir: string;
@@ -15,7 +15,7 @@ export interface HostsFixture {
   close(): Promise<void>;
 }
 
-export function hostsFixture(files: { knownHosts?: string; sshConfig?: string } = {}): HostsFixture {
+export function hostsFixture(files: { knownHosts?: string; sshConfig?: string; agentSocket?: string } = {}): HostsFixture {
   const ssh = sshHostEnv();
   const dir = mkdtempSync(join(tmpdir(), 'bt-test-hosts-'));
   const knownHosts = join(dir, 'known_hosts');
@@ -24,6 +24,7 @@ export function hostsFixture(files: { knownHosts?: string; sshConfig?: string } 
   writeFileSync(sshConfig, files.sshConfig ?? '');
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir, BENCHTOP_KNOWN_HOSTS: knownHosts, BENCHTOP_SSH_CONFIG: sshConfig };
   delete env.SSH_AUTH_SOCK;
+  if (files.agentSocket) env.SSH_AUTH_SOCK = files.agentSocket;
   const core = new Core({ settings: openConfSettings(join(dir, 'settings')), shell: 'cli', env });
   return {
     core, dir, ssh, knownHosts, sshConfig,

@@ -105,16 +105,36 @@ describe('pinning a project to an image version', () => {
     expect(list.versions).toEqual([{ tag: '1.0', digest: index.digest, pinned: false, newer: false, local: false }]);
   });
 
-  it('reports tagMoved when the pinned tag now points at another digest', async () => {
-    const { dir } = await project(`${REPO}:2026.11.1`);
-    const moving = await pushTinyImage(target, { created: '2026-11-10T09:00:00Z' });
-    await tag(target, moving, ['moving-1']);
-    await core.imageVersions.pin(dir, 'moving-1');
-    const moved = await pushTinyImage(target, { created: '2026-11-11T09:00:00Z' });
-    await tag(target, moved, ['moving-1']);
+  it('describes the newest 100 tags (and the pinned one) of a repository with many', async () => {
+    const many: PushTarget = { base: target.base, repository: `${repository}-many` };
+    const image = await pushTinyImage(many, { created: '2026-11-01T09:00:00Z' });
+    await tag(many, image, Array.from({ length: 105 }, (_, i) => `1.${i}`));
+    const { dir } = await project(`${HOST}/${many.repository}:1.0`);
+    await core.imageVersions.pin(dir, '1.0');
     const list = await core.imageVersions.versions(dir);
-    expect(list.tagMoved).toEqual({ tag: 'moving-1', pinnedDigest: moving.digest, currentDigest: moved.digest });
+    expect(list.versions).toHaveLength(101);
+    expect(list.versions.map((v) => v.tag)).toContain('1.0');
+    expect(list.versions.map((v) => v.tag)).not.toContain('1.1');
+    expect(list.versions.every((v) => v.digest === image.digest && v.pinned && v.created === '2026-11-01T09:00:00Z')).toBe(true);
+  });
+
+  it('reports tagMoved when the pinned tag now points at another digest', async () => {
+    const moving: PushTarget = { base: target.base, repository: `${repository}-moving` };
+    const v09 = await pushTinyImage(moving, { created: '2026-10-01T09:00:00Z' });
+    const v10 = await pushTinyImage(moving, { created: '2026-11-01T09:00:00Z' });
+    const v11 = await pushTinyImage(moving, { created: '2026-11-05T09:00:00Z' });
+    await tag(moving, v09, ['0.9']);
+    await tag(moving, v10, ['1.0']);
+    await tag(moving, v11, ['1.1']);
+    const { dir } = await project(`${HOST}/${moving.repository}:1.0`);
+    await core.imageVersions.pin(dir, '1.0');
+    const rebuilt = await pushTinyImage(moving, { created: '2026-11-10T09:00:00Z' });
+    await tag(moving, rebuilt, ['1.0']);
+    const list = await core.imageVersions.versions(dir);
+    expect(list.tagMoved).toEqual({ tag: '1.0', pinnedDigest: v10.digest, currentDigest: rebuilt.digest });
     expect(list.versions.some((v) => v.pinned)).toBe(false);
+    // With the pinned digest untagged, versions compare with the version it was pinned as.
+    expect(Object.fromEntries(list.versions.map((v) => [v.tag, v.newer]))).toEqual({ '0.9': false, '1.0': false, '1.1': true });
   });
 
   it('unpins a pin without a version comment to the tag that has the digest', async () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SecretBox } from '../../src/main/core/secrets';
 import { runCredentialHelper } from '../../src/main/core/registry/cred-helper';
 import { RegistryService } from '../../src/main/core/registry/service';
+import { RegistryTransport } from '../../src/main/core/registry/transport';
 import type { RegistryCredential } from '../../src/main/core/settings/schema';
 import { thrown } from '../project/support';
 import { testEnv } from '../support/env';
@@ -138,5 +139,25 @@ describe('basic auth (the htpasswd test registry)', () => {
     const wrong = await thrown(() => withLogin('not-the-password').listTags(repo()));
     expect(wrong.code).toBe('REGISTRY_AUTH_FAILED');
     expect(wrong.message).toContain(`rejected the login ${testEnv().authRegistry.username} from ~/.docker/config.json`);
+  });
+});
+
+describe('where logins and registries are looked up', () => {
+  it('finds a Docker Hub login under the v1 URL Docker stores it as, and a host stored as a URL', async () => {
+    const hub = Buffer.from('hubuser:hubpass').toString('base64');
+    const other = Buffer.from('me:secret').toString('base64');
+    const registry = client(dockerEnv({ auths: { 'https://index.docker.io/v1/': { auth: hub }, 'https://registry.example.com/v2/': { auth: other } } }));
+    expect(await registry.credentialsFor('docker.io')).toMatchObject({ username: 'hubuser', password: 'hubpass', serveraddress: 'https://index.docker.io/v1/' });
+    expect(await registry.credentialsFor('registry.example.com')).toMatchObject({ username: 'me', password: 'secret', serveraddress: 'registry.example.com' });
+    expect(await registry.credentialsFor('registry.example.org')).toBeUndefined();
+  });
+
+  it('speaks http to loopback and listed insecure registries, https to the rest (Docker Hub via registry-1)', () => {
+    const transport = new RegistryTransport({ credentialsFor: async () => undefined, insecureRegistries: () => ['build-box.lan:5000'] });
+    expect(transport.baseUrl('127.0.0.1:5000')).toBe('http://127.0.0.1:5000');
+    expect(transport.baseUrl('localhost:5000')).toBe('http://localhost:5000');
+    expect(transport.baseUrl('build-box.lan:5000')).toBe('http://build-box.lan:5000');
+    expect(transport.baseUrl('ghcr.io')).toBe('https://ghcr.io');
+    expect(transport.baseUrl('docker.io')).toBe('https://registry-1.docker.io');
   });
 });

@@ -123,4 +123,20 @@ describe('registry client on a real registry', () => {
       proxy.close();
     }
   });
+
+  it('says REGISTRY_ERROR with the registry\'s own words when it fails', async () => {
+    const broken = createServer((_req, res) => {
+      res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"errors":[{"code":"UNKNOWN","message":"filesystem: disk quota exceeded"}]}');
+    });
+    await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+    const host = `127.0.0.1:${(broken.address() as { port: number }).port}`;
+    try {
+      const error = await thrown(() => registry.listTags(`${host}/team/analysis`));
+      expect(error.code).toBe('REGISTRY_ERROR');
+      expect(error.message).toBe(`${host} answered HTTP 500 UNKNOWN (filesystem: disk quota exceeded) for ${host}/team/analysis.`);
+      expect(error.hint).toContain('try again later');
+    } finally {
+      broken.close();
+    }
+  });
 });

@@ -39,6 +39,7 @@ describe('benchtop up / ps / logs / stop / rm', () => {
     expect(id).toMatch(/^benchtop-bt-test-/);
 
     const ps = await benchtop('ps');
+    expect(ps).toMatchObject({ code: 0, stderr: '' });
     expect(ps.stdout).toMatch(new RegExp(`${id}\\s+${project.name}\\s+local\\s+ready`));
     expect(ps.stdout).not.toContain(new URL(url).searchParams.get('token'));
 

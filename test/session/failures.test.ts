@@ -89,13 +89,17 @@ describe('sessions that cannot start say why, and keep the notebooks', () => {
     expectNotebooksUntouched(project);
   });
 
-  it('JUPYTER_NOT_READY after the timeout when Jupyter never answers on its port', async () => {
-    const { project, core } = setup({ benchtop: { jupyter: { args: ['--port=9999'] } } });
+  it('JUPYTER_NOT_READY after the timeout when Jupyter runs but never answers where it should', async () => {
+    // Jupyter starts fine but serves under another path, so /api/status never answers.
+    const { project, core } = setup({ benchtop: { jupyter: { args: ['--NotebookApp.base_url=/elsewhere/'] } } });
     core.sessions.readyTimeoutMs = 8000;
     const error = await up(core, project).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'JUPYTER_NOT_READY' });
     expect((error as Error).message).toMatch(/did not answer at http:\/\/127\.0\.0\.1:\d+\/ within 8 s/);
-    expect((error as Error).message).toContain('9999');
+    expect((error as Error).message).toContain('/elsewhere/');
+    // Stopped, so it holds no port, but kept, so `benchtop logs` still shows why.
+    const listed = (await core.sessions.list()).find((s) => s.projectDir === project.dir);
+    expect(listed).toMatchObject({ state: 'failed', code: 'JUPYTER_NOT_READY' });
     expectNotebooksUntouched(project);
   });
 

@@ -86,7 +86,8 @@ export function defineSyncSuite(title: string, setup: () => Promise<SuiteSide>):
 
       const result = await sync();
       expect(result.conflicts).toHaveLength(1);
-      expect(result.conflicts[0]).toMatch(/^analysis\.ipynb: changed on both sides; the local version was kept as "analysis \(conflict from local \d{4}-\d\d-\d\d \d{4}\)\.ipynb"$/);
+      const name = f.target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      expect(result.conflicts[0]).toMatch(new RegExp(`^analysis\\.ipynb: changed on both sides; the ${name} version was kept as "analysis \\(conflict from ${name} \\d{4}-\\d\\d-\\d\\d \\d{4}\\)\\.ipynb"$`));
       const copy = /"(.+)"$/.exec(result.conflicts[0])?.[1] as string;
       expect(await readFile(join(f.notebooks, 'analysis.ipynb'), 'utf8')).toBe('laptop edit');
       expect(await readFile(join(f.notebooks, copy), 'utf8')).toBe('host edit');

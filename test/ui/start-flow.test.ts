@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckReport, CheckResult } from '../../src/shared/ipc';
-import { checkFailure, stepTitle } from '../../src/renderer/src/lib/start-flow';
+import { checkFailure, operationText, stepTitle } from '../../src/renderer/src/lib/start-flow';
 
 const result = (id: string, status: CheckResult['status'], hint?: string): CheckResult => ({
   id,
@@ -40,5 +40,13 @@ describe('checkFailure', () => {
 describe('stepTitle', () => {
   it('gives the words used on the Retry button', () => {
     expect(`Retry from ${stepTitle('session')}`).toBe('Retry from Start the session');
+  });
+});
+
+describe('operationText', () => {
+  it('puts the session service’s steps in words and keeps unknown ones as they are', () => {
+    expect(operationText('wait-jupyter')).toBe('Waiting for Jupyter');
+    expect(operationText('wait-jupyter', 'already running')).toBe('Waiting for Jupyter (already running)');
+    expect(operationText('sync-notebooks')).toBe('sync-notebooks');
   });
 });

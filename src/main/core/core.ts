@@ -75,7 +75,11 @@ export class Core {
       env: this.env,
     });
     this.imageVersions = new ImageVersionService({ projects: this.projects, registry: this.registry, engines: this.engines });
-    this.lockfiles = new LockfileService({ projects: this.projects, registry: this.registry, engines: this.engines });
+    this.lockfiles = new LockfileService({
+      projects: this.projects, registry: this.registry, engines: this.engines,
+      // Built below; only called later, when drift is asked for.
+      sessionTarget: async (id) => (await this.sessions.get(id)).target,
+    });
     this.gpus = new GpuService({ engines: this.engines, clock: this.clock, env: this.env });
     // Shared hosts: one SSH connection per host carries its engine, port forwards and nvidia-smi.
     this.hosts = new HostsService({

@@ -131,8 +131,13 @@ export class GpuService {
       throw new BenchtopError('GPU_UNAVAILABLE', `The session asks for ${count} GPUs but ${target} has ${inventory.length}.`,
         'Ask for fewer GPUs or pick a bigger host.');
     }
-    const leases = await this.list(target);
+    let leases = await this.list(target);
     const heldByOthers = (gpu: string) => leases.find((l) => l.gpu === gpu && l.sessionId !== sessionId);
+    // Cards still leased to sessions that stopped are freed here, so nobody has to run reap by hand.
+    if (chosen.filter((g) => !heldByOthers(g)).length < count) {
+      await this.reap(target);
+      leases = await this.list(target);
+    }
     // Try free cards first; a lease seen now may be gone by the time we create ours, and the engine decides.
     const order = ids.length ? chosen : [...chosen.filter((g) => !heldByOthers(g)), ...chosen.filter((g) => heldByOthers(g))];
     const since = new Date((this.#deps.clock ?? systemClock).now()).toISOString();

@@ -75,11 +75,13 @@ export class HostsService implements RemoteEngineOpener {
 
   async add(req: HostAddRequest): Promise<HostAddResult> {
     const host = await hostConfigFor(req, this.#d.paths, this.#d.env, this.#d.clock);
-    const clash = this.configs().find((h) => h.id === host.id || (h.hostname === host.hostname && h.port === host.port && h.user === host.user && h.spec === host.spec));
-    if (clash) {
-      throw new BenchtopError('HOST_EXISTS', `"${req.spec}" is already added as ${clash.id}.`, `Test it with \`benchtop host test ${clash.id}\`, or remove it first.`);
-    }
-    if (hostKindOf(host.spec) === 'ssh' || this.#contextIsSsh(host)) {
+    const clash = this.configs().find((h) => h.id === host.id);
+    const exists = () => new BenchtopError('HOST_EXISTS', `"${req.spec}" is already added as ${host.id}.`, `Test it with \`benchtop host test ${host.id}\`, or remove it first.`);
+    // Adding the same spec again while its key is still untrusted simply shows the key again.
+    if (clash && clash.spec !== host.spec) throw exists();
+    const isSsh = hostKindOf(host.spec) === 'ssh' || this.#contextIsSsh(host);
+    if (clash && !isSsh) throw exists();
+    if (isSsh) {
       const connection = this.#newConnection(host);
       try {
         await connection.client();
@@ -93,6 +95,10 @@ export class HostsService implements RemoteEngineOpener {
         }
         connection.close();
         throw error;
+      }
+      if (clash) {
+        connection.close();
+        throw exists();
       }
       this.#connections.set(host.id, connection);
     }
@@ -115,6 +121,8 @@ export class HostsService implements RemoteEngineOpener {
     const connection = this.#newConnection(host);
     try {
       await connection.client();
+      // Already trusted (e.g. by ssh in a terminal): keep this connection as the host's one.
+      this.#connections.set(hostId, connection);
     } catch (error) {
       const key = connection.presentedKey;
       connection.close();
@@ -152,7 +160,8 @@ export class HostsService implements RemoteEngineOpener {
     // Connect now, so a refused key or an unreachable host is the error of this call, with its HOST_* code.
     await connection.client();
     const socket = host.dockerSocket ?? DEFAULT_DOCKER_SOCKET;
-    const agent = new ChannelAgent(() => connection.openStreamLocal(socket));
+    // Looked up per request, so this client keeps working when the host's connection is replaced.
+    const agent = new ChannelAgent(() => this.connection(target).openStreamLocal(socket));
     // `host` only fills the request line; the agent decides where bytes go.
     const docker = new Docker({ host: 'docker.invalid', port: 80, protocol: 'http', agent } as Docker.DockerOptions);
     return {

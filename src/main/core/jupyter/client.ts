@@ -34,12 +34,19 @@ export class JupyterClient {
   }
 
   async #get<T>(path: string, timeoutMs: number): Promise<T> {
-    const response = await fetch(new URL(path, this.baseUrl), {
-      headers: { Authorization: `token ${this.token}` },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (!response.ok) throw new JupyterHttpError(path, response.status);
-    return (await response.json()) as T;
+    // A ref'd timer, unlike AbortSignal.timeout's: a CLI waiting on a silent port must not exit early.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      const response = await fetch(new URL(path, this.baseUrl), {
+        headers: { Authorization: `token ${this.token}` },
+        signal: controller.signal,
+      });
+      if (!response.ok) throw new JupyterHttpError(path, response.status);
+      return (await response.json()) as T;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 

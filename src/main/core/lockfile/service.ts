@@ -20,6 +20,8 @@ export interface LockfileServiceDeps {
   engines: EngineService;
   registry: RegistryService;
   projects: ProjectService;
+  /** Which target a session runs on (the sessions service knows; without it, `local`). */
+  sessionTarget?: (sessionId: string) => Promise<string>;
 }
 
 interface ContainerInspect {
@@ -110,9 +112,10 @@ export class LockfileService {
     return (await this.#deps.registry.resolve(image)).config.labels;
   }
 
-  /** Drift of a session's environment from the project's lockfile (or the image's, when the project is not here). */
+  /** Drift of a session's environment (on whichever target it runs) from the project's lockfile, or the image's when the project is not here. */
   async drift(sessionId: string): Promise<DriftReport> {
-    const container = await this.#session(sessionId);
+    const target = this.#deps.sessionTarget ? await this.#deps.sessionTarget(sessionId) : LOCAL;
+    const container = await this.#session(target, sessionId);
     const projectDir = container.Config?.Labels?.[PROJECT_LABEL];
     let text: string | undefined;
     if (projectDir) {
@@ -121,25 +124,25 @@ export class LockfileService {
     }
     if (text === undefined) {
       const path = container.Config?.Labels?.[LOCKFILE_PATH_LABEL] || IMAGE_LOCKFILE_PATH;
-      const result = await execIn(this.#deps.engines, LOCAL, container.Id, ['cat', path]);
+      const result = await execIn(this.#deps.engines, target, container.Id, ['cat', path]);
       if (result.exitCode !== 0) {
         throw new BenchtopError('LOCKFILE_MISSING', `Session ${sessionId} has no project lockfile here and its image has none at ${path}.`, 'Open the project on this computer and try again.');
       }
       text = result.stdout;
     }
-    return driftOf(this.#deps.engines, LOCAL, container.Id, text, sessionId);
+    return driftOf(this.#deps.engines, target, container.Id, text, sessionId);
   }
 
-  async #session(sessionId: string): Promise<ContainerInspect> {
+  async #session(target: string, sessionId: string): Promise<ContainerInspect> {
     let inspect: ContainerInspect;
     try {
-      inspect = (await this.#deps.engines.call(LOCAL, 'container inspect', (d) => d.getContainer(sessionId).inspect())) as ContainerInspect;
+      inspect = (await this.#deps.engines.call(target, 'container inspect', (d) => d.getContainer(sessionId).inspect())) as ContainerInspect;
     } catch (error) {
       if (error instanceof BenchtopError && error.code === 'NOT_FOUND') inspect = { Id: '' };
       else throw error;
     }
     if (!inspect.Id || inspect.Config?.Labels?.[SESSION_LABEL] !== '1') {
-      throw new BenchtopError('SESSION_NOT_FOUND', `There is no Benchtop session "${sessionId}" on this computer.`, 'See the running sessions with `benchtop ps`.');
+      throw new BenchtopError('SESSION_NOT_FOUND', `There is no Benchtop session "${sessionId}" on ${target === LOCAL ? 'this computer' : target}.`, 'See the running sessions with `benchtop ps`.');
     }
     if (!inspect.State?.Running) {
       throw new BenchtopError('CONTAINER_EXITED', `Session ${sessionId} is not running (${inspect.State?.Status ?? 'stopped'}), so its packages cannot be listed.`,

@@ -20,13 +20,13 @@ export interface MoveServiceDeps {
 }
 
 /** The steps of a move, in order; MOVE_FAILED names the one that failed. */
-export type MoveStep = 'sync-from-source' | 'pull' | 'sync-to-destination' | 'stop-source' | 'final-sync' | 'start-destination';
+export type MoveStep = 'sync-from-source' | 'pull' | 'sync-to-destination' | 'start-destination' | 'stop-source' | 'final-sync';
 
 /**
  * Moves a session between this computer and a host (or between hosts) on the same image digest.
- * The order keeps the notebooks safe: the destination gets the files while the source still runs,
- * the source stops only then, the last edits are carried after it stops, and if the destination
- * cannot start the source is started again. Every step leaves the notebooks whole on both sides.
+ * The order keeps the notebooks safe and the wait short: the destination gets the files and starts
+ * while the source still runs (so a destination that cannot start leaves the user where they were),
+ * the source stops only then, and a last sync carries whatever was saved in the meantime.
  */
 export class MoveService {
   constructor(readonly deps: MoveServiceDeps) {}
@@ -58,30 +58,27 @@ export class MoveService {
         await run('pull', `${image} on ${destination}`, () => sessions.pulls.pull(destination, image, `${opId}:pull`, signal));
         await run('sync-to-destination', destination, () => syncWith(destination));
       }
+      // Starting on a host finds its volume already up to date (see syncedWorkspace), so this is
+      // mostly Jupyter starting; the source keeps serving meanwhile.
+      const moved = await run('start-destination', destination, () => sessions.up(`${opId}:up`, dir, destination, signal));
       if (sourceRunning) await run('stop-source', source.target, () => sessions.stop(sessionId));
-      // Saves made between the first sync and the stop: carried now that nothing writes any more.
+      // Saves made on either side since the first syncs: carried now that the source is quiet.
       if (fromRemote) await run('final-sync', source.target, () => syncWith(source.target));
+      if (toRemote) await run('final-sync', destination, () => syncWith(destination, moved.name));
+      return moved;
     } catch (error) {
-      throw moveFailed(step, source, destination, error, false);
-    }
-    try {
-      // Starting on a remote target syncs the volume from the local folder once more (see syncedWorkspace).
-      return await run('start-destination', destination, () => sessions.up(`${opId}:up`, dir, destination, signal));
-    } catch (error) {
-      // Put the user back where they were: the source folder or volume still holds everything.
-      const restored = sourceRunning && (await sessions.up(`${opId}:restore`, dir, source.target, new AbortController().signal).then(() => true, () => false));
-      throw moveFailed(step, source, destination, error, restored);
+      throw moveFailed(step, source, destination, error);
     }
   }
 }
 
-function moveFailed(step: MoveStep, source: SessionInfo, destination: string, error: unknown, restored: boolean): BenchtopError {
+function moveFailed(step: MoveStep, source: SessionInfo, destination: string, error: unknown): BenchtopError {
   if (error instanceof BenchtopError && error.code === 'CANCELLED') {
     return new BenchtopError('CANCELLED', `The move to ${destination} was cancelled at step "${step}"; the notebooks are intact on both sides.`, 'Move again when ready.', { cause: error });
   }
   const cause = error instanceof BenchtopError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
   const hint = error instanceof BenchtopError && error.hint ? `${error.hint} ` : '';
   return new BenchtopError('MOVE_FAILED', `Moving ${source.projectName} from ${source.target} to ${destination} failed at step "${step}": ${cause}`,
-    `${hint}The notebooks are intact on both sides${restored ? ` and the session runs on ${source.target} again` : ''}; fix the cause and move again.`,
+    `${hint}The notebooks are intact on both sides${step === 'stop-source' || step === 'final-sync' ? '' : ` and the session still runs on ${source.target}`}; fix the cause and move again.`,
     { cause: error });
 }

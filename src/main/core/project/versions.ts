@@ -17,6 +17,8 @@ export interface ImageVersionServiceDeps {
 /** Tags resolved at once: enough to hide latency, few enough not to hammer a registry. */
 const CONCURRENCY = 4;
 const VERSION_LABEL = 'org.opencontainers.image.version';
+/** How many tags `versions` describes, newest first by version order. */
+export const MAX_VERSIONS = 100;
 
 async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
@@ -52,33 +54,29 @@ export class ImageVersionService {
     const ref = this.#imageOf(project.image, project.devcontainerPath);
     const [tags, localDigests] = await Promise.all([this.#deps.registry.listTags(ref), this.#localDigests(ref)]);
     const pinned = project.pinned;
-    const versions = await mapLimited(tags, CONCURRENCY, async (tag): Promise<ImageVersion> => {
-      const tagRef = { ...ref, tag, digest: undefined };
-      const resolved = await this.#deps.registry.resolve(tagRef).catch(async (error: unknown) => {
-        // A version built for other platforms only (an amd64 GPU image seen from an arm64 laptop)
-        // is still a version: list its digest, without what only this platform's manifest says.
-        if (!(error instanceof BenchtopError && error.code === 'IMAGE_PLATFORM_MISSING')) throw error;
-        return { digest: await this.#deps.registry.digestOf(tagRef), sizeBytes: undefined, config: { labels: {} as Record<string, string>, created: undefined } };
-      });
-      const version: ImageVersion = {
-        tag,
-        digest: resolved.digest,
-        pinned: pinned?.digest === resolved.digest,
-        newer: false,
-        local: localDigests.has(resolved.digest),
-      };
-      if (resolved.sizeBytes !== undefined) version.sizeBytes = resolved.sizeBytes;
-      if (resolved.config.created) version.created = resolved.config.created;
-      const label = resolved.config.labels[VERSION_LABEL];
-      if (label) version.version = label;
+    // Repositories with years of nightly tags: show the newest ones (and the pinned one).
+    const shown = [...tags].sort((a, b) => compareVersions(b, a)).slice(0, MAX_VERSIONS);
+    if (pinned?.version && tags.includes(pinned.version) && !shown.includes(pinned.version)) shown.push(pinned.version);
+    // Digests by HEAD (free on Docker Hub's rate limit); manifest and config once per distinct
+    // digest, since many tags usually share a few images.
+    const digests = await mapLimited(shown, CONCURRENCY, (tag) => this.#deps.registry.digestOf({ ...ref, tag, digest: undefined }));
+    const unique = [...new Set(digests)];
+    const details = new Map(await mapLimited(unique, CONCURRENCY, async (digest) => [digest, await this.#details(ref, digest)] as const));
+    const versions = shown.map((tag, i): ImageVersion => {
+      const digest = digests[i];
+      const version: ImageVersion = { tag, digest, pinned: pinned?.digest === digest, newer: false, local: localDigests.has(digest) };
+      const detail = details.get(digest);
+      if (detail?.sizeBytes !== undefined) version.sizeBytes = detail.sizeBytes;
+      if (detail?.created) version.created = detail.created;
+      if (detail?.version) version.version = detail.version;
       return version;
     });
     const pinnedEntry = pinned ? versions.find((v) => v.digest === pinned.digest && (!pinned.version || v.tag === pinned.version)) ?? versions.find((v) => v.digest === pinned.digest) : undefined;
-    if (pinnedEntry) {
-      for (const v of versions) {
-        if (v.digest === pinnedEntry.digest || isChannelTag(v.tag)) continue;
-        v.newer = pinnedEntry.created && v.created ? v.created > pinnedEntry.created : compareVersions(v.tag, pinnedEntry.tag) > 0;
-      }
+    for (const v of versions) {
+      if (!pinned || v.digest === pinned.digest || isChannelTag(v.tag)) continue;
+      if (pinnedEntry) v.newer = pinnedEntry.created && v.created ? v.created > pinnedEntry.created : compareVersions(v.tag, pinnedEntry.tag) > 0;
+      // The pinned digest lost its tag (moved or deleted): compare by the version it was pinned as.
+      else if (pinned.version) v.newer = compareVersions(v.tag, pinned.version) > 0;
     }
     const list: ImageVersionList = { repository: writtenRepository(project.image), versions: versions.sort(newestFirst) };
     if (pinned) {
@@ -156,6 +154,18 @@ export class ImageVersionService {
       throw error;
     }
     return { removed: (result ?? []).map((r) => r.Untagged ?? r.Deleted ?? '').filter(Boolean) };
+  }
+
+  /** Size, date and version label of one image, or nothing where only other platforms were built. */
+  async #details(ref: ImageRef, digest: string): Promise<{ sizeBytes?: number; created?: string; version?: string }> {
+    try {
+      const resolved = await this.#deps.registry.resolve({ ...ref, tag: undefined, digest });
+      return { sizeBytes: resolved.sizeBytes, created: resolved.config.created, version: resolved.config.labels[VERSION_LABEL] };
+    } catch (error) {
+      // An amd64-only GPU image seen from an arm64 laptop is still a version: list its digest.
+      if (error instanceof BenchtopError && error.code === 'IMAGE_PLATFORM_MISSING') return {};
+      throw error;
+    }
   }
 
   #imageOf(image: string, devcontainerPath: string): ImageRef {

@@ -62,13 +62,13 @@ export function followPull(
 
 /** Maps the daemon's pull error text to the code the user can act on. */
 export function pullFailure(message: string): BenchtopError {
+  if (/unauthorized|authentication required|no basic auth credentials|denied/i.test(message)) {
+    return new BenchtopError('REGISTRY_AUTH_FAILED', `The registry refused the pull: ${message}`,
+      'Sign in to the registry in Settings (or `docker login`) with an account that may read this image.');
+  }
   if (/manifest unknown|not found|does not exist/i.test(message)) {
     return new BenchtopError('IMAGE_NOT_FOUND', `The registry does not have this image: ${message}`,
       'The pinned version may have been deleted from the registry; pin an existing version (`benchtop pin`) or ask whoever publishes the image.');
-  }
-  if (/unauthorized|authentication required|denied/i.test(message)) {
-    return new BenchtopError('REGISTRY_AUTH_FAILED', `The registry refused the pull: ${message}`,
-      'Sign in to the registry in Settings (or `docker login`) with an account that may read this image.');
   }
   if (/no space left on device/i.test(message)) {
     return new BenchtopError('DISK_FULL', `The engine ran out of disk space while pulling: ${message}`,

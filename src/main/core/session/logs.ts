@@ -49,12 +49,16 @@ export function redactor(token: string | undefined): (line: string) => string {
   return (line) => line.split(token).join('<token>');
 }
 
-/** The container's last lines, token redacted, for error messages. */
+/** Benchtop's own readiness polls, which would otherwise fill the log shown with an error. */
+const OWN_POLLS = /GET \/api\/status\b/;
+
+/** The container's last lines for error messages: token redacted, Benchtop's own polls left out. */
 export async function lastLogLines(container: Docker.Container, count: number, token: string | undefined): Promise<string> {
-  const raw = (await container.logs({ stdout: true, stderr: true, follow: false, tail: count })) as unknown as Buffer;
+  const raw = (await container.logs({ stdout: true, stderr: true, follow: false, tail: count * 20 })) as unknown as Buffer;
   const demux = new LogDemuxer();
   const redact = redactor(token);
-  return [...demux.push(Buffer.from(raw)), ...demux.end()].map(redact).map((l) => `  | ${l}`).join('\n');
+  const lines = [...demux.push(Buffer.from(raw)), ...demux.end()].filter((l) => !OWN_POLLS.test(l));
+  return lines.slice(-count).map(redact).map((l) => `  | ${l}`).join('\n');
 }
 
 export interface FollowOptions {

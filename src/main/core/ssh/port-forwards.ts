@@ -22,6 +22,7 @@ export class PortForwards {
     const sockets = new Set<Socket>();
     const server = createServer((socket) => {
       sockets.add(socket);
+      socket.setNoDelay(true);
       socket.once('close', () => sockets.delete(socket));
       socket.pause();
       open().then(

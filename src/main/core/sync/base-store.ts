@@ -9,6 +9,8 @@ interface BaseFile {
   projectDir: string;
   target: string;
   volume: string;
+  /** The volume's creation time: a volume removed and made again is a new, empty one, not "everything deleted". */
+  volumeCreatedAt?: string;
   syncedAt: string;
   entries: Record<string, BaseEntry>;
 }
@@ -26,10 +28,15 @@ export class BaseStore {
     return join(this.dir, `${key}.json`);
   }
 
-  async read(projectDir: string, target: string): Promise<Base> {
+  /**
+   * The base for this volume. A base recorded for another incarnation of the volume (removed and
+   * created again on the host) is ignored: everything is then new on one side, never deleted.
+   */
+  async read(projectDir: string, target: string, volumeCreatedAt: string): Promise<Base> {
     try {
       const parsed = JSON.parse(await readFile(this.fileOf(projectDir, target), 'utf8')) as Partial<BaseFile>;
       if (parsed.version !== 1 || parsed.projectDir !== projectDir || parsed.target !== target || typeof parsed.entries !== 'object') return new Map();
+      if (parsed.volumeCreatedAt !== volumeCreatedAt) return new Map();
       return new Map(Object.entries(parsed.entries ?? {}));
     } catch (error) {
       // No base (first sync) or an unreadable one: treating everything as new is always safe,
@@ -39,10 +46,10 @@ export class BaseStore {
     }
   }
 
-  async write(projectDir: string, target: string, volume: string, base: Base, now: Date): Promise<void> {
+  async write(projectDir: string, target: string, volume: { name: string; createdAt: string }, base: Base, now: Date): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     const file = this.fileOf(projectDir, target);
-    const body: BaseFile = { version: 1, projectDir, target, volume, syncedAt: now.toISOString(), entries: Object.fromEntries([...base].sort(([a], [b]) => (a < b ? -1 : 1))) };
+    const body: BaseFile = { version: 1, projectDir, target, volume: volume.name, volumeCreatedAt: volume.createdAt, syncedAt: now.toISOString(), entries: Object.fromEntries([...base].sort(([a], [b]) => (a < b ? -1 : 1))) };
     const temp = `${file}.${process.pid}.tmp`;
     const handle = await open(temp, 'w', 0o600);
     try {

@@ -1,8 +1,9 @@
 /**
  * Runs inside the session (or helper) container with python3, which every analysis image has for
- * Jupyter. It applies one sync's plan to the volume in a single process: snapshots the files to be
- * downloaded (hard links, so later edits cannot tear them), then renames, deletes and moves staged
- * uploads into place with os.replace (atomic), each only if the file is still what the scan saw.
+ * Jupyter (started with -S: no site packages to scan, a faster start). It applies one sync's plan
+ * to the volume in a single process: snapshots the files to be downloaded (hard links, so later
+ * edits cannot tear them), then renames, deletes and moves staged uploads into place with
+ * os.replace (atomic), each only if the file is still what the scan saw.
  * Prints a JSON report of each touched path's new size and mtime, and of what it skipped.
  */
 export const REMOTE_APPLY_SCRIPT = String.raw`

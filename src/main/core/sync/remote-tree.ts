@@ -95,7 +95,7 @@ export class RemoteTree {
   async apply(stageId: string, plan: ApplyPlan, uploads: UploadItem[], owner: [number, number], onBytes: (n: number) => void, signal?: AbortSignal): Promise<ApplyReport> {
     const stage = `${STAGING_DIR}/${stageId}`;
     await withScopedSignal(signal, (scoped) => this.#send(stage, plan, uploads, owner, onBytes, scoped));
-    const out = await execOk(this.container, ['python3', '-c', REMOTE_APPLY_SCRIPT, this.root, `${this.root}/${stage}`], 'Placing synced files in the volume', signal);
+    const out = await execOk(this.container, ['python3', '-S', '-c', REMOTE_APPLY_SCRIPT, this.root, `${this.root}/${stage}`], 'Placing synced files in the volume', signal);
     try {
       return JSON.parse(out.toString('utf8')) as ApplyReport;
     } catch {

@@ -11,7 +11,8 @@ import { BaseStore } from './base-store';
 import { LocalTree, type HashCache } from './local-tree';
 import { RemoteTree } from './remote-tree';
 import { runSync } from './run-sync';
-import { ensureNotebooksVolume, startSyncHelper } from './volume';
+import { sameStamp } from './tree';
+import { ensureNotebooksVolume, notebooksVolumeName, startSyncHelper, volumeCreatedAt } from './volume';
 
 export interface SyncServiceDeps {
   engines: EngineService;
@@ -96,9 +97,9 @@ export class SyncService {
     try {
       const container = request.containerId
         ? (await engines.docker(target)).getContainer(request.containerId)
-        : (helper = await engines.call(target, 'start a sync helper', (docker) => startSyncHelper(docker, image, volume, project.dir), 60_000));
+        : (helper = await engines.call(target, 'start a sync helper', (docker) => startSyncHelper(docker, image, volume.name, project.dir), 60_000));
       const caches = this.#cachesFor(`${project.dir}\0${target}`);
-      const base = await this.#bases.read(project.dir, target);
+      const base = await this.#bases.read(project.dir, target, volume.createdAt);
       const progress = (update: Omit<SyncProgress, 'opId' | 'sessionId'>) =>
         bus.emit('syncProgress', { opId: request.opId, sessionId: request.sessionId ?? '', ...update });
       const outcome = await runSync({
@@ -108,12 +109,32 @@ export class SyncService {
       });
       if (outcome.nextBase) await this.#bases.write(project.dir, target, volume, outcome.nextBase, new Date(clock.now()));
       const { nextBase: _next, ...counts } = outcome;
-      return { ...counts, durationMs: clock.now() - started, volume };
+      return { ...counts, durationMs: clock.now() - started, volume: volume.name };
     } catch (error) {
       throw syncError(error, target, signal);
     } finally {
       if (helper) await helper.remove({ force: true }).catch(() => undefined);
     }
+  }
+
+  /**
+   * True when nothing in the local folder changed since the last completed sync with this target and
+   * the volume is still the one that sync filled: then the volume already holds the local state and
+   * a session can start on it without syncing first (its watcher carries anything newer either way).
+   */
+  async localUnchanged(projectDir: string, target: string): Promise<boolean> {
+    const project = await this.#deps.projects.read(projectDir);
+    const createdAt = await this.#deps.engines.call(target, 'inspect the notebooks volume', (docker) => volumeCreatedAt(docker, notebooksVolumeName(project.dir, project.name)));
+    if (createdAt === undefined) return false;
+    const base = await this.#bases.read(project.dir, target, createdAt);
+    if (base.size === 0) return false;
+    const tree = await new LocalTree(project.notebooksDir, project.lockfilePath).scan();
+    if (tree.size !== base.size) return false;
+    for (const [rel, entry] of tree) {
+      const b = base.get(rel);
+      if (!b || b.type !== entry.type || (entry.type === 'file' && !sameStamp(entry, b.size, b.localMtime))) return false;
+    }
+    return true;
   }
 
   #cachesFor(key: string): { local: HashCache; remote: HashCache } {

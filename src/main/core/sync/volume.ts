@@ -23,11 +23,28 @@ export function notebooksVolumeLabels(projectDir: string, projectName: string): 
   return { [LABEL_PROJECT]: projectDir, [LABEL_PROJECT_NAME]: projectName, [LABEL_ROLE]: 'notebooks', 'dev.benchtop.origin-host': hostname() };
 }
 
+export interface NotebooksVolume {
+  name: string;
+  /** Tells this volume from a later one of the same name (see BaseStore.read). */
+  createdAt: string;
+}
+
 /** Creates the volume when missing (creating an existing volume with the same name is a no-op). */
-export async function ensureNotebooksVolume(docker: Docker, projectDir: string, projectName: string): Promise<string> {
+export async function ensureNotebooksVolume(docker: Docker, projectDir: string, projectName: string): Promise<NotebooksVolume> {
   const name = notebooksVolumeName(projectDir, projectName);
   await docker.createVolume({ Name: name, Labels: notebooksVolumeLabels(projectDir, projectName) });
-  return name;
+  return { name, createdAt: await volumeCreatedAt(docker, name) ?? '' };
+}
+
+/** When the volume was made, or undefined when there is none. */
+export async function volumeCreatedAt(docker: Docker, name: string): Promise<string | undefined> {
+  try {
+    const info = (await docker.getVolume(name).inspect()) as { CreatedAt?: string };
+    return info.CreatedAt ?? '';
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+    throw error;
+  }
 }
 
 /**

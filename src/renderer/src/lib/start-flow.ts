@@ -16,6 +16,21 @@ export const START_STEPS: readonly { id: StepId; title: string }[] = [
   { id: 'open', title: 'Open the notebook' },
 ];
 
+/** The session service's step names (operationStep events) in words. */
+const OPERATION_WORDS: Record<string, string> = {
+  check: 'Reading the project',
+  pull: 'Getting the image',
+  start: 'Starting the container',
+  'wait-jupyter': 'Waiting for Jupyter',
+  open: 'Opening the notebook',
+};
+
+/** `Waiting for Jupyter (already running)`; unknown steps keep their name. */
+export function operationText(step: string, detail?: string): string {
+  const words = OPERATION_WORDS[step] ?? step;
+  return detail ? `${words} (${detail})` : words;
+}
+
 export const stepTitle = (id: StepId): string => START_STEPS.find((s) => s.id === id)?.title ?? id;
 
 export interface StartListener {
@@ -107,7 +122,7 @@ async function runSession(api: BenchtopApi, dir: string, listen: StartListener):
       if (p.opId === opId) listen.pull(p);
     }),
     api.on('operationStep', (s) => {
-      if (s.opId === opId) listen.detail(s.detail ? `${s.step}: ${s.detail}` : s.step);
+      if (s.opId === opId) listen.detail(operationText(s.step, s.detail));
     }),
     api.on('sessionState', (info) => {
       if (info.projectDir === dir) listen.session(info);

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../shared/ipc';
 import { api } from '../api';
 import { useApp } from '../app-context';
@@ -10,7 +10,7 @@ import { useNow } from '../hooks/useNow';
 import { newOpId } from '../lib/opid';
 import { LogsPanel } from './sessions/LogsPanel';
 import { MoveDialog } from './sessions/MoveDialog';
-import { SessionRow } from './sessions/SessionRow';
+import { SessionCard } from './sessions/SessionCard';
 import { useSessionStats } from './sessions/useSessionStats';
 
 /** Every session on every target, kept current by the engine's state events. */
@@ -23,10 +23,14 @@ export function SessionsScreen() {
   const action = useAction();
   const now = useNow(1000);
 
+  // Sessions removed from here: their last state event ("stopped") must not bring them back.
+  const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());
+
   // State events carry the whole session: newer than the list, so they win until the next reload.
   useEvent('sessionState', (info) => setChanged((c) => ({ ...c, [info.id]: info })));
+  useEffect(() => setChanged({}), [list.data]);
 
-  const sessions = mergeSessions(list.data ?? [], changed);
+  const sessions = mergeSessions(list.data ?? [], changed).filter((s) => !removed.has(s.id));
   const stats = useSessionStats(sessions.filter((s) => s.state === 'ready').map((s) => s.id));
 
   const act = async (label: string, work: () => Promise<SessionInfo | unknown>) => {
@@ -58,42 +62,29 @@ export function SessionsScreen() {
         </Empty>
       )}
       {sessions.length > 0 && (
-        <div className="table-wrap">
-          <table className="table" aria-label="Sessions">
-            <thead>
-              <tr>
-                <th scope="col">Session</th>
-                <th scope="col">Status</th>
-                <th scope="col">Target</th>
-                <th scope="col">Image</th>
-                <th scope="col">GPUs</th>
-                <th scope="col">Uptime</th>
-                <th scope="col">Idle stop in</th>
-                <th scope="col">CPU / memory</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {sessions.map((s) => (
-                <SessionRow
-                  key={s.id}
-                  session={s}
-                  now={now}
-                  samples={stats[s.id] ?? []}
-                  busy={action.busy !== null}
-                  onOpen={() => void act(`open ${s.id}`, () => api.sessionOpen({ id: s.id, where: 'app' }))}
-                  onStop={() => void act(`stop ${s.id}`, () => api.sessionStop({ id: s.id }))}
-                  onRestart={() => void act(`restart ${s.id}`, () => api.sessionRestart({ opId: newOpId('restart'), id: s.id }))}
-                  onRemove={() => void act(`remove ${s.id}`, () => api.sessionRemove({ id: s.id }))}
-                  onLogs={() => setLogsOf(s)}
-                  onMove={() => setMoving(s)}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ul className="session-list" aria-label="Sessions">
+          {sessions.map((s) => (
+            <SessionCard
+              key={s.id}
+              session={s}
+              now={now}
+              samples={stats[s.id] ?? []}
+              busy={action.busy !== null}
+              onOpen={() => void act(`open ${s.id}`, () => api.sessionOpen({ id: s.id, where: 'app' }))}
+              onStop={() => void act(`stop ${s.id}`, () => api.sessionStop({ id: s.id }))}
+              onRestart={() => void act(`restart ${s.id}`, () => api.sessionRestart({ opId: newOpId('restart'), id: s.id }))}
+              onRemove={() =>
+                void act(`remove ${s.id}`, async () => {
+                  const done = await api.sessionRemove({ id: s.id });
+                  setRemoved((r) => new Set(r).add(s.id));
+                  return done;
+                })
+              }
+              onLogs={() => setLogsOf(s)}
+              onMove={() => setMoving(s)}
+            />
+          ))}
+        </ul>
       )}
       {logsOf && <LogsPanel session={logsOf} onClose={() => setLogsOf(null)} />}
       <MoveDialog

@@ -15,10 +15,18 @@ interface Props {
  * Every line keeps its place (reserved rows, fixed-width numbers) so nothing jumps as numbers change.
  */
 export function PullPanel({ progress, detail, state, status }: Props) {
-  const text = progress ? pullProgressText(progress) : null;
+  // A pull that found the image already here ends at once with nothing moved: no figures to show.
+  const already = progress?.phase === 'done' && progress.bytesTotal === 0;
+  const text = progress && !already ? pullProgressText(progress) : null;
   // With the image already here there is no download: the step then ends with a full bar, not a spinner.
-  const value = status === 'done' ? 1 : (text?.value ?? (status === 'failed' ? 0 : null));
-  const phase = progress ? pullPhaseText(progress.phase) : status === 'done' ? 'Image ready' : 'Preparing the image';
+  const value = status === 'done' || already ? 1 : (text?.value ?? (status === 'failed' ? 0 : null));
+  const phase = already
+    ? 'Image already on this computer'
+    : progress
+      ? pullPhaseText(progress.phase)
+      : status === 'done'
+        ? 'Image ready'
+        : 'Preparing the image';
   return (
     <div className="pull-panel">
       <div className="pull-line">
@@ -32,7 +40,7 @@ export function PullPanel({ progress, detail, state, status }: Props) {
         <span className="fig-eta">{text && status === 'running' ? text.remaining : ''}</span>
       </div>
       <p className="step-detail" role="status">
-        {detail || (state ? `Session ${state}` : '\u00a0')}
+        {status === 'done' ? 'Jupyter is ready' : detail || (state ? `Session ${state}` : '\u00a0')}
       </p>
     </div>
   );

@@ -1,0 +1,97 @@
+/**
+ * Notebook sync with the shared GPU host over SSH: Benchtop's two-way sync (into the project's
+ * volume, through a running session container, one SSH connection) against `rsync -a --delete`
+ * over ssh into a folder on the same host (one-way, a new SSH connection per run, as people use it).
+ * Tree: 2,000 files of 100 KB (200 MB) in 20 folders. Three cases, each its own comparison:
+ *   first full sync (goal <= 1.3x rsync), no change (goal < 1 s), one changed file (goal < 0.5 s).
+ *
+ *   node --import tsx bench/sync.bench.ts [runs]
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type Docker from 'dockerode';
+import { NOTEBOOKS_ROOT } from '../src/main/core/sync/remote-tree';
+import { SyncService } from '../src/main/core/sync/service';
+import { ensureNotebooksVolume } from '../src/main/core/sync/volume';
+import { execOk } from '../src/main/core/sync/container-exec';
+import { hostsFixture, specOf } from '../test/hosts/support';
+import { testEnv } from '../test/support/env';
+import { sshHostEnv } from '../test/support/ssh-host';
+import { benchProject } from './support/project';
+import { compare, median, report, type Comparison } from './support/timing';
+
+const run = promisify(execFile);
+const runs = Number(process.argv[2] ?? 3);
+const FILES = 2000;
+const FILE_BYTES = 100 * 1024;
+
+async function main(): Promise<void> {
+  const ssh = sshHostEnv();
+  const env = testEnv();
+  const image = `${env.registry}/${env.image.repository}@${env.image.versions[env.image.latest].digest}`;
+  const fx = hostsFixture({ knownHosts: `${ssh.knownHostsLine}\n` });
+  const added = await fx.core.hosts.add({ spec: specOf(ssh), identityFile: ssh.identityFile, dockerSocket: ssh.dockerSocket });
+  if (added.status !== 'added') throw new Error(`host not added: ${added.status}`);
+  const target = added.host.id;
+  await fx.core.sessions.pulls.pull(target, image, 'bench-pull', new AbortController().signal);
+
+  const project = benchProject(image, env.image.lockfilePath);
+  for (let d = 0; d < 20; d += 1) {
+    mkdirSync(join(project.notebooks, `folder ${d}`));
+    for (let i = 0; i < FILES / 20; i += 1) writeFileSync(join(project.notebooks, `folder ${d}`, `notebook ${i}.ipynb`), randomBytes(FILE_BYTES));
+  }
+  const info = await fx.core.projects.read(project.dir);
+  const docker = await fx.core.engines.docker(target);
+  const volume = (await ensureNotebooksVolume(docker, info.dir, info.name)).name;
+  // The stand-in for a running session: the image with the volume mounted.
+  const session: Docker.Container = await docker.createContainer({
+    name: `bt-bench-sync-${randomBytes(3).toString('hex')}`, Image: image, Entrypoint: ['sleep', 'infinity'], Cmd: [],
+    HostConfig: { Mounts: [{ Type: 'volume', Source: volume, Target: NOTEBOOKS_ROOT }], NetworkMode: 'none' },
+  });
+  await session.start();
+
+  const rsyncDir = `bt-bench-rsync-${randomBytes(3).toString('hex')}`;
+  const sshArgs = `ssh -i ${ssh.identityFile} -p ${ssh.port} -o UserKnownHostsFile=${fx.knownHosts} -o StrictHostKeyChecking=yes -o BatchMode=yes`;
+  const rsync = () => run('rsync', ['-a', '--delete', '-e', sshArgs, `${project.notebooks}/`, `${ssh.user}@${ssh.host}:${rsyncDir}/`]);
+  const sshRun = (cmd: string) => run('ssh', [...sshArgs.split(' ').slice(1), `${ssh.user}@${ssh.host}`, cmd]);
+
+  let service = new SyncService({ engines: fx.core.engines, projects: fx.core.projects, bus: fx.core.bus, ops: fx.core.ops, clock: fx.core.clock, dataDir: mkdtempSync(join(tmpdir(), 'bt-bench-syncdata-')) });
+  let op = 0;
+  const benchtop = () => service.sync({ opId: `bench-${op++}`, projectDir: info.dir, target, containerId: session.id }).then(() => undefined);
+  const results: [Comparison, string][] = [];
+  try {
+    results.push([await compare(`First full sync of ${FILES} files, ${(FILES * FILE_BYTES) / 2 ** 20} MB, to ${target}`, {
+      name: 'benchtop sync',
+      reset: async () => {
+        // A fresh volume content, base manifest and hash cache: nothing known on either side.
+        await execOk(session, ['sh', '-c', `find ${NOTEBOOKS_ROOT} -mindepth 1 -delete`], 'bench reset');
+        service = new SyncService({ engines: fx.core.engines, projects: fx.core.projects, bus: fx.core.bus, ops: fx.core.ops, clock: fx.core.clock, dataDir: mkdtempSync(join(tmpdir(), 'bt-bench-syncdata-')) });
+      },
+      run: benchtop,
+    }, { name: 'rsync', reset: async () => void (await sshRun(`rm -rf ${rsyncDir}`)), run: async () => void (await rsync()) }, runs, 1.3), 'rsync -a --delete over ssh']);
+
+    results.push([await compare('No-change sync (goal < 1 s)', { name: 'benchtop sync', run: benchtop },
+      { name: 'rsync', run: async () => void (await rsync()) }, runs, Infinity), 'rsync -a --delete over ssh']);
+
+    let n = 0;
+    const touch = async () => writeFileSync(join(project.notebooks, 'folder 7', 'notebook 3.ipynb'), `changed ${n++} ${randomBytes(8).toString('hex')}`);
+    results.push([await compare('One changed file (goal < 0.5 s)', { name: 'benchtop sync', reset: touch, run: benchtop },
+      { name: 'rsync', reset: touch, run: async () => void (await rsync()) }, runs, Infinity), 'rsync -a --delete over ssh']);
+  } finally {
+    await session.remove({ force: true }).catch(() => undefined);
+    await docker.getVolume(volume).remove().catch(() => undefined);
+    await sshRun(`rm -rf ${rsyncDir}`).catch(() => undefined);
+    rmSync(project.dir, { recursive: true, force: true });
+    await fx.close();
+  }
+  for (const [result, plain] of results) report(result, plain);
+  const [, noChange, oneFile] = results.map(([r]) => median(r.benchtop));
+  process.stdout.write(`\nAbsolute goals: no-change ${noChange.toFixed(0)} ms (goal < 1000: ${noChange < 1000 ? 'met' : 'NOT met'}), ` +
+    `one changed file ${oneFile.toFixed(0)} ms (goal < 500: ${oneFile < 500 ? 'met' : 'NOT met'})\n`);
+}
+
+await main();
