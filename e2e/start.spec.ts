@@ -45,12 +45,21 @@ test('open the fixture project, click Start once, and reach a live Jupyter', asy
 
   // The Sessions screen lists it as ready, with its target and image version.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sessions' }).click();
-  const row = page.getByRole('listitem', { name: 'basic-analysis on local' });
+  // Other tests may run sessions of the same fixture: this one is told apart by its folder.
+  const row = page.getByRole('listitem', { name: 'basic-analysis on local' }).filter({ hasText: project.dir });
   await expect(row).toContainText('ready');
   await expect(row).toContainText(project.version);
   // Usage samples arrive while the screen is open.
   await expect(row.getByRole('figure')).toHaveAttribute('aria-label', /CPU [\d.]+ %, memory [\d.]+ [KMG]?B/, { timeout: 30_000 });
   await shootBothThemes(page, 'sessions-running');
+
+  // The running environment is what the lockfile says: no drift.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Project' }).click();
+  await page.getByRole('button', { name: 'Check drift on local' }).click();
+  await expect(page.getByRole('region', { name: 'Drift' }).getByRole('status')).toHaveText('No drift: the session matches the lockfile.', {
+    timeout: 60_000,
+  });
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sessions' }).click();
 
   // Logs follow the container's output; closing them ends the follow.
   await row.getByRole('button', { name: 'Logs of basic-analysis on local' }).click();

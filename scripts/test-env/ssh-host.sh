@@ -24,6 +24,7 @@ readonly SSH_USER=btgpu
 readonly DOCKER_GROUP=bt-gpuhost-docker
 readonly DOCKER_SOCK="$RUN_DIR/docker.sock"
 readonly REGISTRY_PORT=5000
+readonly ALT_PORT=2022
 
 say() { printf 'ssh-host: %s\n' "$*" >&2; }
 die() {
@@ -100,6 +101,8 @@ ensure_keys() {
   mkdir -p "$OUT_DIR"
   chmod 0755 "$OUT_DIR"
   [[ -f "$OUT_DIR/ssh_host_ed25519_key" ]] || ssh-keygen -q -t ed25519 -N '' -C bt-gpuhost-host -f "$OUT_DIR/ssh_host_ed25519_key"
+  # A second host key type, as real hosts have: known_hosts may hold either one.
+  [[ -f "$OUT_DIR/ssh_host_ecdsa_key" ]] || ssh-keygen -q -t ecdsa -b 256 -N '' -C bt-gpuhost-host -f "$OUT_DIR/ssh_host_ecdsa_key"
   # A key the host never has: the changed-host-key test puts it into known_hosts.
   [[ -f "$OUT_DIR/wrong_host_ed25519_key" ]] || ssh-keygen -q -t ed25519 -N '' -C bt-gpuhost-wrong -f "$OUT_DIR/wrong_host_ed25519_key"
   [[ -f "$OUT_DIR/id_ed25519" ]] || ssh-keygen -q -t ed25519 -N '' -C benchtop-test-client -f "$OUT_DIR/id_ed25519"
@@ -136,7 +139,7 @@ EOF
     say "starting containerd in $NS"
     rm -f "$RUN_DIR/containerd.sock"
     # nohup without setsid, so $! is the daemon itself (nsenter execs it) and the pidfile is right.
-    "${NSENTER[@]}" nohup containerd --config "$RUN_DIR/containerd.toml" >>"$STATE_DIR/containerd.log" 2>&1 </dev/null &
+    "${NSENTER[@]}" nohup containerd --config "$RUN_DIR/containerd.toml" >>"$STATE_DIR/containerd.log" 2>&1 </dev/null 8>&- 9>&- &
     echo $! >"$RUN_DIR/containerd.pid"
     wait_until 30 test -S "$RUN_DIR/containerd.sock" || die "containerd in $NS did not start (log: $STATE_DIR/containerd.log)"
   fi
@@ -149,7 +152,7 @@ EOF
     --host "unix://$DOCKER_SOCK" --group "$DOCKER_GROUP" \
     --containerd "$RUN_DIR/containerd.sock" \
     --data-root "$STATE_DIR/docker" --exec-root "$RUN_DIR/exec" --pidfile "$RUN_DIR/docker.pid" \
-    --bip "$NS_BIP" >>"$STATE_DIR/dockerd.log" 2>&1 </dev/null &
+    --bip "$NS_BIP" >>"$STATE_DIR/dockerd.log" 2>&1 </dev/null 8>&- 9>&- &
   if ! wait_until 60 curl -sf --max-time 2 --unix-socket "$DOCKER_SOCK" http://engine/_ping; then
     tail -n 20 "$STATE_DIR/dockerd.log" >&2
     die "dockerd in $NS did not answer at $DOCKER_SOCK"
@@ -161,12 +164,12 @@ EOF
 ensure_registry_bridge() {
   if ! pid_alive "$RUN_DIR/bridge-host.pid" "TCP-LISTEN:$REGISTRY_PORT,bind=$HOST_IP"; then
     nohup socat "TCP-LISTEN:$REGISTRY_PORT,bind=$HOST_IP,reuseaddr,fork" "TCP:127.0.0.1:$REGISTRY_PORT" \
-      >>"$STATE_DIR/bridge.log" 2>&1 </dev/null &
+      >>"$STATE_DIR/bridge.log" 2>&1 </dev/null 8>&- 9>&- &
     echo $! >"$RUN_DIR/bridge-host.pid"
   fi
   if ! pid_alive "$RUN_DIR/bridge-ns.pid" "TCP-LISTEN:$REGISTRY_PORT,bind=127.0.0.1"; then
     "${NSENTER[@]}" nohup socat "TCP-LISTEN:$REGISTRY_PORT,bind=127.0.0.1,reuseaddr,fork" "TCP:$HOST_IP:$REGISTRY_PORT" \
-      >>"$STATE_DIR/bridge.log" 2>&1 </dev/null &
+      >>"$STATE_DIR/bridge.log" 2>&1 </dev/null 8>&- 9>&- &
     echo $! >"$RUN_DIR/bridge-ns.pid"
   fi
 }
@@ -177,7 +180,10 @@ ensure_sshd() {
   cat >"$fresh" <<EOF
 # Written by scripts/test-env/ssh-host.sh; the test GPU host's sshd (namespace $NS).
 ListenAddress $NS_IP:22
+# A second port, for known_hosts' [host]:port entries.
+ListenAddress $NS_IP:$ALT_PORT
 HostKey $OUT_DIR/ssh_host_ed25519_key
+HostKey $OUT_DIR/ssh_host_ecdsa_key
 PidFile $RUN_DIR/sshd.pid
 AuthorizedKeysFile $STATE_DIR/authorized_keys
 StrictModes no
@@ -208,25 +214,29 @@ EOF
   say "starting sshd on $NS_IP:22 (log: $RUN_DIR/sshd.log)"
   : >"$RUN_DIR/sshd.log"
   chmod 0644 "$RUN_DIR/sshd.log"
-  in_ns /usr/sbin/sshd -f "$config" -E "$RUN_DIR/sshd.log"
+  in_ns /usr/sbin/sshd -f "$config" -E "$RUN_DIR/sshd.log" 8>&- 9>&-
   wait_until 15 pid_alive "$RUN_DIR/sshd.pid" "$config" || die "sshd did not start (log: $RUN_DIR/sshd.log)"
 }
 
 write_json() {
-  local key_line fingerprint wrong_line tmp
+  local key_line fingerprint wrong_line ecdsa_line ecdsa_fingerprint tmp
   key_line="$(cut -d' ' -f1,2 "$OUT_DIR/ssh_host_ed25519_key.pub")"
   wrong_line="$(cut -d' ' -f1,2 "$OUT_DIR/wrong_host_ed25519_key.pub")"
   fingerprint="$(ssh-keygen -l -E sha256 -f "$OUT_DIR/ssh_host_ed25519_key.pub" | awk '{print $2}')"
+  ecdsa_line="$(cut -d' ' -f1,2 "$OUT_DIR/ssh_host_ecdsa_key.pub")"
+  ecdsa_fingerprint="$(ssh-keygen -l -E sha256 -f "$OUT_DIR/ssh_host_ecdsa_key.pub" | awk '{print $2}')"
   tmp="$(mktemp)"
   jq -n --arg host "$NS_IP" --arg user "$SSH_USER" --arg identityFile "$OUT_DIR/id_ed25519" \
     --arg unauthorizedIdentityFile "$OUT_DIR/unauthorized_ed25519" \
     --arg knownHostsLine "$NS_IP $key_line" --arg wrongKnownHostsLine "$NS_IP $wrong_line" \
     --arg hostKeyFingerprint "$fingerprint" --arg dockerSocket "$DOCKER_SOCK" \
-    --arg sshdLog "$RUN_DIR/sshd.log" --arg namespace "$NS" --arg hostSideIp "$HOST_IP" \
-    '{host: $host, port: 22, user: $user, identityFile: $identityFile,
+    --arg ecdsaKnownHostsLine "$NS_IP $ecdsa_line" --arg ecdsaFingerprint "$ecdsa_fingerprint" \
+    --arg sshdLog "$RUN_DIR/sshd.log" --arg namespace "$NS" --arg hostSideIp "$HOST_IP" --argjson altPort "$ALT_PORT" \
+    '{host: $host, port: 22, altPort: $altPort, user: $user, identityFile: $identityFile,
       unauthorizedIdentityFile: $unauthorizedIdentityFile,
       knownHostsLine: $knownHostsLine, wrongKnownHostsLine: $wrongKnownHostsLine,
       hostKeyFingerprint: $hostKeyFingerprint, dockerSocket: $dockerSocket,
+      ecdsaKnownHostsLine: $ecdsaKnownHostsLine, ecdsaFingerprint: $ecdsaFingerprint,
       sshdLog: $sshdLog, namespace: $namespace, hostSideIp: $hostSideIp}' >"$tmp"
   chmod 0644 "$tmp"
   if [[ -f "$OUT_DIR/../ssh-host.json" ]] && cmp -s "$tmp" "$OUT_DIR/../ssh-host.json"; then
@@ -238,7 +248,8 @@ write_json() {
 
 main() {
   ((EUID == 0)) || die "needs root (network namespace, dockerd, sshd): sudo $0"
-  # One run at a time (its own lock: scripts/test-env.sh holds its lock while it runs this).
+  # One run at a time (its own lock: scripts/test-env.sh holds its lock while it runs this). Daemons
+  # are started with fds 8 and 9 closed, or they would hold this lock and test-env.sh's forever.
   exec 8>>/tmp/benchtop-ssh-host.lock
   flock -w 300 8 || die "another ssh-host.sh run held /tmp/benchtop-ssh-host.lock for 5 minutes"
   ensure_tools

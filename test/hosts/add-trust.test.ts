@@ -53,6 +53,25 @@ describe('adding the shared GPU host over real SSH', () => {
     });
   });
 
+  it('uses the host key type that known_hosts has, when the host has several', async () => {
+    const ssh = sshHostEnv();
+    fx = hostsFixture({ knownHosts: `${ssh.ecdsaKnownHostsLine}\n` });
+    const added = await fx.core.hosts.add({ spec: specOf(ssh), identityFile: ssh.identityFile, dockerSocket: ssh.dockerSocket });
+    expect(added).toMatchObject({ status: 'added', host: { status: 'ok', fingerprint: ssh.ecdsaFingerprint } });
+  });
+
+  it('keeps keys per port: a host on another port is trusted as a [host]:port entry', async () => {
+    const ssh = sshHostEnv();
+    fx = hostsFixture({ knownHosts: `${ssh.knownHostsLine}\n` });
+    const spec = `${ssh.user}@${ssh.host}:${ssh.altPort}`;
+    // The port-22 entry does not vouch for another port, as with ssh(1).
+    const added = await fx.core.hosts.add({ spec, identityFile: ssh.identityFile, dockerSocket: ssh.dockerSocket });
+    expect(added).toEqual({ status: 'needs-trust', hostId: `${ssh.host}-${ssh.altPort}`, keyType: 'ssh-ed25519', fingerprint: ssh.hostKeyFingerprint });
+    const host = await fx.core.hosts.trust(`${ssh.host}-${ssh.altPort}`, ssh.hostKeyFingerprint);
+    expect(host).toMatchObject({ status: 'ok', port: ssh.altPort });
+    expect(readFileSync(fx.knownHosts, 'utf8').split('\n')[1]).toBe(`[${ssh.host}]:${ssh.altPort} ${ssh.knownHostsLine.split(' ').slice(1).join(' ')}`);
+  });
+
   it('refuses to trust a fingerprint other than the one the host presents', async () => {
     fx = hostsFixture();
     const { core, ssh } = fx;
@@ -108,6 +127,17 @@ describe('adding the shared GPU host over real SSH', () => {
       code: 'HOST_AUTH_FAILED',
       message: expect.stringContaining(ssh.unauthorizedIdentityFile),
       hint: expect.stringContaining('authorized_keys'),
+    });
+    expect(core.settings.get('hosts')).toEqual([]);
+  });
+
+  it('says which engine socket it could not use when the host has none at the default path for that user', async () => {
+    fx = hostsFixture({ knownHosts: `${sshHostEnv().knownHostsLine}\n` });
+    const { core, ssh } = fx;
+    await expect(core.hosts.add({ spec: specOf(ssh), identityFile: ssh.identityFile, dockerSocket: '/run/bt-gpuhost/no-such.sock' })).rejects.toMatchObject({
+      code: 'ENGINE_UNREACHABLE',
+      message: expect.stringContaining(`at /run/bt-gpuhost/no-such.sock on ${ssh.host}`),
+      hint: expect.stringContaining('--docker-socket'),
     });
     expect(core.settings.get('hosts')).toEqual([]);
   });

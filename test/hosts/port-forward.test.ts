@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { leaseContainerName, leaseLabels } from '../../src/main/core/gpu/lease-labels';
 import { testEnv } from '../support/env';
 import { sshHostEnv } from '../support/ssh-host';
 import { hostsFixture, specOf, type HostsFixture } from './support';
@@ -88,10 +89,21 @@ describe('Jupyter port forwards through the host connection', () => {
     for (const address of others) expect(await tryConnect(address, local)).toBe('ECONNREFUSED');
   });
 
-  it('counts the running session in the host summary', async () => {
-    const host = await fx.core.hosts.test(fx.ssh.host);
-    expect(host.status).toBe('ok');
-    expect(host.sessions).toBeGreaterThanOrEqual(1);
+  it('counts the running session and shows GPU leases in the host summary', async () => {
+    // A lease as the GPU service records it: a never-started container labelled with the holder.
+    const gpu = `GPU-${name}`;
+    const lease = await docker.createContainer({
+      name: leaseContainerName(gpu), Image: image, Entrypoint: ['true'],
+      Labels: leaseLabels({ gpu, holder: 'ana@ws-12', sessionId: name, since: '2026-11-23T19:20:00Z', idleMinutes: 30 }),
+    });
+    try {
+      const host = await fx.core.hosts.test(fx.ssh.host);
+      expect(host.status).toBe('ok');
+      expect(host.sessions).toBeGreaterThanOrEqual(1);
+      expect(host.leases).toContainEqual({ host: fx.ssh.host, gpu, holder: 'ana@ws-12', sessionId: name, since: '2026-11-23T19:20:00Z', idleMinutes: 30 });
+    } finally {
+      await lease.remove({ force: true });
+    }
   });
 
   it('the published port is not reachable from the network side of the host', async () => {

@@ -9,6 +9,7 @@ import type { SessionInfo } from '../../src/shared/contract/sessions';
 import { hostsFixture, specOf, type HostsFixture } from '../hosts/support';
 import { makeProject, type FixtureProject } from '../support/fixture-project';
 import { sshHostEnv } from '../support/ssh-host';
+import { withoutFixedPort } from '../sync/support';
 
 const ready = existsSync(new URL('../../.test-env/ssh-host.json', import.meta.url)) && existsSync(new URL('../../.test-env/env.json', import.meta.url));
 const never = new AbortController().signal;
@@ -50,6 +51,7 @@ describe.skipIf(!ready)('moving a session between this computer and an SSH host'
     if (added.status !== 'added') throw new Error(`the test host was not added: ${added.status}`);
     target = added.host.id;
     project = await makeProject();
+    await withoutFixedPort(project.devcontainerPath);
   });
 
   afterAll(async () => {
@@ -81,7 +83,7 @@ describe.skipIf(!ready)('moving a session between this computer and an SSH host'
     const remote = await fx.core.moves.move('bt-test-out', local.id, target, never);
     off();
     sessions.add(remote.id);
-    expect(steps).toEqual(['pull', 'sync-to-destination', 'stop-source', 'start-destination']);
+    expect(steps).toEqual(['pull', 'sync-to-destination', 'start-destination', 'stop-source', 'final-sync']);
     expect(remote).toMatchObject({ target, state: 'ready', digest: project.digest });
     expect((await fx.core.sessions.get(local.id)).state).toBe('stopped');
     // Jupyter on the host shows the notebooks that were on this computer.

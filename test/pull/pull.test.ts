@@ -75,13 +75,13 @@ describe('pulling the pinned image', () => {
   it('DIGEST_MISMATCH when the registry answers with another image’s manifest', async () => {
     const repository = other.repository.split('/').slice(1).join('/');
     const proxy = await startRegistryProxy(env().registry, 'swap-manifest', { repository, digest: other.digest });
+    const ref = `${proxy.address}/${untouched.repository.split('/').slice(1).join('/')}@${untouched.digest}`;
     try {
-      const ref = `${proxy.address}/${untouched.repository.split('/').slice(1).join('/')}@${untouched.digest}`;
       const error = await core.sessions.pulls.pull('local', ref, opId()).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'DIGEST_MISMATCH' });
       expect((error as Error).message).toContain(untouched.digest);
-      await removeLocal(ref);
     } finally {
+      await removeLocal(ref);
       await proxy.close();
     }
   });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeProject, removeProjectContainers } from './support';
+import { env, makeProject, pinnedRef, removeProjectContainers } from './support';
 
 const run = promisify(execFile);
 const root = new URL('../..', import.meta.url).pathname;
@@ -66,5 +66,14 @@ describe('benchtop up / ps / logs / stop / rm', () => {
     const r = await benchtop('stop');
     expect(r.code).toBe(64);
     expect(r.stderr).toContain('needs a session id');
+  });
+
+  it('pull prints the digest (pulled or already present) and refuses a malformed reference', async () => {
+    const ok = await benchtop('pull', pinnedRef());
+    expect(ok.code).toBe(0);
+    expect(ok.stdout.trim()).toBe(`Already present: ${env().image.versions[env().image.latest].digest}`);
+    const bad = await benchtop('pull', 'Team/Analysis:@@');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('error[IMAGE_REF_INVALID]');
   });
 });

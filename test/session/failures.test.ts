@@ -103,6 +103,18 @@ describe('sessions that cannot start say why, and keep the notebooks', () => {
     expectNotebooksUntouched(project);
   });
 
+  it('CANCELLED when the user calls off a start, leaving no container behind', async () => {
+    const { project, core } = setup({ benchtop: { jupyter: { args: ['--NotebookApp.base_url=/elsewhere/'] } } });
+    const steps = record(core, 'operationStep');
+    const op = opId();
+    const starting = core.ops.run(op, (signal) => core.sessions.up(op, project.dir, 'local', signal));
+    await eventually(() => steps.some((s) => s.opId === op && s.step === 'wait-jupyter'));
+    expect(core.ops.cancel(op)).toBe(true);
+    await expect(starting).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(await containersOf(project)).toHaveLength(0);
+    expectNotebooksUntouched(project);
+  });
+
   it('a session killed while running turns failed with CONTAINER_EXITED, and the notebooks stay', async () => {
     const { project, core } = setup();
     const states = record(core, 'sessionState');
@@ -114,6 +126,16 @@ describe('sessions that cannot start say why, and keep the notebooks', () => {
     expect(failed.message).toMatch(/killed/);
     expect(failed.url).toBeUndefined();
     expect((await core.sessions.list()).find((s) => s.id === info.id)).toMatchObject({ state: 'failed', code: 'CONTAINER_EXITED' });
+    expectNotebooksUntouched(project);
+  });
+
+  it('CONTAINER_OOM when the session’s memory limit is too small for Jupyter to start', async () => {
+    const { project, core } = setup({ hostRequirements: { memory: '20mb' } });
+    const error = await up(core, project).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'CONTAINER_OOM', hint: expect.stringContaining('hostRequirements.memory') });
+    const [container] = await containersOf(project);
+    expect((await docker.getContainer(container.Id).inspect()).HostConfig.Memory).toBe(20 * 1024 * 1024);
+    expect((await core.sessions.list()).find((s) => s.projectDir === project.dir)).toMatchObject({ state: 'failed', code: 'CONTAINER_OOM' });
     expectNotebooksUntouched(project);
   });
 
@@ -130,6 +152,21 @@ describe('sessions that cannot start say why, and keep the notebooks', () => {
 });
 
 describe('GPUs on an engine without the NVIDIA runtime', () => {
+  it('a project that requires a GPU gets GPU_UNAVAILABLE from the lease service here, and no container', async () => {
+    const { project, core } = setup({ hostRequirements: { gpu: true } });
+    await expect(up(core, project)).rejects.toMatchObject({ code: 'GPU_UNAVAILABLE' });
+    expect(await containersOf(project)).toHaveLength(0);
+    expectNotebooksUntouched(project);
+  });
+
+  it('a project where the GPU is optional runs on CPU instead', async () => {
+    const { project, core } = setup({ hostRequirements: { gpu: 'optional' } });
+    const info = await up(core, project);
+    expect(info).toMatchObject({ state: 'ready', gpus: [] });
+    expect((await docker.getContainer(info.id).inspect()).HostConfig.DeviceRequests ?? []).toEqual([]);
+  });
+
+
   it('the real engine refuses the session’s DeviceRequests and Benchtop says ENGINE_NO_GPU_RUNTIME', async () => {
     const { project, core } = setup();
     const opened = await core.projects.open(project.dir);

@@ -11,7 +11,8 @@ describe('a session on this computer', () => {
   const others: Core[] = [];
 
   beforeAll(() => {
-    project = makeProject();
+    // More CPUs than any test machine has: the limit is capped at the engine's, which would refuse more.
+    project = makeProject({ hostRequirements: { cpus: 512, memory: '1gb' } });
     core = makeCore();
   });
 
@@ -63,6 +64,9 @@ describe('a session on this computer', () => {
     expect(JSON.stringify(inspect.Config.Labels)).not.toContain(user.token);
     expect(inspect.HostConfig.PortBindings?.['8888/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: String(info.hostPort) }]);
     expect(inspect.Mounts.find((m) => m.Destination === '/opt/benchtop/project.lock')?.RW).toBe(false);
+    expect(inspect.HostConfig.NanoCpus).toBe((await core.engines.info('local')).cpus * 1e9);
+    expect(inspect.HostConfig.Memory).toBe(2 ** 30);
+    expect(inspect.Config.User).toBe(`${process.getuid?.()}:${process.getgid?.()}`);
 
     // Up again reuses the running session (same id, same token).
     const again = await handlers.sessionUp({ opId: opId(), dir: project.dir });

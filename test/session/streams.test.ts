@@ -4,17 +4,18 @@ import { dispatch } from '../../src/main/core/api/dispatch';
 import type { Handlers } from '../../src/main/core/api/types';
 import type { Core } from '../../src/main/core/core';
 import type { SessionInfo } from '../../src/shared/contract/sessions';
-import { eventually, JupyterUser, makeCore, makeProject, opId, record, removeProjectContainers, type TestProject } from './support';
+import { eventually, JupyterUser, makeCore, makeProject, opId, record, recordingDesktop, removeProjectContainers, type TestProject } from './support';
 
 describe('a running session’s log and stats', () => {
   let project: TestProject;
   let core: Core;
   let handlers: Handlers;
   let info: SessionInfo;
+  const desktop = recordingDesktop();
 
   beforeAll(async () => {
     project = makeProject();
-    core = makeCore();
+    core = makeCore({ desktop });
     handlers = createHandlers(core);
     info = await core.sessions.up(opId(), project.dir, 'local', new AbortController().signal);
   });
@@ -64,5 +65,25 @@ describe('a running session’s log and stats', () => {
   it('answers SESSION_NOT_FOUND for an unknown id', async () => {
     // Through the envelope, as the app and the CLI's --json see it.
     expect(await dispatch(handlers, 'sessionStop', { id: 'benchtop-nope-00000000' })).toMatchObject({ error: { code: 'SESSION_NOT_FOUND', hint: expect.stringContaining('benchtop ps') } });
+  });
+
+  it('opens the notebook in the app or the browser', async () => {
+    expect(await handlers.sessionOpen({ id: info.id, where: 'app' })).toEqual({ url: info.url });
+    expect(await handlers.sessionOpen({ id: info.id, where: 'browser' })).toEqual({ url: info.url });
+    expect(desktop.opened).toEqual([{ where: 'app', url: info.url }, { where: 'browser', url: info.url }]);
+  });
+
+  it('restarts into a fresh, ready session; the old token stops working', async () => {
+    const op = opId();
+    const steps = record(core, 'operationStep');
+    const restarted = await handlers.sessionRestart({ opId: op, id: info.id });
+    expect(restarted).toMatchObject({ id: info.id, state: 'ready' });
+    expect(steps.filter((s) => s.opId === op).map((s) => s.step)).toContain('wait-jupyter');
+    const fresh = new JupyterUser(restarted.url as string);
+    expect((await fresh.api('api/status')).status).toBe(200);
+    const oldToken = new JupyterUser(info.url as string).token;
+    expect(fresh.token).not.toBe(oldToken);
+    expect((await new JupyterUser(`${fresh.base.href}?token=${oldToken}`).api('api/contents')).status).toBe(403);
+    info = restarted;
   });
 });

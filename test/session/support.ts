@@ -11,6 +11,8 @@ import Docker from 'dockerode';
 import WebSocket from 'ws';
 import type { Clock } from '../../src/main/core/clock';
 import { Core } from '../../src/main/core/core';
+import type { Desktop } from '../../src/main/core/desktop';
+import type { EngineService } from '../../src/main/core/engine/service';
 import { openConfSettings } from '../../src/main/core/settings/conf-store';
 import type { EventMap, EventName } from '../../src/shared/ipc';
 import { testEnv, type TestEnv } from '../support/env';
@@ -55,9 +57,9 @@ export function makeProject(options: { version?: string; image?: string; benchto
 export const KEEP_NOTEBOOK = JSON.stringify({ cells: [{ cell_type: 'markdown', metadata: {}, source: ['precious work'] }], metadata: {}, nbformat: 4, nbformat_minor: 5 });
 
 /** A Core with its own settings folder (so tests never touch the user's), optionally a movable clock. */
-export function makeCore(options: { clock?: Clock; env?: NodeJS.ProcessEnv } = {}): Core {
+export function makeCore(options: { clock?: Clock; env?: NodeJS.ProcessEnv; desktop?: Desktop; engines?: EngineService } = {}): Core {
   const settingsDir = mkdtempSync(join(tmpdir(), 'bt-test-settings-'));
-  return new Core({ settings: openConfSettings(settingsDir), shell: 'cli', clock: options.clock, env: options.env });
+  return new Core({ settings: openConfSettings(settingsDir), shell: 'cli', ...options });
 }
 
 /** Every event of one kind the bus sends while the test runs. */
@@ -145,4 +147,15 @@ export class JupyterUser {
       });
     });
   }
+}
+
+/** The desktop shell's side of "open": what the app or the browser would have been asked to show. */
+export function recordingDesktop(): Desktop & { opened: { where: 'app' | 'browser'; url: string }[] } {
+  const opened: { where: 'app' | 'browser'; url: string }[] = [];
+  return {
+    opened,
+    chooseFolder: async () => null,
+    openExternal: async (url) => void opened.push({ where: 'browser', url }),
+    openNotebook: async (_id, url) => void opened.push({ where: 'app', url }),
+  };
 }

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 export interface SshHostEnv {
   host: string;
   port: number;
+  /** The same sshd on a second port (known_hosts `[host]:port` entries). */
+  altPort: number;
   user: string;
   /** The key sshd accepts. */
   identityFile: string;
@@ -15,6 +17,9 @@ export interface SshHostEnv {
   /** The same host name with a key the host does not have (the changed-key test). */
   wrongKnownHostsLine: string;
   hostKeyFingerprint: string;
+  /** The host's second key (ecdsa-sha2-nistp256), as a known_hosts line, and its fingerprint. */
+  ecdsaKnownHostsLine: string;
+  ecdsaFingerprint: string;
   /** The namespace engine's socket, as seen on the SSH host. */
   dockerSocket: string;
   /** sshd's log (LogLevel DEBUG1): one "Accepted publickey" line per connection. */

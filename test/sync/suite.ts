@@ -57,6 +57,19 @@ export function defineSyncSuite(title: string, setup: () => Promise<SuiteSide>):
       expect(await sync()).toMatchObject({ uploaded: 0, downloaded: 0, deleted: 0, bytes: 0, conflicts: [] });
     });
 
+    it('treats a volume removed and made again as new: nothing on this computer is deleted', async () => {
+      await writeFile(join(f.notebooks, 'keep me.ipynb'), 'precious');
+      await mkdir(join(f.notebooks, 'sub'));
+      await writeFile(join(f.notebooks, 'sub/also.ipynb'), 'also precious');
+      await sync({ viaHelper: true });
+      await f.docker.getVolume(f.volume).remove();
+      // The next session (or sync) finds an empty volume: that is not "everything was deleted there".
+      const again = await sync();
+      expect(again).toMatchObject({ uploaded: 2, downloaded: 0, deleted: 0 });
+      expect(await localList(f.notebooks)).toEqual(['d sub', 'f keep me.ipynb', 'f sub/also.ipynb']);
+      expect((await f.readRemote('sub/also.ipynb')).toString()).toBe('also precious');
+    });
+
     it('brings edits, new files and new folders made in the session back, and deletions both ways', async () => {
       await mkdir(join(f.notebooks, 'old'), { recursive: true });
       await writeFile(join(f.notebooks, 'old/gone.ipynb'), 'gone');

@@ -8,7 +8,7 @@ import { Core } from '../../src/main/core/core';
 import { execIn } from '../../src/main/core/sync/container-exec';
 import { openConfSettings } from '../../src/main/core/settings/conf-store';
 import { NOTEBOOKS_ROOT } from '../../src/main/core/sync/remote-tree';
-import { notebooksVolumeName } from '../../src/main/core/sync/volume';
+import { ensureNotebooksVolume, notebooksVolumeName } from '../../src/main/core/sync/volume';
 
 const ENV_JSON = new URL('../../.test-env/env.json', import.meta.url);
 
@@ -74,7 +74,7 @@ export async function syncFixture(options: SyncFixtureOptions): Promise<SyncFixt
   let container: Docker.Container | undefined;
   const session = async () => {
     if (container) return container;
-    await docker.createVolume({ Name: volume });
+    await ensureNotebooksVolume(docker, project.dir, project.name);
     container = await docker.createContainer({
       name: `bt-test-${randomBytes(4).toString('hex')}`, Image: image, Entrypoint: ['sleep', 'infinity'], Cmd: [],
       HostConfig: { Mounts: [{ Type: 'volume', Source: volume, Target: NOTEBOOKS_ROOT }], NetworkMode: 'none' },
@@ -123,3 +123,14 @@ export async function localList(root: string): Promise<string[]> {
 }
 
 export const readLocal = (path: string) => readFile(path);
+
+/**
+ * The fixture project pins Jupyter to port 8888; sessions of these tests take any free port instead,
+ * so they never collide with each other or with other suites running at the same time.
+ */
+export async function withoutFixedPort(devcontainerPath: string): Promise<void> {
+  const text = await readFile(devcontainerPath, 'utf8');
+  const next = text.replace(/"port":\s*8888,\s*/, '');
+  if (next === text) throw new Error(`${devcontainerPath} no longer pins port 8888; update withoutFixedPort.`);
+  await writeFile(devcontainerPath, next);
+}

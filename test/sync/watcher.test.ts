@@ -7,6 +7,7 @@ import type { SessionInfo } from '../../src/shared/contract/sessions';
 import { hostsFixture, specOf, type HostsFixture } from '../hosts/support';
 import { makeProject, type FixtureProject } from '../support/fixture-project';
 import { sshHostEnv } from '../support/ssh-host';
+import { withoutFixedPort } from './support';
 
 const ready = existsSync(new URL('../../.test-env/ssh-host.json', import.meta.url)) && existsSync(new URL('../../.test-env/env.json', import.meta.url));
 
@@ -50,6 +51,7 @@ describe.skipIf(!ready)('notebooks of a session on an SSH host stay in step whil
     if (added.status !== 'added') throw new Error(`the test host was not added: ${added.status}`);
     target = added.host.id;
     project = await makeProject();
+    await withoutFixedPort(project.devcontainerPath);
   });
 
   afterAll(async () => {

@@ -27,13 +27,17 @@ describe('checkFailure', () => {
     const failure = checkFailure(report([result('engine', 'fail', 'Start Docker'), result('memory', 'fail', 'Close apps')]));
     expect(failure).toEqual({
       code: 'CHECK_FAILED',
-      message: '2 checks failed: ENGINE (engine value); MEMORY (memory value).',
+      message: '2 checks failed. ENGINE: engine value; MEMORY: memory value.',
       hint: 'Start Docker',
     });
   });
   it('uses the failed check’s own error code when it has one', () => {
     const engine = { ...result('engine', 'fail', 'Start Docker'), code: 'ENGINE_UNREACHABLE' as const };
-    expect(checkFailure(report([result('os', 'pass'), engine]))).toMatchObject({ code: 'ENGINE_UNREACHABLE', hint: 'Start Docker' });
+    expect(checkFailure(report([result('os', 'pass'), { ...engine, value: 'No engine at /x.sock.' }]))).toEqual({
+      code: 'ENGINE_UNREACHABLE',
+      message: 'ENGINE: No engine at /x.sock.',
+      hint: 'Start Docker',
+    });
   });
 });
 

@@ -119,7 +119,7 @@ export class Core {
     this.sessions.workspace = syncedWorkspace(this.sync, this.sessions.workspace);
     this.syncWatcher = new SyncWatcher(this.sync, this.bus);
     this.syncWatcher.start();
-    this.moves = new MoveService({ sessions: this.sessions, sync: this.sync, bus: this.bus });
+    this.moves = new MoveService({ sessions: this.sessions, sync: this.sync, bus: this.bus, projects: this.projects });
   }
 
   /** Stops background work (watchers, idle timers, connections) so the process can exit. */

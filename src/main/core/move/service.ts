@@ -1,3 +1,4 @@
+import type { ProjectInfo } from '../../../shared/contract/project';
 import type { SessionInfo } from '../../../shared/contract/sessions';
 import { LOCAL } from '../engine/service';
 import { BenchtopError } from '../errors';
@@ -17,6 +18,8 @@ export interface MoveServiceDeps {
   sessions: MoveSessions;
   sync: SyncService;
   bus: EventBus;
+  /** Reads the project (does it pin Jupyter to a fixed port?). */
+  projects: { read(dir: string): Promise<ProjectInfo> };
 }
 
 /** The steps of a move, in order; MOVE_FAILED names the one that failed. */
@@ -24,15 +27,17 @@ export type MoveStep = 'sync-from-source' | 'pull' | 'sync-to-destination' | 'st
 
 /**
  * Moves a session between this computer and a host (or between hosts) on the same image digest.
- * The order keeps the notebooks safe and the wait short: the destination gets the files and starts
- * while the source still runs (so a destination that cannot start leaves the user where they were),
- * the source stops only then, and a last sync carries whatever was saved in the meantime.
+ * The notebooks stay safe in every order used here: the destination has the files before the source
+ * stops, a last sync carries whatever was saved meanwhile, and a failure leaves a session running.
+ * Normally the destination starts while the source still serves (the wait is mostly Jupyter
+ * starting). A project that pins Jupyter to one port cannot run twice on this computer's loopback,
+ * so then the source stops first, and is started again if the destination cannot start.
  */
 export class MoveService {
   constructor(readonly deps: MoveServiceDeps) {}
 
   async move(opId: string, sessionId: string, destination: string, signal: AbortSignal): Promise<SessionInfo> {
-    const { sessions, sync, bus } = this.deps;
+    const { sessions, sync, bus, projects } = this.deps;
     const source = await sessions.get(sessionId);
     if (source.target === destination) {
       throw new BenchtopError('INVALID_ARGUMENT', `Session ${sessionId} already runs on ${destination}.`, 'Pick another target: `local` or a host id.');
@@ -42,7 +47,9 @@ export class MoveService {
     const fromRemote = source.target !== LOCAL;
     const toRemote = destination !== LOCAL;
     const sourceRunning = source.state === 'ready' || source.state === 'starting';
-    let step: MoveStep = 'sync-from-source';
+    const overlap = sourceRunning && (await projects.read(dir)).jupyter.port === undefined;
+    let step = 'sync-from-source' as MoveStep;
+    let sourceStopped = false;
     const run = async <T>(name: MoveStep, detail: string, work: () => Promise<T>): Promise<T> => {
       step = name;
       signal.throwIfAborted();
@@ -51,6 +58,12 @@ export class MoveService {
     };
     const syncWith = (target: string, containerId?: string) =>
       sync.sync({ opId: `${opId}:${step}`, projectDir: dir, target, sessionId, containerId, image, signal });
+    const stopSource = async () => {
+      await run('stop-source', source.target, () => sessions.stop(sessionId));
+      sourceStopped = true;
+      // Saves made on the host since the first sync come home now that nothing writes there.
+      if (fromRemote) await run('final-sync', source.target, () => syncWith(source.target));
+    };
 
     try {
       if (fromRemote) await run('sync-from-source', source.target, () => syncWith(source.target, sourceRunning ? source.name : undefined));
@@ -58,27 +71,33 @@ export class MoveService {
         await run('pull', `${image} on ${destination}`, () => sessions.pulls.pull(destination, image, `${opId}:pull`, signal));
         await run('sync-to-destination', destination, () => syncWith(destination));
       }
-      // Starting on a host finds its volume already up to date (see syncedWorkspace), so this is
-      // mostly Jupyter starting; the source keeps serving meanwhile.
+      if (sourceRunning && !overlap) await stopSource();
+      // On a host the volume is already up to date here (see syncedWorkspace), so this is mostly
+      // Jupyter starting.
       const moved = await run('start-destination', destination, () => sessions.up(`${opId}:up`, dir, destination, signal));
-      if (sourceRunning) await run('stop-source', source.target, () => sessions.stop(sessionId));
-      // Saves made on either side since the first syncs: carried now that the source is quiet.
-      if (fromRemote) await run('final-sync', source.target, () => syncWith(source.target));
-      if (toRemote) await run('final-sync', destination, () => syncWith(destination, moved.name));
+      if (overlap) {
+        await stopSource();
+        if (toRemote) await run('final-sync', destination, () => syncWith(destination, moved.name));
+      }
       return moved;
     } catch (error) {
-      throw moveFailed(step, source, destination, error);
+      let restored = false;
+      if (sourceStopped && step === 'start-destination') {
+        // Put the user back where they were: the source folder or volume still holds everything.
+        restored = await sessions.up(`${opId}:restore`, dir, source.target, new AbortController().signal).then(() => true, () => false);
+      }
+      throw moveFailed(step, source, destination, error, !sourceStopped || restored);
     }
   }
 }
 
-function moveFailed(step: MoveStep, source: SessionInfo, destination: string, error: unknown): BenchtopError {
+function moveFailed(step: MoveStep, source: SessionInfo, destination: string, error: unknown, sourceRuns: boolean): BenchtopError {
   if (error instanceof BenchtopError && error.code === 'CANCELLED') {
     return new BenchtopError('CANCELLED', `The move to ${destination} was cancelled at step "${step}"; the notebooks are intact on both sides.`, 'Move again when ready.', { cause: error });
   }
   const cause = error instanceof BenchtopError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
   const hint = error instanceof BenchtopError && error.hint ? `${error.hint} ` : '';
   return new BenchtopError('MOVE_FAILED', `Moving ${source.projectName} from ${source.target} to ${destination} failed at step "${step}": ${cause}`,
-    `${hint}The notebooks are intact on both sides${step === 'stop-source' || step === 'final-sync' ? '' : ` and the session still runs on ${source.target}`}; fix the cause and move again.`,
+    `${hint}The notebooks are intact on both sides${sourceRuns ? ` and the session runs on ${source.target}` : ''}; fix the cause and move again.`,
     { cause: error });
 }

@@ -1,27 +1,22 @@
-import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import type { ProjectInfo } from '../../../shared/contract/project';
 import type { SessionInfo } from '../../../shared/contract/sessions';
 import type { Clock } from '../clock';
 import type { Desktop } from '../desktop';
-import { engineMessage } from '../engine/errors';
 import { LOCAL, type EngineService } from '../engine/service';
 import { BenchtopError } from '../errors';
 import type { EventBus } from '../events';
-import { defaultHolder } from '../gpu/service';
 import { waitForJupyter } from '../jupyter/ready';
 import { JupyterClient } from '../jupyter/client';
 import { PullService, type PullRegistry, type PullResult } from '../pull/service';
 import type { SettingsStore } from '../settings/store';
-import { BENCHTOP_VERSION } from '../version';
 import { directPortAccess, localWorkspace, type GpuLeaser, type LockfileCheck, type PortAccess, type WorkspaceResolver } from './adapters';
 import { SessionEventWatcher, type ContainerEvent } from './events';
 import { IdleWatcher } from './idle';
-import { fromLabels, LABEL, SESSION_FILTER } from './labels';
+import { fromLabels, SESSION_FILTER } from './labels';
+import { launchSession } from './launch';
 import { lastLogLines, streamLogs } from './logs';
 import { sessionIdFor } from './naming';
-import { choosePort, PORT_BIND_ERROR, portInUse } from './ports';
-import { containerSpec } from './spec';
 import { nameOf, tokenOf, type SessionNote } from './state';
 import { SessionTracker, type LiveSession } from './tracker';
 import { watchStats } from './stats';
@@ -83,7 +78,10 @@ export class SessionService {
     });
   }
 
-  /** Starts following a target's engine events (and the idle rule). Idempotent. */
+  /**
+   * Starts following a target's engine events (and the idle rule). Idempotent; `up` and `list` call
+   * it, and the app may call it at start-up so sessions found from labels get their idle rule at once.
+   */
   async watch(target = LOCAL): Promise<void> {
     let watcher = this.#watchers.get(target);
     if (!watcher) {
@@ -141,7 +139,8 @@ export class SessionService {
     await this.lockfileCheck(project, pulled.labels);
 
     step('start');
-    await this.#createAndStart(target, id, imageRef, project, pulled);
+    await launchSession({ engines: this.#d.engines, settings: this.#d.settings, gpus: this.gpus, workspace: this.workspace },
+      { target, id, imageRef, project, pulled });
     try {
       const started = await this.#inspectOrThrow(target, id);
       this.#known.emit(started);
@@ -159,28 +158,13 @@ export class SessionService {
     }
   }
 
-  /**
-   * Create and start; when Benchtop picked the port itself and someone took it between the choice
-   * and the start (another session starting at the same moment), it picks again.
-   */
-  async #createAndStart(target: string, id: string, imageRef: string, project: ProjectInfo, pulled: PullResult): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
-      const container = await this.#create(target, id, imageRef, project, pulled);
-      try {
-        await this.#start(target, container, id);
-        return;
-      } catch (error) {
-        const retry = error instanceof BenchtopError && error.code === 'PORT_IN_USE' && !project.jupyter.port && attempt < 5;
-        if (!retry) throw error;
-      }
-    }
-  }
-
   async list(): Promise<SessionInfo[]> {
     const all: SessionInfo[] = [];
     for (const target of this.#targets()) {
       try {
         all.push(...(await this.#listTarget(target)));
+        // Whoever lists sessions (the app after a restart) wants their states live and the idle rule on.
+        await this.watch(target).catch(() => undefined);
       } catch (error) {
         if (target === LOCAL) throw error;
         // An unreachable host must not hide the sessions on this computer.
@@ -225,7 +209,9 @@ export class SessionService {
   }
 
   async remove(id: string): Promise<{ removed: true }> {
-    const { target } = await this.#find(id);
+    const { target, inspect } = await this.#find(id);
+    // A graceful stop first, so kernels shut down cleanly instead of being killed with the container.
+    if (inspect.State.Running) await this.stop(id, { state: 'stopping' });
     // Notebooks are a bind mount of the project folder: removing the container removes none of them.
     await this.#d.engines.call(target, 'remove', (d) => d.getContainer(id).remove({ force: true, v: false }), 30_000);
     await this.gpus.release(id, target).catch(() => undefined);
@@ -266,58 +252,6 @@ export class SessionService {
       await this.open(info.id, open);
     }
     return info;
-  }
-
-  async #create(target: string, id: string, imageRef: string, project: ProjectInfo, pulled: PullResult): Promise<Docker.Container> {
-    const wantsGpu = project.hostRequirements.gpu;
-    const holder = defaultHolder();
-    let gpus: string[] = [];
-    const want = { count: 1, idleMinutes: project.idleMinutes };
-    if (wantsGpu === true) gpus = await this.gpus.claim(target, want, holder, id, imageRef);
-    // "optional": a GPU when one is free, else run on CPU rather than not at all.
-    else if (wantsGpu === 'optional') gpus = await this.gpus.claim(target, want, holder, id, imageRef).catch(() => []);
-    try {
-      const [mounts, info, taken] = await Promise.all([
-        this.workspace.mounts(target, project),
-        this.#d.engines.info(target),
-        this.#portsInUse(target),
-      ]);
-      const hostPort = await choosePort({ target, wanted: project.jupyter.port, range: this.#d.settings.get('sessionPorts'), taken });
-      const spec = containerSpec({
-        id, imageRef, project, mounts, token: randomBytes(24).toString('hex'), hostPort, gpus,
-        engineCpus: info.cpus, engineMemoryBytes: info.memoryBytes,
-        labels: {
-          projectDir: project.dir, projectName: project.name, user: holder, image: project.pinned?.repository ?? '',
-          digest: project.pinned?.digest ?? pulled.digest, version: project.pinned?.version ?? pulled.labels['org.opencontainers.image.version'],
-          appVersion: BENCHTOP_VERSION, target, gpus, idleMinutes: project.idleMinutes, port: hostPort,
-        },
-      });
-      return await this.#d.engines.call(target, 'create session', (d) => d.createContainer(spec), 30_000).catch((error: unknown) => {
-        if (/Conflict|already in use/i.test(engineMessage((error as BenchtopError).cause ?? error))) {
-          throw new BenchtopError('SESSION_EXISTS', `A session named ${id} is being created by someone else right now.`, 'Wait a moment and run `benchtop ps`.');
-        }
-        throw error;
-      });
-    } catch (error) {
-      await this.gpus.release(id, target).catch(() => undefined);
-      throw error;
-    }
-  }
-
-  async #start(target: string, container: Docker.Container, id: string): Promise<void> {
-    try {
-      await this.#d.engines.call(target, 'start session', () => container.start(), 30_000);
-    } catch (error) {
-      // A container that never started holds nothing worth keeping; the port or GPU error says why.
-      await container.remove({ force: true }).catch(() => undefined);
-      await this.gpus.release(id, target).catch(() => undefined);
-      const reason = engineMessage((error as BenchtopError).cause ?? error);
-      if (PORT_BIND_ERROR.test(reason)) {
-        const port = Number(/127\.0\.0\.1:(\d+)/.exec(reason)?.[1]) || 0;
-        throw portInUse(port, `the engine says: ${reason}`);
-      }
-      throw error;
-    }
   }
 
   /** Waits until Jupyter answers with the token; marks the session failed (and says why) when it does not. */
@@ -371,12 +305,6 @@ export class SessionService {
     const inspected = await Promise.all(items.map((c) => this.#inspect(target, c.Id)));
     const infos = await Promise.all(inspected.filter((i): i is Docker.ContainerInspectInfo => !!i).map((i) => this.#describe(target, i)));
     return infos.filter((i): i is SessionInfo => !!i);
-  }
-
-  async #portsInUse(target: string): Promise<Set<number>> {
-    const items = await this.#d.engines.call(target, 'list sessions', (d) =>
-      d.listContainers({ all: false, filters: { label: [SESSION_FILTER] } }));
-    return new Set(items.map((c) => Number(c.Labels?.[LABEL.port])).filter((p) => p > 0));
   }
 
   /** Describes a session, asking Jupyter whether it answers when this process has not seen it ready yet. */

@@ -38,9 +38,14 @@ export interface ExecOutput {
   exitCode: number | null;
 }
 
+/** Host key algorithms ssh2 speaks; a known_hosts type outside this list cannot be asked for. */
+const SUPPORTED_HOST_KEYS = new Set(['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
+
 /** OpenSSH names one RSA key type; the signature algorithms that use it are these. */
 function hostKeyAlgorithms(types: string[]): ServerHostKeyAlgorithm[] {
-  return types.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t])) as ServerHostKeyAlgorithm[];
+  return types
+    .flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t]))
+    .filter((t) => SUPPORTED_HOST_KEYS.has(t)) as ServerHostKeyAlgorithm[];
 }
 
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE']);
@@ -88,13 +93,18 @@ export class SshConnection {
   /** A channel to a Unix socket on the host (the Docker socket), like `ssh -L local:/remote.sock`. */
   async openStreamLocal(socketPath: string): Promise<Duplex> {
     const client = await this.client();
-    return this.#channel(`${socketPath}`, (cb) => client.openssh_forwardOutStreamLocal(socketPath, cb));
+    return this.#channel(socketPath, (cb) => client.openssh_forwardOutStreamLocal(socketPath, cb), (reason) =>
+      // sshd says only "open failed": the socket is missing, not this user's to use, or forwarding is off.
+      new BenchtopError('ENGINE_UNREACHABLE', `No engine socket ${this.target.user} may use at ${socketPath} on ${this.target.label} (sshd: ${reason}).`,
+        `Check on the host that the engine runs there and that ${this.target.user} may use its socket (the docker group); if it listens elsewhere, add the host with --docker-socket PATH. sshd must allow AllowStreamLocalForwarding.`));
   }
 
   /** A channel to host:port as seen from the SSH host (127.0.0.1 there is the host's own loopback). */
   async openTcp(host: string, port: number): Promise<Duplex> {
     const client = await this.client();
-    return this.#channel(`${host}:${port}`, (cb) => client.forwardOut('127.0.0.1', 0, host, port, cb));
+    return this.#channel(`${host}:${port}`, (cb) => client.forwardOut('127.0.0.1', 0, host, port, cb), (reason) =>
+      new BenchtopError('HOST_UNREACHABLE', `${this.target.label} could not connect to ${host}:${port} for a port forward (sshd: ${reason}).`,
+        'Check that the session is still running there, and that sshd allows AllowTcpForwarding.'));
   }
 
   /** Runs a command through the host's login shell and collects its output. */
@@ -128,12 +138,11 @@ export class SshConnection {
     void pending?.then((c) => c.end(), () => undefined);
   }
 
-  #channel(what: string, open: (cb: (error: Error | undefined, channel: ClientChannel) => void) => void): Promise<Duplex> {
+  #channel(what: string, open: (cb: (error: Error | undefined, channel: ClientChannel) => void) => void, refused: (reason: string) => BenchtopError): Promise<Duplex> {
     const opened = new Promise<Duplex>((resolve, reject) => {
       open((error, channel) => {
         if (error) {
-          reject(new BenchtopError('HOST_UNREACHABLE', `${this.target.label} refused to forward to ${what}: ${error.message}`,
-            'Check that sshd on the host allows forwarding (AllowTcpForwarding / AllowStreamLocalForwarding yes) and that the target exists.'));
+          reject(refused(error.message.replace(/^\(SSH\) /, '')));
         } else {
           resolve(channel);
         }
@@ -155,7 +164,7 @@ export class SshConnection {
       // A connection that ends before 'ready' (e.g. the server closes after the banner) must fail too.
       client.once('close', () => reject(new BenchtopError('HOST_UNREACHABLE', `${t.label} (${t.hostname}:${t.port}) closed the connection during the handshake.`, 'Check that an SSH server runs there.')));
     });
-    const preferred = knownKeyTypes(known, t.hostname, t.port);
+    const preferred = hostKeyAlgorithms(knownKeyTypes(known, t.hostname, t.port));
     const config: ConnectConfig = {
       host: t.hostname,
       port: t.port,
@@ -171,7 +180,10 @@ export class SshConnection {
       },
     };
     if (preferred.length) {
-      config.algorithms = { serverHostKey: { prepend: hostKeyAlgorithms(preferred), append: [], remove: [] } };
+      // Like OpenSSH, ask first for the key types known_hosts has for this host, so a host with
+      // several keys presents the one on file. ssh2's `prepend` skips entries already in its list,
+      // so they are removed first (keys are applied in this order).
+      config.algorithms = { serverHostKey: { remove: preferred, prepend: preferred, append: [] } };
     }
     this.connects += 1;
     client.connect(config);

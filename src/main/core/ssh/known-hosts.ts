@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
@@ -114,16 +114,11 @@ export async function readKnownHosts(path: string): Promise<KnownHostEntry[]> {
 }
 
 /**
- * Appends one line for the host. Written hashed when `hash` is set (Debian's ssh_config defaults to
- * HashKnownHosts yes), so the file does not list every host the user works with.
+ * Appends one plain line for the host (`host` or `[host]:port`), the form ssh(1) reads whether or
+ * not HashKnownHosts is on, so the user can see and remove it (`ssh-keygen -R`).
  */
-export async function appendKnownHost(path: string, host: string, port: number, keyBlob: Buffer, hash = false): Promise<string> {
-  const name = hostLookupName(host, port);
-  let written = name;
-  if (hash) {
-    const salt = randomBytes(20);
-    written = `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
-  }
+export async function appendKnownHost(path: string, host: string, port: number, keyBlob: Buffer): Promise<string> {
+  const written = hostLookupName(host, port);
   const line = `${written} ${keyTypeOf(keyBlob)} ${keyBlob.toString('base64')}`;
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   let prefix = '';

@@ -9,8 +9,8 @@ interface BaseFile {
   projectDir: string;
   target: string;
   volume: string;
-  /** The volume's creation time: a volume removed and made again is a new, empty one, not "everything deleted". */
-  volumeCreatedAt?: string;
+  /** The volume's id label: a volume removed and made again is a new, empty one, not "everything deleted". */
+  volumeId?: string;
   syncedAt: string;
   entries: Record<string, BaseEntry>;
 }
@@ -32,11 +32,11 @@ export class BaseStore {
    * The base for this volume. A base recorded for another incarnation of the volume (removed and
    * created again on the host) is ignored: everything is then new on one side, never deleted.
    */
-  async read(projectDir: string, target: string, volumeCreatedAt: string): Promise<Base> {
+  async read(projectDir: string, target: string, volumeId: string): Promise<Base> {
     try {
       const parsed = JSON.parse(await readFile(this.fileOf(projectDir, target), 'utf8')) as Partial<BaseFile>;
       if (parsed.version !== 1 || parsed.projectDir !== projectDir || parsed.target !== target || typeof parsed.entries !== 'object') return new Map();
-      if (parsed.volumeCreatedAt !== volumeCreatedAt) return new Map();
+      if (!volumeId || parsed.volumeId !== volumeId) return new Map();
       return new Map(Object.entries(parsed.entries ?? {}));
     } catch (error) {
       // No base (first sync) or an unreadable one: treating everything as new is always safe,
@@ -46,10 +46,10 @@ export class BaseStore {
     }
   }
 
-  async write(projectDir: string, target: string, volume: { name: string; createdAt: string }, base: Base, now: Date): Promise<void> {
+  async write(projectDir: string, target: string, volume: { name: string; id: string }, base: Base, now: Date): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     const file = this.fileOf(projectDir, target);
-    const body: BaseFile = { version: 1, projectDir, target, volume: volume.name, volumeCreatedAt: volume.createdAt, syncedAt: now.toISOString(), entries: Object.fromEntries([...base].sort(([a], [b]) => (a < b ? -1 : 1))) };
+    const body: BaseFile = { version: 1, projectDir, target, volume: volume.name, volumeId: volume.id, syncedAt: now.toISOString(), entries: Object.fromEntries([...base].sort(([a], [b]) => (a < b ? -1 : 1))) };
     const temp = `${file}.${process.pid}.tmp`;
     const handle = await open(temp, 'w', 0o600);
     try {

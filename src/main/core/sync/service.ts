@@ -12,7 +12,7 @@ import { LocalTree, type HashCache } from './local-tree';
 import { RemoteTree } from './remote-tree';
 import { runSync } from './run-sync';
 import { sameStamp } from './tree';
-import { ensureNotebooksVolume, notebooksVolumeName, startSyncHelper, volumeCreatedAt } from './volume';
+import { ensureNotebooksVolume, notebooksVolumeName, startSyncHelper, volumeId } from './volume';
 
 export interface SyncServiceDeps {
   engines: EngineService;
@@ -99,7 +99,7 @@ export class SyncService {
         ? (await engines.docker(target)).getContainer(request.containerId)
         : (helper = await engines.call(target, 'start a sync helper', (docker) => startSyncHelper(docker, image, volume.name, project.dir), 60_000));
       const caches = this.#cachesFor(`${project.dir}\0${target}`);
-      const base = await this.#bases.read(project.dir, target, volume.createdAt);
+      const base = await this.#bases.read(project.dir, target, volume.id);
       const progress = (update: Omit<SyncProgress, 'opId' | 'sessionId'>) =>
         bus.emit('syncProgress', { opId: request.opId, sessionId: request.sessionId ?? '', ...update });
       const outcome = await runSync({
@@ -124,9 +124,9 @@ export class SyncService {
    */
   async localUnchanged(projectDir: string, target: string): Promise<boolean> {
     const project = await this.#deps.projects.read(projectDir);
-    const createdAt = await this.#deps.engines.call(target, 'inspect the notebooks volume', (docker) => volumeCreatedAt(docker, notebooksVolumeName(project.dir, project.name)));
-    if (createdAt === undefined) return false;
-    const base = await this.#bases.read(project.dir, target, createdAt);
+    const id = await this.#deps.engines.call(target, 'inspect the notebooks volume', (docker) => volumeId(docker, notebooksVolumeName(project.dir, project.name)));
+    if (!id) return false;
+    const base = await this.#bases.read(project.dir, target, id);
     if (base.size === 0) return false;
     const tree = await new LocalTree(project.notebooksDir, project.lockfilePath).scan();
     if (tree.size !== base.size) return false;

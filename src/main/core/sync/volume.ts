@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 import { BenchtopError } from '../errors';
@@ -23,24 +23,34 @@ export function notebooksVolumeLabels(projectDir: string, projectName: string): 
   return { [LABEL_PROJECT]: projectDir, [LABEL_PROJECT_NAME]: projectName, [LABEL_ROLE]: 'notebooks', 'dev.benchtop.origin-host': hostname() };
 }
 
+export const LABEL_VOLUME_ID = 'dev.benchtop.volume-id';
+
 export interface NotebooksVolume {
   name: string;
-  /** Tells this volume from a later one of the same name (see BaseStore.read). */
-  createdAt: string;
+  /**
+   * A random id given when Benchtop creates the volume (a label, so it never changes): a volume
+   * removed and made again is a new, empty one, and the old base must not read as "all deleted".
+   * Empty for a volume someone else created.
+   */
+  id: string;
 }
 
-/** Creates the volume when missing (creating an existing volume with the same name is a no-op). */
+/** Creates the volume when missing, with a fresh id; an existing one keeps its id. */
 export async function ensureNotebooksVolume(docker: Docker, projectDir: string, projectName: string): Promise<NotebooksVolume> {
   const name = notebooksVolumeName(projectDir, projectName);
-  await docker.createVolume({ Name: name, Labels: notebooksVolumeLabels(projectDir, projectName) });
-  return { name, createdAt: await volumeCreatedAt(docker, name) ?? '' };
+  const existing = await volumeId(docker, name);
+  if (existing !== undefined) return { name, id: existing };
+  const id = randomUUID();
+  await docker.createVolume({ Name: name, Labels: { ...notebooksVolumeLabels(projectDir, projectName), [LABEL_VOLUME_ID]: id } });
+  // Two syncs racing to create it: whichever label the engine kept is the id.
+  return { name, id: (await volumeId(docker, name)) ?? id };
 }
 
-/** When the volume was made, or undefined when there is none. */
-export async function volumeCreatedAt(docker: Docker, name: string): Promise<string | undefined> {
+/** The volume's id label ('' when it has none), or undefined when there is no such volume. */
+export async function volumeId(docker: Docker, name: string): Promise<string | undefined> {
   try {
-    const info = (await docker.getVolume(name).inspect()) as { CreatedAt?: string };
-    return info.CreatedAt ?? '';
+    const info = (await docker.getVolume(name).inspect()) as { Labels?: Record<string, string> | null };
+    return info.Labels?.[LABEL_VOLUME_ID] ?? '';
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404) return undefined;
     throw error;

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ErrorInfo } from '../../../shared/errors';
 
 interface Props {
@@ -7,20 +7,26 @@ interface Props {
   retryLabel?: string;
   onRetry?: () => void;
   onDismiss?: () => void;
+  /** Scrolls the panel into view when it appears (errors at the end of a long page). */
+  reveal?: boolean;
 }
 
 /**
  * The one place an error is shown: its stable code, what happened, and what to do. The details can
  * be copied as text for a help request.
  */
-export function ErrorPanel({ error, retryLabel, onRetry, onDismiss }: Props) {
+export function ErrorPanel({ error, retryLabel, onRetry, onDismiss, reveal }: Props) {
   const [copied, setCopied] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (reveal) ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [reveal, error]);
   const text = `${error.code}: ${error.message}${error.hint ? `\nFix: ${error.hint}` : ''}`;
   const copy = () => {
     void navigator.clipboard?.writeText(text).then(() => setCopied(true), () => setCopied(false));
   };
   return (
-    <div className="error-panel" role="alert" aria-label={`Error ${error.code}`}>
+    <div ref={ref} className="error-panel" role="alert" aria-label={`Error ${error.code}`}>
       <div className="error-head">
         <span className="error-code" data-testid="error-code">{error.code}</span>
         <p className="error-message" data-testid="error-message">{error.message}</p>

@@ -16,13 +16,19 @@ export const START_STEPS: readonly { id: StepId; title: string }[] = [
   { id: 'open', title: 'Open the notebook' },
 ];
 
-/** The session service's step names (operationStep events) in words. */
+/** The session and move services' step names (operationStep events) in words. */
 const OPERATION_WORDS: Record<string, string> = {
   check: 'Reading the project',
   pull: 'Getting the image',
   start: 'Starting the container',
   'wait-jupyter': 'Waiting for Jupyter',
   open: 'Opening the notebook',
+  // sessionMove's steps
+  'sync-from-source': 'Copying notebooks from the source',
+  'sync-to-destination': 'Copying notebooks to the destination',
+  'start-destination': 'Starting on the destination',
+  'stop-source': 'Stopping the source',
+  'final-sync': 'Copying the last changes',
 };
 
 /** `Waiting for Jupyter (already running)`; unknown steps keep their name. */
@@ -61,9 +67,10 @@ export function checkFailure(report: CheckReport): ErrorInfo | null {
   const failed = report.results.filter((r) => r.status === 'fail');
   if (failed.length === 0) return null;
   const first = failed[0] as CheckResult;
+  const said = (r: CheckResult) => `${r.title}: ${r.value.replace(/\.+$/, '')}`;
   return {
     code: first.code ?? 'CHECK_FAILED',
-    message: `${failed.length} check${failed.length > 1 ? 's' : ''} failed: ${failed.map((r) => `${r.title} (${r.value})`).join('; ')}.`,
+    message: failed.length === 1 ? `${said(first)}.` : `${failed.length} checks failed. ${failed.map(said).join('; ')}.`,
     hint: first.hint ?? 'Fix the failed checks, then retry.',
   };
 }

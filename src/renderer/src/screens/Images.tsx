@@ -59,7 +59,7 @@ export function ImagesScreen() {
                 <th scope="col">Version</th>
                 <th scope="col">Created</th>
                 <th scope="col">Digest</th>
-                <th scope="col">Size</th>
+                <th scope="col">Download</th>
                 <th scope="col">On this computer</th>
                 <th scope="col">
                   <span className="sr-only">Actions</span>
@@ -100,7 +100,7 @@ export function ImagesScreen() {
           </table>
         </div>
       )}
-      <LocalImages />
+      <LocalImages repository={list?.repository ?? project?.pinned?.repository} />
     </Screen>
   );
 }

@@ -134,6 +134,7 @@ export function WelcomeScreen() {
           {mine && failure && (
             <ErrorPanel
               error={failure.info}
+              reveal
               retryLabel={`Retry from ${stepTitle(failure.step)}`}
               onRetry={() => void flow.start(project.dir, failure.step)}
             />

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { SessionInfo, SyncProgress } from '../../../../shared/ipc';
 import { api } from '../../api';
 import { Dialog } from '../../components/Dialog';
@@ -8,6 +8,10 @@ import { useAction, useCall } from '../../hooks/useCall';
 import { useEvent } from '../../hooks/useEvent';
 import { newOpId } from '../../lib/opid';
 import { syncProgressText } from '../../lib/progress';
+import { operationText } from '../../lib/start-flow';
+
+/** The move's own id, or one of its parts (`<opId>:<step>`: each sync of a move reports under its step). */
+const partOf = (opId: string | null, id: string) => opId !== null && (id === opId || id.startsWith(`${opId}:`));
 
 interface Props {
   session: SessionInfo | null;
@@ -20,18 +24,25 @@ export function MoveDialog({ session, onClose, onMoved }: Props) {
   const hosts = useCall(session ? () => api.hostList() : null, session?.id ?? 'none');
   const [target, setTarget] = useState('');
   const [opId, setOpId] = useState<string | null>(null);
+  // Events can arrive before the re-render that stores opId: match them against the ref.
+  const opRef = useRef<string | null>(null);
   const [progress, setProgress] = useState<SyncProgress | null>(null);
+  const [step, setStep] = useState('');
   const action = useAction();
   const { clear } = action;
 
   useEffect(() => {
     setTarget('');
     setProgress(null);
+    setStep('');
     clear();
   }, [session, clear]);
 
   useEvent('syncProgress', (p) => {
-    if (p.opId === opId) setProgress(p);
+    if (partOf(opRef.current, p.opId)) setProgress(p);
+  });
+  useEvent('operationStep', (s) => {
+    if (partOf(opRef.current, s.opId)) setStep(operationText(s.step, s.detail));
   });
 
   const targets = ['local', ...(hosts.data ?? []).map((h) => h.id)].filter((t) => t !== session?.target);
@@ -39,8 +50,10 @@ export function MoveDialog({ session, onClose, onMoved }: Props) {
   const move = async () => {
     if (!session || !target) return;
     const id = newOpId('move');
+    opRef.current = id;
     setOpId(id);
     const info = await action.run('move', () => api.sessionMove({ opId: id, sessionId: session.id, target }));
+    opRef.current = null;
     setOpId(null);
     if (info) {
       onMoved(info);
@@ -70,7 +83,10 @@ export function MoveDialog({ session, onClose, onMoved }: Props) {
         {(action.busy || progress) && (
           <>
             <ProgressBar value={text ? text.value : null} label="Sync progress" />
-            <p className="num muted">{text ? `${progress?.phase} · ${text.parts} · ${text.amount}` : 'Preparing…'}</p>
+            <p className="muted" role="status">
+              {step || 'Preparing…'}
+            </p>
+            <p className="num muted">{text ? `${progress?.phase} · ${text.parts} · ${text.amount}` : '\u00a0'}</p>
           </>
         )}
       </div>

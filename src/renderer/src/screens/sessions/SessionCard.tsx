@@ -30,14 +30,16 @@ export function SessionCard({ session: s, now, samples, busy, ...on }: Props) {
   const name = `${s.projectName} on ${s.target}`;
   const live = s.state === 'ready' || s.state === 'starting';
   const uptime = s.startedAt && live ? formatDuration(now - Date.parse(s.startedAt)) : '—';
-  const idle = s.idleMinutes === 0 ? 'off' : s.idleStopAt && live ? formatDuration(Date.parse(s.idleStopAt) - now) : `after ${s.idleMinutes} min idle`;
+  const idle = s.idleMinutes === 0 ? 'off' : s.idleStopAt && live ? `in ${formatDuration(Date.parse(s.idleStopAt) - now)}` : `after ${s.idleMinutes} min idle`;
   return (
     <li className="card session-card" aria-label={name}>
       <header className="session-head">
         <div className="session-title">
           <h2>{s.projectName}</h2>
           <StatusBadge tone={TONE[s.state]}>{s.state}</StatusBadge>
-          <span className="mono muted">{s.name}</span>
+          <span className="mono muted" title={`Container ${s.name}`}>
+            {s.projectDir}
+          </span>
         </div>
         <div className="row">
           <button type="button" className="btn small primary" onClick={on.onOpen} disabled={busy || s.state !== 'ready'} aria-label={`Open ${name}`}>
@@ -87,7 +89,7 @@ export function SessionCard({ session: s, now, samples, busy, ...on }: Props) {
           <dd className="num">{uptime}</dd>
         </div>
         <div>
-          <dt>Idle stop in</dt>
+          <dt>Idle stop</dt>
           <dd className="num">{idle}</dd>
         </div>
         <div className="session-usage">

@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import type Docker from 'dockerode';
+import type { ProjectInfo } from '../../../shared/contract/project';
+import { engineMessage } from '../engine/errors';
+import type { EngineService } from '../engine/service';
+import { BenchtopError } from '../errors';
+import { defaultHolder } from '../gpu/service';
+import type { PullResult } from '../pull/service';
+import type { SettingsStore } from '../settings/store';
+import { BENCHTOP_VERSION } from '../version';
+import type { GpuLeaser, WorkspaceResolver } from './adapters';
+import { LABEL, SESSION_FILTER } from './labels';
+import { choosePort, PORT_BIND_ERROR, portInUse } from './ports';
+import { containerSpec } from './spec';
+
+/** What launching needs; `gpus` and `workspace` are read when called, since other services replace them. */
+export interface LaunchContext {
+  engines: EngineService;
+  settings: SettingsStore;
+  gpus: GpuLeaser;
+  workspace: WorkspaceResolver;
+}
+
+export interface LaunchRequest {
+  target: string;
+  id: string;
+  /** `repository@sha256:…`. */
+  imageRef: string;
+  project: ProjectInfo;
+  pulled: PullResult;
+}
+
+const ENGINE_WRITE_TIMEOUT_MS = 30_000;
+
+/**
+ * Creates and starts a session's container: GPUs leased, port chosen, a fresh token. When Benchtop
+ * picked the port itself and someone took it between the choice and the start (another session
+ * starting at the same moment), it picks again; a port the project asks for is that port or an error.
+ */
+export async function launchSession(ctx: LaunchContext, req: LaunchRequest): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    const container = await create(ctx, req);
+    try {
+      await start(ctx, req, container);
+      return;
+    } catch (error) {
+      const retry = error instanceof BenchtopError && error.code === 'PORT_IN_USE' && !req.project.jupyter.port && attempt < 5;
+      if (!retry) throw error;
+    }
+  }
+}
+
+async function create(ctx: LaunchContext, req: LaunchRequest): Promise<Docker.Container> {
+  const { target, id, imageRef, project, pulled } = req;
+  const holder = defaultHolder();
+  const want = { count: 1, idleMinutes: project.idleMinutes };
+  let gpus: string[] = [];
+  if (project.hostRequirements.gpu === true) gpus = await ctx.gpus.claim(target, want, holder, id, imageRef);
+  // "optional": a GPU when one is free, else run on CPU rather than not at all.
+  else if (project.hostRequirements.gpu === 'optional') gpus = await ctx.gpus.claim(target, want, holder, id, imageRef).catch(() => []);
+  try {
+    const [mounts, info, taken] = await Promise.all([ctx.workspace.mounts(target, project), ctx.engines.info(target), portsInUse(ctx, target)]);
+    const hostPort = await choosePort({ target, wanted: project.jupyter.port, range: ctx.settings.get('sessionPorts'), taken });
+    const spec = containerSpec({
+      id, imageRef, project, mounts, token: randomBytes(24).toString('hex'), hostPort, gpus,
+      engineCpus: info.cpus, engineMemoryBytes: info.memoryBytes,
+      labels: {
+        projectDir: project.dir, projectName: project.name, user: holder, image: project.pinned?.repository ?? '',
+        digest: project.pinned?.digest ?? pulled.digest, version: project.pinned?.version ?? pulled.labels['org.opencontainers.image.version'],
+        appVersion: BENCHTOP_VERSION, target, gpus, idleMinutes: project.idleMinutes, port: hostPort,
+      },
+    });
+    return await ctx.engines.call(target, 'create session', (d) => d.createContainer(spec), ENGINE_WRITE_TIMEOUT_MS).catch((error: unknown) => {
+      if (/Conflict|already in use/i.test(engineMessage((error as BenchtopError).cause ?? error))) {
+        throw new BenchtopError('SESSION_EXISTS', `A session named ${id} is being created by someone else right now.`, 'Wait a moment and run `benchtop ps`.');
+      }
+      throw error;
+    });
+  } catch (error) {
+    await ctx.gpus.release(id, target).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function start(ctx: LaunchContext, req: LaunchRequest, container: Docker.Container): Promise<void> {
+  try {
+    await ctx.engines.call(req.target, 'start session', () => container.start(), ENGINE_WRITE_TIMEOUT_MS);
+  } catch (error) {
+    // A container that never started holds nothing worth keeping; the port or GPU error says why.
+    await container.remove({ force: true }).catch(() => undefined);
+    await ctx.gpus.release(req.id, req.target).catch(() => undefined);
+    const reason = engineMessage((error as BenchtopError).cause ?? error);
+    if (PORT_BIND_ERROR.test(reason)) {
+      const port = Number(/127\.0\.0\.1:(\d+)/.exec(reason)?.[1]) || 0;
+      throw portInUse(port, `the engine says: ${reason}`);
+    }
+    throw error;
+  }
+}
+
+/** Ports other running sessions on the target publish (from their labels). */
+async function portsInUse(ctx: LaunchContext, target: string): Promise<Set<number>> {
+  const items = await ctx.engines.call(target, 'list sessions', (d) => d.listContainers({ all: false, filters: { label: [SESSION_FILTER] } }));
+  return new Set(items.map((c) => Number(c.Labels?.[LABEL.port])).filter((p) => p > 0));
+}
