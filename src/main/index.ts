@@ -48,6 +48,8 @@ async function start(): Promise<void> {
   core = new Core({ settings, secrets: openSecretBox(), desktop, shell: 'electron' });
   bindIpc(createHandlers(core), appUrl, () => appWindows);
   showMainWindow();
+  // After the window exists, so a slow engine or host never delays the first paint.
+  core.start();
 }
 
 if (!app.requestSingleInstanceLock()) {

@@ -130,7 +130,8 @@ describe('creating a project', () => {
     const text = await readFile(info.devcontainerPath, 'utf8');
     expect(text).toMatch(/^\/\/ /);
     expect(text).toContain('"image": "127.0.0.1:5000/team/analysis:2026.11.2"');
-    expect(info).toMatchObject({ image: '127.0.0.1:5000/team/analysis:2026.11.2', notebooksDir: join(dir, 'notebooks'), idleMinutes: 60, jupyter: { port: 8888, args: [] }, hostRequirements: { gpu: 'optional' } });
+    expect(info).toMatchObject({ image: '127.0.0.1:5000/team/analysis:2026.11.2', notebooksDir: join(dir, 'notebooks'), idleMinutes: 60, jupyter: { args: [] }, hostRequirements: { gpu: 'optional' } });
+    expect(info.jupyter.port).toBeUndefined(); // a fresh project never claims a fixed port on this computer
     expect(await readFile(join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n.benchtop/\n');
     expect(core.projects.recent()[0].dir).toBe(dir);
 

@@ -118,8 +118,19 @@ export class Core {
     // Remote sessions keep notebooks in a synced volume; local ones keep the project folder.
     this.sessions.workspace = syncedWorkspace(this.sync, this.sessions.workspace);
     this.syncWatcher = new SyncWatcher(this.sync, this.bus);
-    this.syncWatcher.start();
     this.moves = new MoveService({ sessions: this.sessions, sync: this.sync, bus: this.bus, projects: this.projects });
+  }
+
+  /**
+   * Background work of a long-running shell (the app, the test bridge): live session states from each
+   * engine's events stream, the idle rule, and the periodic sync of remote sessions. The CLI, which
+   * exits after one command, does not start it. An engine or host that is down now is retried by
+   * the watchers and by every `list`/`up`.
+   */
+  start(): void {
+    this.syncWatcher.start();
+    const targets = ['local', ...this.settings.get('hosts').map((h) => h.id)];
+    for (const target of targets) void this.sessions.watch(target).catch(() => undefined);
   }
 
   /** Stops background work (watchers, idle timers, connections) so the process can exit. */

@@ -31,8 +31,8 @@ export function devcontainerTemplate(name: string, image: string): string {
       // The exact package list; must match the image's copy (see \`benchtop lock status\`).
       "lockfile": "environment.lock",
       "jupyter": {
-        // Port inside the container; the host side is chosen by Benchtop (127.0.0.1 only).
-        "port": 8888,
+        // Jupyter is published on 127.0.0.1 only, on a free port Benchtop picks. Set "port" to
+        // always use one port on this computer instead, e.g. "port": 8890.
         "args": []
       },
       // Stop the session after this many minutes with every kernel idle (0: never).
