@@ -53,3 +53,16 @@ describe('engine service against the real engine', () => {
     await expect(new EngineService().info('gpu-box')).rejects.toMatchObject({ code: 'HOST_NOT_FOUND' });
   });
 });
+
+describe('engine error mapping', () => {
+  it('tells a dropped SSH link apart from a stopped local engine', async () => {
+    const { engineError } = await import('../../src/main/core/engine/errors');
+    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    const remote = engineError(reset, { kind: 'ssh', address: 'ana@gpu-box:22', source: 'host:gpu-box' });
+    expect(remote.code).toBe('ENGINE_UNREACHABLE');
+    expect(remote.hint).toMatch(/benchtop host test/);
+    expect(remote.hint).not.toMatch(/Start Docker/);
+    const local = engineError(reset, { kind: 'unix', address: '/var/run/docker.sock', source: 'Docker socket' });
+    expect(local.hint).toMatch(/Start Docker/);
+  });
+});

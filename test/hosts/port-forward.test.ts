@@ -72,13 +72,19 @@ describe('Jupyter port forwards through the host connection', () => {
     const { core, ssh } = fx;
     expect(remotePort).toBeGreaterThan(0);
     const local = await core.hosts.localPort(ssh.host, remotePort);
+    // Jupyter needs a few seconds to start (more on a busy machine); each try is bounded.
     let status = 0;
-    for (let i = 0; i < 120 && status !== 200; i += 1) {
-      status = await fetch(`http://127.0.0.1:${local}/api/status`, { headers: { Authorization: `token ${token}` } })
+    const deadline = Date.now() + 75_000;
+    while (status !== 200 && Date.now() < deadline) {
+      status = await fetch(`http://127.0.0.1:${local}/api/status`, { headers: { Authorization: `token ${token}` }, signal: AbortSignal.timeout(5000) })
         .then((r) => r.status, () => 0);
       if (status !== 200) await new Promise((r) => setTimeout(r, 500));
     }
-    expect(status).toBe(200);
+    if (status !== 200) {
+      const container = docker.getContainer(name);
+      const logs = (await container.logs({ stdout: true, stderr: true, tail: 20 })).toString('latin1');
+      expect.fail(`Jupyter never answered through the forward (last status ${status}); the container is ${(await container.inspect()).State.Status}: ${logs}`);
+    }
     // Without the token Jupyter refuses: the forward reached the real server, not something else.
     expect((await fetch(`http://127.0.0.1:${local}/api/status`)).status).toBe(403);
     // The same port is handed out again for the same host and remote port.
@@ -87,7 +93,7 @@ describe('Jupyter port forwards through the host connection', () => {
     const others = Object.values(networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal).map((a) => a!.address);
     expect(others).toContain(ssh.hostSideIp);
     for (const address of others) expect(await tryConnect(address, local)).toBe('ECONNREFUSED');
-  });
+  }, 90_000);
 
   it('counts the running session and shows GPU leases in the host summary', async () => {
     // A lease as the GPU service records it: a never-started container labelled with the holder.

@@ -137,6 +137,8 @@ export class Core {
   async close(): Promise<void> {
     this.ops.cancelAll();
     this.syncWatcher.close();
+    // A sync ends by removing its helper container: let it, while the engine connections are open.
+    await this.sync.idle();
     await this.sessions.close();
     await this.engines.close();
     await this.hosts.closeAll();

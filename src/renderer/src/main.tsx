@@ -3,7 +3,12 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import './styles/theme.css';
 import './styles/layout.css';
-import './styles/components.css';
+import './styles/controls.css';
+import './styles/errors.css';
+import './styles/tables.css';
+import './styles/progress.css';
+import './styles/welcome.css';
+import './styles/screens.css';
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

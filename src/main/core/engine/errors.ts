@@ -12,7 +12,13 @@ export function engineError(error: unknown, endpoint: EngineEndpoint): BenchtopE
   const code = systemCode(error);
   const status = (error as { statusCode?: number } | null)?.statusCode;
   const reason = engineMessage(error);
-  if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET') {
+  const unreachable = ['ENOENT', 'ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'EPIPE'].includes(code ?? '');
+  if (unreachable && endpoint.kind === 'ssh') {
+    return new BenchtopError('ENGINE_UNREACHABLE', `Lost the engine at ${describe(endpoint)}: ${reason}.`,
+      'The SSH connection or the engine on that host went away; Benchtop reconnects on the next request. Check the host with `benchtop host test`.',
+      { cause: error });
+  }
+  if (unreachable) {
     return new BenchtopError('ENGINE_UNREACHABLE', `No container engine answers at ${describe(endpoint)}.`,
       'Start Docker (Docker Desktop, Colima, Podman or `sudo systemctl start docker`), or set DOCKER_HOST to where it listens.',
       { cause: error });

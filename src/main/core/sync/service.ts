@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type Docker from 'dockerode';
 import type { SyncProgress, SyncResult } from '../../../shared/contract/hosts';
 import type { Clock } from '../clock';
@@ -60,17 +60,23 @@ export class SyncService {
     this.#bases = new BaseStore(join(deps.dataDir, 'sync'));
   }
 
+  /** Resolves once every sync under way has ended (cancel them first to make it quick). */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running.values()]);
+  }
+
   /** True while a sync of this project with this target is under way (the watcher skips a tick then). */
   busy(projectDir: string, target: string): boolean {
-    return this.#running.has(`${projectDir}\0${target}`);
+    return this.#running.has(`${resolve(projectDir)}\0${target}`);
   }
 
   async sync(request: SyncRequest): Promise<SyncAnswer> {
-    const project = await this.#deps.projects.read(request.projectDir);
-    const key = `${project.dir}\0${request.target}`;
+    // Registered before anything is awaited, so `idle()` and `busy()` see it from the first moment.
+    const key = `${resolve(request.projectDir)}\0${request.target}`;
     const previous = this.#running.get(key);
     const current = (async () => {
       await previous?.catch(() => undefined);
+      const project = await this.#deps.projects.read(request.projectDir);
       return this.#deps.ops.run(request.opId, (signal) => {
         const cancel = () => this.#deps.ops.cancel(request.opId);
         if (request.signal?.aborted) cancel();

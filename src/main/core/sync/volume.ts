@@ -62,6 +62,10 @@ export async function volumeId(docker: Docker, name: string): Promise<string | u
  * session runs (exec needs a running container). No network, and removed right after.
  */
 export async function startSyncHelper(docker: Docker, image: string, volume: string, projectDir: string): Promise<Docker.Container> {
+  // Helpers left by a process that died mid-sync: only one sync per project runs at a time, so any
+  // helper of this project still around is stale.
+  const stale = await docker.listContainers({ all: true, filters: { label: [`${LABEL_ROLE}=sync-helper`, `${LABEL_PROJECT}=${projectDir}`] } });
+  await Promise.all(stale.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
   let container: Docker.Container;
   try {
     container = await docker.createContainer({
