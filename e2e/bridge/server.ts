@@ -69,6 +69,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   };
   const core = new Core({ settings: openConfSettings(options.home), secrets: processKeySecretBox(), desktop, shell: 'bridge' });
   const handlers = createHandlers(core);
+  core.start(); // as the app does: live session states, the idle rule, remote sync
 
   let origin = '';
   let host = '';

@@ -138,8 +138,9 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 EOF
     say "starting containerd in $NS"
     rm -f "$RUN_DIR/containerd.sock"
-    # nohup without setsid, so $! is the daemon itself (nsenter execs it) and the pidfile is right.
-    "${NSENTER[@]}" nohup containerd --config "$RUN_DIR/containerd.toml" >>"$STATE_DIR/containerd.log" 2>&1 </dev/null 8>&- 9>&- &
+    # setsid: its own session, so killing the shell job that ran this script leaves the daemon up;
+    # a background job of a script is no group leader, so setsid execs in place and $! stays the pid.
+    setsid "${NSENTER[@]}" nohup containerd --config "$RUN_DIR/containerd.toml" >>"$STATE_DIR/containerd.log" 2>&1 </dev/null 8>&- 9>&- &
     echo $! >"$RUN_DIR/containerd.pid"
     wait_until 30 test -S "$RUN_DIR/containerd.sock" || die "containerd in $NS did not start (log: $STATE_DIR/containerd.log)"
   fi
@@ -148,7 +149,7 @@ EOF
   fi
   stop_pidfile "$RUN_DIR/docker.pid"
   say "starting dockerd in $NS (log: $STATE_DIR/dockerd.log)"
-  "${NSENTER[@]}" nohup dockerd \
+  setsid "${NSENTER[@]}" nohup dockerd \
     --host "unix://$DOCKER_SOCK" --group "$DOCKER_GROUP" \
     --containerd "$RUN_DIR/containerd.sock" \
     --data-root "$STATE_DIR/docker" --exec-root "$RUN_DIR/exec" --pidfile "$RUN_DIR/docker.pid" \
@@ -163,12 +164,12 @@ EOF
 # the very same refs. Two socats: one in the namespace, one on the host's veth address only.
 ensure_registry_bridge() {
   if ! pid_alive "$RUN_DIR/bridge-host.pid" "TCP-LISTEN:$REGISTRY_PORT,bind=$HOST_IP"; then
-    nohup socat "TCP-LISTEN:$REGISTRY_PORT,bind=$HOST_IP,reuseaddr,fork" "TCP:127.0.0.1:$REGISTRY_PORT" \
+    setsid nohup socat "TCP-LISTEN:$REGISTRY_PORT,bind=$HOST_IP,reuseaddr,fork" "TCP:127.0.0.1:$REGISTRY_PORT" \
       >>"$STATE_DIR/bridge.log" 2>&1 </dev/null 8>&- 9>&- &
     echo $! >"$RUN_DIR/bridge-host.pid"
   fi
   if ! pid_alive "$RUN_DIR/bridge-ns.pid" "TCP-LISTEN:$REGISTRY_PORT,bind=127.0.0.1"; then
-    "${NSENTER[@]}" nohup socat "TCP-LISTEN:$REGISTRY_PORT,bind=127.0.0.1,reuseaddr,fork" "TCP:$HOST_IP:$REGISTRY_PORT" \
+    setsid "${NSENTER[@]}" nohup socat "TCP-LISTEN:$REGISTRY_PORT,bind=127.0.0.1,reuseaddr,fork" "TCP:$HOST_IP:$REGISTRY_PORT" \
       >>"$STATE_DIR/bridge.log" 2>&1 </dev/null 8>&- 9>&- &
     echo $! >"$RUN_DIR/bridge-ns.pid"
   fi
