@@ -9,7 +9,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
@@ -107,6 +107,7 @@ async function main(): Promise<void> {
     await onHost(`docker -H unix://${ssh.dockerSocket} rm -f ${plainRemote} >/dev/null 2>&1; rm -rf ${plainDir}`).catch(() => undefined);
     await local.getContainer(plainLocal).remove({ force: true }).catch(() => undefined);
     await (await fx.core.engines.docker(target)).getVolume(notebooksVolumeName(info.dir, info.name)).remove().catch(() => undefined);
+    rmSync(project.dir, { recursive: true, force: true });
     await fx.close();
   }
 }

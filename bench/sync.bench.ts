@@ -59,7 +59,12 @@ async function main(): Promise<void> {
   const rsync = () => run('rsync', ['-a', '--delete', '-e', sshArgs, `${project.notebooks}/`, `${ssh.user}@${ssh.host}:${rsyncDir}/`]);
   const sshRun = (cmd: string) => run('ssh', [...sshArgs.split(' ').slice(1), `${ssh.user}@${ssh.host}`, cmd]);
 
-  let service = new SyncService({ engines: fx.core.engines, projects: fx.core.projects, bus: fx.core.bus, ops: fx.core.ops, clock: fx.core.clock, dataDir: mkdtempSync(join(tmpdir(), 'bt-bench-syncdata-')) });
+  const dataDirs: string[] = [];
+  const freshService = () => {
+    dataDirs.push(mkdtempSync(join(tmpdir(), 'bt-bench-syncdata-')));
+    return new SyncService({ engines: fx.core.engines, projects: fx.core.projects, bus: fx.core.bus, ops: fx.core.ops, clock: fx.core.clock, dataDir: dataDirs.at(-1) as string });
+  };
+  let service = freshService();
   let op = 0;
   const benchtop = () => service.sync({ opId: `bench-${op++}`, projectDir: info.dir, target, containerId: session.id }).then(() => undefined);
   const results: [Comparison, string][] = [];
@@ -69,7 +74,7 @@ async function main(): Promise<void> {
       reset: async () => {
         // A fresh volume content, base manifest and hash cache: nothing known on either side.
         await execOk(session, ['sh', '-c', `find ${NOTEBOOKS_ROOT} -mindepth 1 -delete`], 'bench reset');
-        service = new SyncService({ engines: fx.core.engines, projects: fx.core.projects, bus: fx.core.bus, ops: fx.core.ops, clock: fx.core.clock, dataDir: mkdtempSync(join(tmpdir(), 'bt-bench-syncdata-')) });
+        service = freshService();
       },
       run: benchtop,
     }, { name: 'rsync', reset: async () => void (await sshRun(`rm -rf ${rsyncDir}`)), run: async () => void (await rsync()) }, runs, 1.3), 'rsync -a --delete over ssh']);
@@ -86,6 +91,7 @@ async function main(): Promise<void> {
     await docker.getVolume(volume).remove().catch(() => undefined);
     await sshRun(`rm -rf ${rsyncDir}`).catch(() => undefined);
     rmSync(project.dir, { recursive: true, force: true });
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
     await fx.close();
   }
   for (const [result, plain] of results) report(result, plain);

@@ -3,13 +3,15 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BenchtopError } from '../../src/main/core/errors';
+import { createHandlers } from '../../src/main/core/api';
+import { dispatch } from '../../src/main/core/api/dispatch';
 import { notebooksVolumeName } from '../../src/main/core/sync/volume';
 import type { SessionInfo } from '../../src/shared/contract/sessions';
 import { hostsFixture, specOf, type HostsFixture } from '../hosts/support';
 import { makeProject, type FixtureProject } from '../support/fixture-project';
 import { sshHostEnv } from '../support/ssh-host';
-import { withoutFixedPort } from '../sync/support';
+import { loopbackPortFree } from '../../src/main/core/session/ports';
+import { pinJupyterPort, withoutFixedPort } from '../sync/support';
 
 const ready = existsSync(new URL('../../.test-env/ssh-host.json', import.meta.url)) && existsSync(new URL('../../.test-env/env.json', import.meta.url));
 const never = new AbortController().signal;
@@ -54,15 +56,15 @@ describe.skipIf(!ready)('moving a session between this computer and an SSH host'
     await withoutFixedPort(project.devcontainerPath);
   });
 
+  const projects: FixtureProject[] = [];
   afterAll(async () => {
     for (const id of sessions) await fx.core.sessions.remove(id).catch(() => undefined);
-    const info = await fx.core.projects.read(project.dir).catch(() => undefined);
-    if (info) {
-      const docker = await fx.core.engines.docker(target);
-      await docker.getVolume(notebooksVolumeName(info.dir, info.name)).remove().catch(() => undefined);
+    for (const p of [project, ...projects]) {
+      const info = await fx.core.projects.read(p.dir).catch(() => undefined);
+      if (info) await (await fx.core.engines.docker(target)).getVolume(notebooksVolumeName(info.dir, info.name)).remove().catch(() => undefined);
+      await p.cleanup();
     }
     await fx.close();
-    await project.cleanup();
   });
 
   it('moves a running session to the host and back, and every notebook arrives byte for byte', async () => {
@@ -114,14 +116,44 @@ describe.skipIf(!ready)('moving a session between this computer and an SSH host'
     expect(Object.keys(after).filter((k) => k.includes('conflict'))).toEqual([]);
   }, 300_000);
 
+  it('moves a project that pins its Jupyter port by stopping the source first, out and back', async () => {
+    const pinned = await makeProject();
+    projects.push(pinned);
+    let port = 18800 + Math.floor(Math.random() * 500);
+    while (!(await loopbackPortFree(port))) port += 1;
+    await pinJupyterPort(pinned.devcontainerPath, port);
+    const notebooks = join(pinned.dir, 'notebooks');
+    await writeFile(join(notebooks, 'pinned.ipynb'), JSON.stringify({ cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+    const before = await snapshot(notebooks);
+    const local = await fx.core.sessions.up('bt-test-up-pinned', pinned.dir, 'local', never);
+    sessions.add(local.id);
+
+    const steps: string[] = [];
+    const off = fx.core.bus.on('operationStep', (s) => /^bt-test-pinned-(out|back)$/.test(s.opId) && steps.push(`${s.opId.slice(15)}:${s.step}`));
+    const remote = await fx.core.moves.move('bt-test-pinned-out', local.id, target, never);
+    sessions.add(remote.id);
+    expect(remote.state).toBe('ready');
+    const home = await fx.core.moves.move('bt-test-pinned-back', remote.id, 'local', never);
+    off();
+    // One Jupyter at a time on that port: the source stops before the destination starts.
+    expect(steps).toEqual([
+      'out:pull', 'out:sync-to-destination', 'out:stop-source', 'out:start-destination',
+      'back:sync-from-source', 'back:stop-source', 'back:final-sync', 'back:start-destination',
+    ]);
+    expect(home).toMatchObject({ target: 'local', state: 'ready', hostPort: port });
+    expect(await snapshot(notebooks)).toEqual(before);
+  }, 300_000);
+
   it('fails with MOVE_FAILED naming the step, and leaves the running session and its notebooks alone', async () => {
     const local = await fx.core.sessions.up('bt-test-up2', project.dir, 'local', never);
     sessions.add(local.id);
     const before = await snapshot(join(project.dir, 'notebooks'));
-    const error = await fx.core.moves.move('bt-test-nowhere', local.id, 'no-such-host', never).then(() => undefined, (e: BenchtopError) => e);
+    // Through the IPC handler, as the app calls it: the error envelope the UI shows.
+    const answer = await dispatch(createHandlers(fx.core), 'sessionMove', { opId: 'bt-test-nowhere', sessionId: local.id, target: 'no-such-host' });
+    const error = 'error' in answer ? answer.error : undefined;
     expect(error?.code).toBe('MOVE_FAILED');
     expect(error?.message).toMatch(/failed at step "pull": HOST_NOT_FOUND/);
-    expect(error?.hint).toMatch(/notebooks are intact on both sides/);
+    expect(error?.hint).toMatch(/notebooks are intact on both sides and the session runs on local/);
     expect((await fx.core.sessions.get(local.id)).state).toBe('ready');
     expect(await snapshot(join(project.dir, 'notebooks'))).toEqual(before);
   }, 120_000);

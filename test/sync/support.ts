@@ -134,3 +134,11 @@ export async function withoutFixedPort(devcontainerPath: string): Promise<void> 
   if (next === text) throw new Error(`${devcontainerPath} no longer pins port 8888; update withoutFixedPort.`);
   await writeFile(devcontainerPath, next);
 }
+
+/** Pins the fixture project's Jupyter to `port` (one nobody else uses) instead of 8888. */
+export async function pinJupyterPort(devcontainerPath: string, port: number): Promise<void> {
+  const text = await readFile(devcontainerPath, 'utf8');
+  const next = text.replace(/"port":\s*8888/, `"port": ${port}`);
+  if (next === text) throw new Error(`${devcontainerPath} no longer pins port 8888; update pinJupyterPort.`);
+  await writeFile(devcontainerPath, next);
+}

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHandlers } from '../../src/main/core/api';
+import { dispatch } from '../../src/main/core/api/dispatch';
 import { notebooksVolumeName } from '../../src/main/core/sync/volume';
 import type { SessionInfo } from '../../src/shared/contract/sessions';
 import { hostsFixture, specOf, type HostsFixture } from '../hosts/support';
@@ -50,6 +52,8 @@ describe.skipIf(!ready)('notebooks of a session on an SSH host stay in step whil
     const added = await fx.core.hosts.add({ spec: specOf(ssh), identityFile: ssh.identityFile, dockerSocket: ssh.dockerSocket });
     if (added.status !== 'added') throw new Error(`the test host was not added: ${added.status}`);
     target = added.host.id;
+    // As the app does: background work (engine events, the sync watcher) runs in long-lived shells.
+    fx.core.start();
     project = await makeProject();
     await withoutFixedPort(project.devcontainerPath);
   });
@@ -76,6 +80,9 @@ describe.skipIf(!ready)('notebooks of a session on an SSH host stay in step whil
     expect(await eventually(() => readHere(join(notes, 'from host.txt')), (v) => v === 'saved in Jupyter')).toBe('saved in Jupyter');
     await writeFile(join(notes, 'from laptop.txt'), 'edited on the laptop');
     expect(await eventually(() => readThere(s, 'from laptop.txt'), (v) => v === 'edited on the laptop')).toBe('edited on the laptop');
+    // "Sync now" from the UI: the same service through the IPC handler, answered as an envelope.
+    expect(await dispatch(createHandlers(fx.core), 'sessionSync', { opId: 'bt-test-sync-now', sessionId: s.id }))
+      .toEqual({ result: expect.objectContaining({ uploaded: 0, downloaded: 0, deleted: 0, conflicts: [] }) });
 
     // The last save right before stopping still comes home (through a helper, the session is gone).
     expect((await saveFile(s, 'from host.txt', 'last save before stop')).ok).toBe(true);

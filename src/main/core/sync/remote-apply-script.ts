@@ -41,11 +41,14 @@ def makedirs(path):
 
 down = os.path.join(stage, 'down')
 os.makedirs(down, exist_ok=True)
+linked = []
 for i, rel in enumerate(plan['links']):
     try:
         os.link(full(rel), os.path.join(down, str(i)))
+        linked.append(stamp(os.path.join(down, str(i))))
     except FileNotFoundError:
         skipped.append(rel)
+        linked.append(None)
 renamed = set()
 for src, dst, expect in plan['renames']:
     if matches(src, expect) and not os.path.lexists(full(dst)):
@@ -80,9 +83,12 @@ for rel, expect, conflict in plan['moves']:
     if not conflict and not matches(rel, expect):
         skipped.append(rel)
         continue
-    fd = os.open(staged, os.O_RDONLY)
-    os.fsync(fd)
-    os.close(fd)
+    if expect is not None or conflict:
+        # Replacing a file: its new content must be on disk before the rename, or a crash could
+        # leave neither version. A new file only ever copies something the other side still has.
+        fd = os.open(staged, os.O_RDONLY)
+        os.fsync(fd)
+        os.close(fd)
     makedirs(os.path.dirname(full(rel)))
     os.replace(staged, full(rel))
     done[rel] = stamp(full(rel))
@@ -91,5 +97,5 @@ shutil.rmtree(up, ignore_errors=True)
 os.unlink(os.path.join(stage, 'plan.json'))
 if not plan['links']:
     shutil.rmtree(stage, ignore_errors=True)
-json.dump({'done': done, 'skipped': skipped}, sys.stdout)
+json.dump({'done': done, 'skipped': skipped, 'linked': linked}, sys.stdout)
 `;

@@ -40,6 +40,8 @@ export interface ApplyReport {
   /** New [size, mtime] of each path placed or renamed; null for removed; 'dir' for created folders. */
   done: Record<string, [number, string] | null | 'dir'>;
   skipped: string[];
+  /** [size, mtime] of each download snapshot when it was taken (null when the file was gone). */
+  linked: ([number, string] | null)[];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SyncProgress } from '../../../shared/contract/hosts';
-import type { HashCache, LocalTree } from './local-tree';
+import { fileEntry, type HashCache, type LocalTree } from './local-tree';
 import { planIsEmpty, planSync, type SyncPlan } from './plan';
 import type { ApplyPlan, ApplyReport, RemoteTree, UploadItem } from './remote-tree';
 import { sameStamp, type Base, type FileEntry, type Tree } from './tree';
@@ -44,11 +44,12 @@ export async function runSync(run: SyncRun): Promise<SyncOutcome> {
   run.progress({ phase: 'scanning', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, conflicts: [] });
   const [localTree, remoteScan] = await Promise.all([local.scan(), remote.scan(signal)]);
   const remoteTree = remoteScan.tree;
+  // Content is compared only where both sides (or a side and the base) hold the path.
   await local.hash(localTree, (rel, entry) => {
     const b = base.get(rel);
     return b?.type === 'file' && sameStamp(entry, b.size, b.localMtime) ? b.sha256 : undefined;
-  }, caches.local);
-  await hashRemote(remote, remoteTree, base, caches.remote, signal);
+  }, caches.local, (rel) => remoteTree.has(rel) || base.has(rel));
+  await hashRemote(remote, remoteTree, base, caches.remote, (rel) => localTree.has(rel) || base.has(rel), signal);
   signal.throwIfAborted();
 
   const plan = planSync({ local: localTree, remote: remoteTree, base, targetName: run.targetName, now: run.now() });
@@ -98,7 +99,7 @@ export async function runSync(run: SyncRun): Promise<SyncOutcome> {
     counts.bytes += n;
     emit('uploading');
   }, signal);
-  const uploaded = recordUploads(plan, report, localTree, sent, next);
+  const uploaded = await recordUploads(plan, report, localTree, sent, next, (rel) => fileEntry(local.pathOf(rel)));
 
   // Down: one tar of the snapshots the apply step linked, each written locally temp-then-rename.
   let downloaded = 0;
@@ -117,9 +118,11 @@ export async function runSync(run: SyncRun): Promise<SyncOutcome> {
       if (!written) return;
       downloaded += 1;
       const source = asFile(remoteTree, transfer.from);
-      const remoteMtime = transfer.to === transfer.from
-        ? (written.sha256 === source?.sha256 ? source?.mtime : undefined)
-        : stampMtime(report.done[transfer.to]);
+      // The volume's stamp vouches for what came down only if the snapshot was taken of the file
+      // the scan saw (same hash, or, when it was not hashed, same size and mtime when linked).
+      const snapshot = report.linked?.[index];
+      const same = source?.sha256 ? written.sha256 === source.sha256 : !!snapshot && snapshot[0] === source?.size && snapshot[1] === source?.mtime;
+      const remoteMtime = transfer.to === transfer.from ? (same ? source?.mtime : undefined) : stampMtime(report.done[transfer.to]);
       next.set(transfer.to, { type: 'file', sha256: written.sha256, size: written.size, localMtime: written.mtime, remoteMtime });
     }, signal);
     await remote.cleanup(stageId);
@@ -158,7 +161,7 @@ export async function runSync(run: SyncRun): Promise<SyncOutcome> {
 
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
-async function hashRemote(remote: RemoteTree, tree: Tree, base: Base, cache: HashCache, signal: AbortSignal): Promise<void> {
+async function hashRemote(remote: RemoteTree, tree: Tree, base: Base, cache: HashCache, needed: (rel: string) => boolean, signal: AbortSignal): Promise<void> {
   const todo: string[] = [];
   for (const [rel, entry] of tree) {
     if (entry.type !== 'file') continue;
@@ -167,7 +170,7 @@ async function hashRemote(remote: RemoteTree, tree: Tree, base: Base, cache: Has
     if (cached && cached.size === entry.size && cached.mtime === entry.mtime) entry.sha256 = cached.sha256;
     else if (b?.type === 'file' && sameStamp(entry, b.size, b.remoteMtime)) entry.sha256 = b.sha256;
     else if (entry.size === 0) entry.sha256 = EMPTY_SHA256;
-    else todo.push(rel);
+    else if (needed(rel)) todo.push(rel);
   }
   if (todo.length > 0) await remote.hash(tree, todo, signal);
   for (const [rel, entry] of tree) {
@@ -187,7 +190,8 @@ function toApplyPlan(plan: SyncPlan, remoteTree: Tree, localTree: Tree): ApplyPl
   };
 }
 
-function recordUploads(plan: SyncPlan, report: ApplyReport, localTree: Tree, sent: Map<string, string>, next: Base): number {
+async function recordUploads(plan: SyncPlan, report: ApplyReport, localTree: Tree, sent: Map<string, string>, next: Base,
+  statNow: (rel: string) => Promise<FileEntry | undefined>): Promise<number> {
   let uploaded = 0;
   for (const { from, to } of plan.upload) {
     const placed = report.done[to];
@@ -195,8 +199,11 @@ function recordUploads(plan: SyncPlan, report: ApplyReport, localTree: Tree, sen
     const sha = sent.get(to);
     if (!Array.isArray(placed) || !entry || !sha) continue;
     uploaded += 1;
-    // When the file changed while it was read, the local stamp no longer vouches for this content.
-    next.set(to, { type: 'file', sha256: sha, size: placed[0], localMtime: sha === entry.sha256 ? entry.mtime : undefined, remoteMtime: placed[1] });
+    // The local stamp vouches for the content sent only if the file did not change while it was
+    // read: same hash as scanned, or (not hashed before) the same size and mtime afterwards.
+    const now = entry.sha256 ? undefined : await statNow(from);
+    const steady = entry.sha256 ? sha === entry.sha256 : !!now && now.size === entry.size && now.mtime === entry.mtime;
+    next.set(to, { type: 'file', sha256: sha, size: placed[0], localMtime: steady ? entry.mtime : undefined, remoteMtime: placed[1] });
   }
   return uploaded;
 }

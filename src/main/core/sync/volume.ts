@@ -24,6 +24,7 @@ export function notebooksVolumeLabels(projectDir: string, projectName: string): 
 }
 
 export const LABEL_VOLUME_ID = 'dev.benchtop.volume-id';
+const STALE_HELPER_S = 3600;
 
 export interface NotebooksVolume {
   name: string;
@@ -62,9 +63,10 @@ export async function volumeId(docker: Docker, name: string): Promise<string | u
  * session runs (exec needs a running container). No network, and removed right after.
  */
 export async function startSyncHelper(docker: Docker, image: string, volume: string, projectDir: string): Promise<Docker.Container> {
-  // Helpers left by a process that died mid-sync: only one sync per project runs at a time, so any
-  // helper of this project still around is stale.
-  const stale = await docker.listContainers({ all: true, filters: { label: [`${LABEL_ROLE}=sync-helper`, `${LABEL_PROJECT}=${projectDir}`] } });
+  // Helpers left by a process that died mid-sync (an hour is far longer than any sync's helper
+  // lives; younger ones may belong to another Benchtop process syncing right now).
+  const helpers = await docker.listContainers({ all: true, filters: { label: [`${LABEL_ROLE}=sync-helper`, `${LABEL_PROJECT}=${projectDir}`] } });
+  const stale = helpers.filter((c) => Date.now() / 1000 - c.Created > STALE_HELPER_S);
   await Promise.all(stale.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
   let container: Docker.Container;
   try {

@@ -53,7 +53,8 @@ export class SyncWatcher {
   #onState(session: SessionInfo): void {
     if (session.target === LOCAL) return;
     const watched = this.#watches.get(session.id);
-    if (session.state === 'ready' && !watched) {
+    // From 'starting' on: a tick before Jupyter answers just syncs early (or fails and retries).
+    if ((session.state === 'ready' || session.state === 'starting') && !watched) {
       const timer = setInterval(() => this.#tick(session, true), this.#intervalMs);
       timer.unref();
       this.#watches.set(session.id, { session, timer });
