@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "deps: installing npm packages"
-  if ! npm ci --no-audit --no-fund --loglevel=error; then
-    echo "deps: npm ci refused the lockfile; installing with npm install instead"
+  log=$(mktemp)
+  if ! npm ci --no-audit --no-fund --loglevel=error >"$log" 2>&1; then
+    echo "deps: npm ci refused the lockfile ($(grep -m1 -oE 'Missing: [^ ]+|npm error [^\n]{0,80}' "$log" || echo 'see npm log')); installing with npm install instead"
     npm install --no-audit --no-fund --loglevel=error
   fi
   touch node_modules/.package-lock.json
