@@ -15,10 +15,8 @@ import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { loopbackPortFree } from '../src/main/core/session/ports';
 import { notebooksVolumeName } from '../src/main/core/sync/volume';
-import { hostsFixture, specOf } from '../test/hosts/support';
-import { testEnv } from '../test/support/env';
-import { sshHostEnv } from '../test/support/ssh-host';
 import { benchProject } from './support/project';
+import { benchSshHost } from './support/ssh-host';
 import { compare, median, report } from './support/timing';
 
 const run = promisify(execFile);
@@ -42,14 +40,7 @@ async function pollStatus(port: number, token: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const ssh = sshHostEnv();
-  const env = testEnv();
-  const image = `${env.registry}/${env.image.repository}@${env.image.versions[env.image.latest].digest}`;
-  const fx = hostsFixture({ knownHosts: `${ssh.knownHostsLine}\n` });
-  const added = await fx.core.hosts.add({ spec: specOf(ssh), identityFile: ssh.identityFile, dockerSocket: ssh.dockerSocket });
-  if (added.status !== 'added') throw new Error(`host not added: ${added.status}`);
-  const target = added.host.id;
-  await fx.core.sessions.pulls.pull(target, image, 'bench-pull', never);
+  const { ssh, env, image, fx, target } = await benchSshHost();
   await fx.core.sessions.pulls.pull('local', image, 'bench-pull-local', never);
 
   const project = benchProject(image, env.image.lockfilePath);

@@ -18,10 +18,8 @@ import { NOTEBOOKS_ROOT } from '../src/main/core/sync/remote-tree';
 import { SyncService } from '../src/main/core/sync/service';
 import { ensureNotebooksVolume } from '../src/main/core/sync/volume';
 import { execOk } from '../src/main/core/sync/container-exec';
-import { hostsFixture, specOf } from '../test/hosts/support';
-import { testEnv } from '../test/support/env';
-import { sshHostEnv } from '../test/support/ssh-host';
 import { benchProject } from './support/project';
+import { benchSshHost } from './support/ssh-host';
 import { compare, median, report, type Comparison } from './support/timing';
 
 const run = promisify(execFile);
@@ -30,14 +28,7 @@ const FILES = 2000;
 const FILE_BYTES = 100 * 1024;
 
 async function main(): Promise<void> {
-  const ssh = sshHostEnv();
-  const env = testEnv();
-  const image = `${env.registry}/${env.image.repository}@${env.image.versions[env.image.latest].digest}`;
-  const fx = hostsFixture({ knownHosts: `${ssh.knownHostsLine}\n` });
-  const added = await fx.core.hosts.add({ spec: specOf(ssh), identityFile: ssh.identityFile, dockerSocket: ssh.dockerSocket });
-  if (added.status !== 'added') throw new Error(`host not added: ${added.status}`);
-  const target = added.host.id;
-  await fx.core.sessions.pulls.pull(target, image, 'bench-pull', new AbortController().signal);
+  const { ssh, env, image, fx, target } = await benchSshHost();
 
   const project = benchProject(image, env.image.lockfilePath);
   for (let d = 0; d < 20; d += 1) {

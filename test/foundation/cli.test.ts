@@ -4,22 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli';
 
 const run = promisify(execFile);
 const root = new URL('../..', import.meta.url).pathname;
 const home = mkdtempSync(join(tmpdir(), 'bt-test-cli-'));
 
-async function benchtop(args: string[], env: NodeJS.ProcessEnv = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(root, 'bin/benchtop.js'), ...args], {
-      env: { ...process.env, BENCHTOP_HOME: home, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const benchtop = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli('bundle', args, { env: { BENCHTOP_HOME: home, ...env } });
 
 describe('benchtop CLI', () => {
   beforeAll(async () => {

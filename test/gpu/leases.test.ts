@@ -11,6 +11,7 @@ import { interpretNvidiaSmi } from '../../src/main/core/gpu/nvidia-smi';
 import { GpuService } from '../../src/main/core/gpu/service';
 import type { GpuLease } from '../../src/shared/contract/hosts';
 import { buildTinyImage, removeImage } from './tiny-image';
+import { runCli } from '../support/cli';
 
 /**
  * One file, run in order: reap frees stale leases of anyone on the engine, so tests that make stale
@@ -35,15 +36,7 @@ const execFileAsync = promisify(execFile);
 const root = new URL('../..', import.meta.url).pathname;
 const home = mkdtempSync(join(tmpdir(), 'bt-test-gpus-cli-'));
 
-async function benchtop(args: string[]) {
-  try {
-    const { stdout } = await execFileAsync(process.execPath, [join(root, 'bin/benchtop.js'), ...args], { env: { ...process.env, BENCHTOP_HOME: home }, timeout: 20_000 });
-    return { code: 0, stdout };
-  } catch (error) {
-    const e = error as { code: number; stdout: string };
-    return { code: e.code, stdout: e.stdout };
-  }
-}
+const benchtop = (args: string[]) => runCli('bundle', args, { env: { BENCHTOP_HOME: home }, timeout: 20_000 });
 
 beforeAll(async () => {
   image = buildTinyImage();

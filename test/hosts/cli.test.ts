@@ -1,28 +1,20 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sshHostEnv } from '../support/ssh-host';
+import { runCli } from '../support/cli';
 
-const run = promisify(execFile);
 const root = new URL('../..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'bt-test-host-cli-'));
 const knownHosts = join(dir, 'known_hosts');
 
 /** Runs the CLI from source (the same main the bundle runs) with its own settings and SSH files. */
-async function benchtop(args: string[], knownHostsFile = knownHosts) {
-  const env: NodeJS.ProcessEnv = { ...process.env, BENCHTOP_HOME: join(dir, 'home'), BENCHTOP_KNOWN_HOSTS: knownHostsFile, BENCHTOP_SSH_CONFIG: join(dir, 'ssh_config') };
-  delete env.SSH_AUTH_SOCK;
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], { env, cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const benchtop = (args: string[], knownHostsFile = knownHosts) =>
+  runCli('source', args, {
+    env: { BENCHTOP_HOME: join(dir, 'home'), BENCHTOP_KNOWN_HOSTS: knownHostsFile, BENCHTOP_SSH_CONFIG: join(dir, 'ssh_config'), SSH_AUTH_SOCK: undefined },
+    cwd: root,
+  });
 
 describe('benchtop host', () => {
   const ssh = sshHostEnv();

@@ -37,3 +37,17 @@ export function hostsFixture(files: { knownHosts?: string; sshConfig?: string; a
 
 /** `btgpu@10.213.7.2`, the spec a user would type for the test host. */
 export const specOf = (ssh: SshHostEnv): string => `${ssh.user}@${ssh.host}${ssh.port === 22 ? '' : `:${ssh.port}`}`;
+
+/**
+ * A hostsFixture that trusts the SSH test host and has added it (`target` is its host id); with
+ * `pull`, that image is pulled onto the host's engine first.
+ */
+export async function sshHostFixture(pull?: string): Promise<{ fx: HostsFixture; target: string }> {
+  const ssh = sshHostEnv();
+  const fx = hostsFixture({ knownHosts: `${ssh.knownHostsLine}\n` });
+  const added = await fx.core.hosts.add({ spec: specOf(ssh), identityFile: ssh.identityFile, dockerSocket: ssh.dockerSocket });
+  if (added.status !== 'added') throw new Error(`the test host was not added: ${added.status}`);
+  const target = added.host.id;
+  if (pull) await fx.core.sessions.pulls.pull(target, pull, 'bt-test-pull', new AbortController().signal);
+  return { fx, target };
+}

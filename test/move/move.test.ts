@@ -7,9 +7,8 @@ import { createHandlers } from '../../src/main/core/api';
 import { dispatch } from '../../src/main/core/api/dispatch';
 import { notebooksVolumeName } from '../../src/main/core/sync/volume';
 import type { SessionInfo } from '../../src/shared/contract/sessions';
-import { hostsFixture, specOf, type HostsFixture } from '../hosts/support';
+import { sshHostFixture, type HostsFixture } from '../hosts/support';
 import { makeProject, type FixtureProject } from '../support/fixture-project';
-import { sshHostEnv } from '../support/ssh-host';
 import { loopbackPortFree } from '../../src/main/core/session/ports';
 import { pinJupyterPort, withoutFixedPort } from '../sync/support';
 
@@ -47,11 +46,7 @@ describe.skipIf(!ready)('moving a session between this computer and an SSH host'
   const sessions = new Set<string>();
 
   beforeAll(async () => {
-    const ssh = sshHostEnv();
-    fx = hostsFixture({ knownHosts: `${ssh.knownHostsLine}\n` });
-    const added = await fx.core.hosts.add({ spec: specOf(ssh), identityFile: ssh.identityFile, dockerSocket: ssh.dockerSocket });
-    if (added.status !== 'added') throw new Error(`the test host was not added: ${added.status}`);
-    target = added.host.id;
+    ({ fx, target } = await sshHostFixture());
     project = await makeProject();
     await withoutFixedPort(project.devcontainerPath);
   });

@@ -1,15 +1,14 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers } from '../../src/main/core/api';
 import { dispatch } from '../../src/main/core/api/dispatch';
 import { pushIndex, pushTinyImage, tag, type PushTarget, type TinyImage } from '../registry/push';
 import { FIXTURES_DIR_FOR_UNIT as FIXTURES } from './fixtures-dir';
 import { testCore, thrown } from './support';
+import { runCli } from '../support/cli';
 
 /**
  * Pin, unpin and versions against the real loopback registry, with small images published through
@@ -21,8 +20,6 @@ const repository = `bt-test-${randomBytes(4).toString('hex')}/analysis`;
 const REPO = `${HOST}/${repository}`;
 const target: PushTarget = { base: `http://${HOST}`, repository };
 const PLACEHOLDER = `"127.0.0.1:5000/team/analysis@sha256:${'0'.repeat(64)}", // version: 0.0.0-placeholder`;
-const root = new URL('../..', import.meta.url).pathname;
-const run = promisify(execFile);
 
 const core = testCore();
 const handlers = createHandlers(core);
@@ -41,17 +38,7 @@ async function project(image: string): Promise<{ dir: string; path: string; orig
 /** Indexes of the lines that differ. */
 const changedLines = (a: string, b: string) => a.split('\n').flatMap((line, i) => (line === b.split('\n')[i] ? [] : [i]));
 
-async function benchtop(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
-      env: { ...process.env, BENCHTOP_HOME: await mkdtemp(join(tmpdir(), 'bt-test-home-')) },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const benchtop = async (args: string[]) => runCli('source', args, { env: { BENCHTOP_HOME: await mkdtemp(join(tmpdir(), 'bt-test-home-')) } });
 
 beforeAll(async () => {
   v1 = await pushTinyImage(target, { created: '2026-11-01T09:00:00Z', labels: { 'org.opencontainers.image.version': '2026.11.1' } });

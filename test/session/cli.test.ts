@@ -1,28 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { env, makeProject, pinnedRef, removeProjectContainers } from './support';
+import { runCli } from '../support/cli';
 
-const run = promisify(execFile);
 const root = new URL('../..', import.meta.url).pathname;
 const home = mkdtempSync(join(tmpdir(), 'bt-test-cli-sessions-'));
 
 /** The CLI from source (no bundle, so parallel test files never race on building it). */
-async function benchtop(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
-      env: { ...process.env, BENCHTOP_HOME: home },
-      cwd: root,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const benchtop = (...args: string[]) => runCli('source', args, { env: { BENCHTOP_HOME: home }, cwd: root });
 
 describe('benchtop up / ps / logs / stop / rm', () => {
   const project = makeProject();

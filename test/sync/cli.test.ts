@@ -6,23 +6,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notebooksVolumeName } from '../../src/main/core/sync/volume';
-import { hostsFixture, specOf, type HostsFixture } from '../hosts/support';
+import { sshHostFixture, type HostsFixture } from '../hosts/support';
 import { testEnv } from '../support/env';
-import { sshHostEnv } from '../support/ssh-host';
+import { runCli } from '../support/cli';
 
 const run = promisify(execFile);
 const root = new URL('../..', import.meta.url).pathname;
 const hostReady = existsSync(join(root, '.test-env/ssh-host.json')) && existsSync(join(root, '.test-env/env.json'));
 
-async function benchtop(args: string[], env: NodeJS.ProcessEnv) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(root, 'bin/benchtop.js'), ...args], { env: { ...process.env, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const benchtop = (args: string[], env: NodeJS.ProcessEnv) => runCli('bundle', args, { env });
 
 describe('benchtop sync and benchtop move', () => {
   let dir: string;
@@ -61,13 +53,8 @@ describe('benchtop sync and benchtop move', () => {
     let fx: HostsFixture;
     let target = '';
     beforeAll(async () => {
-      const ssh = sshHostEnv();
-      fx = hostsFixture({ knownHosts: `${ssh.knownHostsLine}\n` });
-      const added = await fx.core.hosts.add({ spec: specOf(ssh), identityFile: ssh.identityFile, dockerSocket: ssh.dockerSocket });
-      if (added.status !== 'added') throw new Error(`the test host was not added: ${added.status}`);
-      target = added.host.id;
       const env = testEnv();
-      await fx.core.sessions.pulls.pull(target, `${env.registry}/${env.image.repository}@${env.image.versions[env.image.latest].digest}`, 'bt-test-pull', new AbortController().signal);
+      ({ fx, target } = await sshHostFixture(`${env.registry}/${env.image.repository}@${env.image.versions[env.image.latest].digest}`));
     });
     afterAll(async () => {
       const info = await fx.core.projects.read(dir);

@@ -6,9 +6,8 @@ import { createHandlers } from '../../src/main/core/api';
 import { dispatch } from '../../src/main/core/api/dispatch';
 import { notebooksVolumeName } from '../../src/main/core/sync/volume';
 import type { SessionInfo } from '../../src/shared/contract/sessions';
-import { hostsFixture, specOf, type HostsFixture } from '../hosts/support';
+import { sshHostFixture, type HostsFixture } from '../hosts/support';
 import { makeProject, type FixtureProject } from '../support/fixture-project';
-import { sshHostEnv } from '../support/ssh-host';
 import { withoutFixedPort } from './support';
 
 const ready = existsSync(new URL('../../.test-env/ssh-host.json', import.meta.url)) && existsSync(new URL('../../.test-env/env.json', import.meta.url));
@@ -47,11 +46,7 @@ describe.skipIf(!ready)('notebooks of a session on an SSH host stay in step whil
   let session: SessionInfo | undefined;
 
   beforeAll(async () => {
-    const ssh = sshHostEnv();
-    fx = hostsFixture({ knownHosts: `${ssh.knownHostsLine}\n` });
-    const added = await fx.core.hosts.add({ spec: specOf(ssh), identityFile: ssh.identityFile, dockerSocket: ssh.dockerSocket });
-    if (added.status !== 'added') throw new Error(`the test host was not added: ${added.status}`);
-    target = added.host.id;
+    ({ fx, target } = await sshHostFixture());
     // As the app does: background work (engine events, the sync watcher) runs in long-lived shells.
     fx.core.start();
     project = await makeProject();

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import type { EngineService } from '../engine/service';
 import { SESSION_FILTER } from './labels';
+import { followLines } from './lines';
 
 /** One container event from the engine (`GET /events`), the fields sessions use. */
 export interface ContainerEvent {
@@ -69,7 +70,7 @@ export class SessionEventWatcher {
         if (!first) await this.hooks.reconcile().catch(() => undefined);
         first = false;
         backoff = 250;
-        await this.#follow(stream);
+        await followLines(stream, this.#controller.signal, (line) => this.#handle(line));
       } catch (error) {
         if (!this.#running) return;
         this.#markConnected(); // a caller waiting on start() must not hang on a dead engine
@@ -80,29 +81,6 @@ export class SessionEventWatcher {
       await new Promise((resolve) => setTimeout(resolve, backoff).unref());
       backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
     }
-  }
-
-  #follow(stream: NodeJS.ReadableStream): Promise<void> {
-    return new Promise((resolve) => {
-      let buffer = '';
-      const done = () => resolve();
-      this.#controller.signal.addEventListener('abort', () => {
-        (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-        done();
-      }, { once: true });
-      stream.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString('utf8');
-        let newline: number;
-        while ((newline = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, newline).trim();
-          buffer = buffer.slice(newline + 1);
-          if (line) this.#handle(line);
-        }
-      });
-      stream.on('end', done);
-      stream.on('close', done);
-      stream.on('error', done);
-    });
   }
 
   #handle(line: string): void {

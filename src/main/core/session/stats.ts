@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import type { SessionStats } from '../../../shared/contract/sessions';
+import { followLines } from './lines';
 
 /** The fields of one engine stats sample that CPU % and memory need. */
 export interface EngineStatsSample {
@@ -34,34 +35,11 @@ export function toSessionStats(id: string, sample: EngineStatsSample): SessionSt
 /** Follows the engine's stats stream (one sample a second) until the signal aborts or the container stops. */
 export async function watchStats(container: Docker.Container, id: string, signal: AbortSignal, onStats: (s: SessionStats) => void): Promise<void> {
   const stream = (await container.stats({ stream: true, abortSignal: signal } as { stream: true }));
-  await new Promise<void>((resolve) => {
-    let buffer = '';
-    const done = () => {
-      signal.removeEventListener('abort', abort);
-      resolve();
-    };
-    const abort = () => {
-      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-      done();
-    };
-    if (signal.aborted) return abort();
-    signal.addEventListener('abort', abort, { once: true });
-    stream.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline).trim();
-        buffer = buffer.slice(newline + 1);
-        if (!line) continue;
-        try {
-          onStats(toSessionStats(id, JSON.parse(line) as EngineStatsSample));
-        } catch {
-          // a torn line: the next sample comes in a second
-        }
-      }
-    });
-    stream.on('end', done);
-    stream.on('close', done);
-    stream.on('error', done);
+  await followLines(stream, signal, (line) => {
+    try {
+      onStats(toSessionStats(id, JSON.parse(line) as EngineStatsSample));
+    } catch {
+      // a torn line: the next sample comes in a second
+    }
   });
 }

@@ -66,30 +66,25 @@ export function planSync({ local, remote, base, targetName, now }: PlanInput): S
   const taken = new Set([...local.keys(), ...remote.keys()]);
   const blocked: string[] = [];
 
-  const toRemote = (path: string, l: Entry | undefined, r: Entry | undefined): void => {
-    if (!l) {
-      if (r?.type === 'file') plan.deleteRemote.push(path);
-      else if (r) plan.rmdirRemote.push(path);
-    } else if (l.type === 'file') {
-      if (r?.type === 'dir') plan.rmdirRemote.push(path);
-      plan.upload.push({ from: path, to: path });
+  // Makes the `to` side match `from`; the two directions differ only in which lists they fill.
+  const copyOver = (
+    side: { delete: string[]; rmdir: string[]; copy: Transfer[]; mkdir: string[] },
+  ) => (path: string, from: Entry | undefined, to: Entry | undefined): void => {
+    if (!from) {
+      if (to?.type === 'file') side.delete.push(path);
+      else if (to) side.rmdir.push(path);
+    } else if (from.type === 'file') {
+      if (to?.type === 'dir') side.rmdir.push(path);
+      side.copy.push({ from: path, to: path });
     } else {
-      if (r?.type === 'file') plan.deleteRemote.push(path);
-      plan.mkdirRemote.push(path);
+      if (to?.type === 'file') side.delete.push(path);
+      side.mkdir.push(path);
     }
   };
-  const toLocal = (path: string, l: Entry | undefined, r: Entry | undefined): void => {
-    if (!r) {
-      if (l?.type === 'file') plan.deleteLocal.push(path);
-      else if (l) plan.rmdirLocal.push(path);
-    } else if (r.type === 'file') {
-      if (l?.type === 'dir') plan.rmdirLocal.push(path);
-      plan.download.push({ from: path, to: path });
-    } else {
-      if (l?.type === 'file') plan.deleteLocal.push(path);
-      plan.mkdirLocal.push(path);
-    }
-  };
+  const remoteSide = copyOver({ delete: plan.deleteRemote, rmdir: plan.rmdirRemote, copy: plan.upload, mkdir: plan.mkdirRemote });
+  const localSide = copyOver({ delete: plan.deleteLocal, rmdir: plan.rmdirLocal, copy: plan.download, mkdir: plan.mkdirLocal });
+  const toRemote = (path: string, l: Entry | undefined, r: Entry | undefined): void => remoteSide(path, l, r);
+  const toLocal = (path: string, l: Entry | undefined, r: Entry | undefined): void => localSide(path, r, l);
 
   for (const path of paths) {
     if (blocked.some((b) => path.startsWith(`${b}/`))) continue;

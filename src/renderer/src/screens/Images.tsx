@@ -1,5 +1,6 @@
 import { api } from '../api';
 import { useApp } from '../app-context';
+import { DataTable } from '../components/DataTable';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { Screen } from '../components/Screen';
 import { StatusBadge } from '../components/StatusBadge';
@@ -53,51 +54,37 @@ export function ImagesScreen() {
       )}
       {list && (
         <div className="table-wrap">
-          <table className="table" aria-label="Image versions">
-            <thead>
-              <tr>
-                <th scope="col">Version</th>
-                <th scope="col">Created</th>
-                <th scope="col">Digest</th>
-                <th scope="col">Download</th>
-                <th scope="col">On this computer</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.versions.map((v) => {
-                const name = v.version ?? v.tag;
-                return (
-                  <tr key={`${v.tag}@${v.digest}`} aria-label={`Version ${name}`} className={v.newer ? 'row-newer' : undefined}>
-                    <th scope="row">
-                      <span className="cell-main">{name}</span>
-                      {v.pinned && <StatusBadge tone="info">pinned</StatusBadge>}
-                      {v.newer && <StatusBadge tone="ok">newer</StatusBadge>}
-                    </th>
-                    <td className="num">{formatDate(v.created)}</td>
-                    <td className="mono" title={v.digest}>{shortDigest(v.digest)}</td>
-                    <td className="num">{v.sizeBytes ? formatBytes(v.sizeBytes) : '—'}</td>
-                    <td>{v.local ? 'yes' : 'no'}</td>
-                    <td className="row-actions">
-                      {!v.pinned && (
-                        <button
-                          type="button"
-                          className={`btn small ${v.newer ? 'primary' : ''}`}
-                          onClick={() => void pin(v.tag)}
-                          disabled={action.busy !== null}
-                          aria-label={`Pin ${name}`}
-                        >
-                          {action.busy === `pin ${v.tag}` ? 'Pinning…' : 'Pin'}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <DataTable label="Image versions" columns={['Version', 'Created', 'Digest', 'Download', 'On this computer']} actions>
+            {list.versions.map((v) => {
+              const name = v.version ?? v.tag;
+              return (
+                <tr key={`${v.tag}@${v.digest}`} aria-label={`Version ${name}`} className={v.newer ? 'row-newer' : undefined}>
+                  <th scope="row">
+                    <span className="cell-main">{name}</span>
+                    {v.pinned && <StatusBadge tone="info">pinned</StatusBadge>}
+                    {v.newer && <StatusBadge tone="ok">newer</StatusBadge>}
+                  </th>
+                  <td className="num">{formatDate(v.created)}</td>
+                  <td className="mono" title={v.digest}>{shortDigest(v.digest)}</td>
+                  <td className="num">{v.sizeBytes ? formatBytes(v.sizeBytes) : '—'}</td>
+                  <td>{v.local ? 'yes' : 'no'}</td>
+                  <td className="row-actions">
+                    {!v.pinned && (
+                      <button
+                        type="button"
+                        className={`btn small ${v.newer ? 'primary' : ''}`}
+                        onClick={() => void pin(v.tag)}
+                        disabled={action.busy !== null}
+                        aria-label={`Pin ${name}`}
+                      >
+                        {action.busy === `pin ${v.tag}` ? 'Pinning…' : 'Pin'}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
         </div>
       )}
       <LocalImages repository={list?.repository ?? project?.pinned?.repository} />

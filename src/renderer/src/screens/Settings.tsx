@@ -4,6 +4,7 @@ import { api } from '../api';
 import { useApp } from '../app-context';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { Screen } from '../components/Screen';
+import { TargetSelect } from '../components/TargetSelect';
 import { useAction, useCall } from '../hooks/useCall';
 import { Credentials } from './settings/Credentials';
 
@@ -78,16 +79,7 @@ export function SettingsScreen() {
       <form className="card" aria-labelledby="sessions-settings" onSubmit={(e) => void save(e)}>
         <h2 id="sessions-settings">Sessions</h2>
         <div className="form-grid">
-          <label className="field">
-            <span>Default target</span>
-            <select value={target} onChange={(e) => setTarget(e.target.value)}>
-              {targets.map((t) => (
-                <option key={t} value={t}>
-                  {t === 'local' ? 'This computer (local)' : t}
-                </option>
-              ))}
-            </select>
-          </label>
+          <TargetSelect label="Default target" targets={targets} value={target} onChange={setTarget} />
           <label className="field">
             <span>Idle stop (minutes, 0 = never)</span>
             <input type="number" min={0} max={10080} step={1} value={idle} onChange={(e) => setIdle(e.target.value)} />

@@ -1,4 +1,5 @@
 import { api } from '../../api';
+import { DataTable } from '../../components/DataTable';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { useAction, useCall } from '../../hooks/useCall';
 import { formatBytes, formatDate } from '../../lib/format';
@@ -30,40 +31,28 @@ export function LocalImages({ repository }: { repository?: string }) {
       {action.error && <ErrorPanel error={action.error} onDismiss={action.clear} />}
       {local.data && rows.length === 0 && <p className="muted">No copies of the analysis image are stored here.</p>}
       {rows.length > 0 && (
-        <table className="table" aria-label="Local images">
-          <thead>
-            <tr>
-              <th scope="col">Image</th>
-              <th scope="col">Created</th>
-              <th scope="col">Size</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
+        <DataTable label="Local images" columns={['Image', 'Created', 'Size']} actions>
+          {rows.map((row) => (
+            <tr key={row.ref} aria-label={row.ref}>
+              <th scope="row" className="mono">
+                {row.ref}
               </th>
+              <td className="num">{formatDate(row.created)}</td>
+              <td className="num">{formatBytes(row.sizeBytes)}</td>
+              <td className="row-actions">
+                <button
+                  type="button"
+                  className="btn small danger"
+                  onClick={() => void remove(row.ref)}
+                  disabled={action.busy !== null}
+                  aria-label={`Remove ${row.ref}`}
+                >
+                  {action.busy === `remove ${row.ref}` ? 'Removing…' : 'Remove'}
+                </button>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.ref} aria-label={row.ref}>
-                <th scope="row" className="mono">
-                  {row.ref}
-                </th>
-                <td className="num">{formatDate(row.created)}</td>
-                <td className="num">{formatBytes(row.sizeBytes)}</td>
-                <td className="row-actions">
-                  <button
-                    type="button"
-                    className="btn small danger"
-                    onClick={() => void remove(row.ref)}
-                    disabled={action.busy !== null}
-                    aria-label={`Remove ${row.ref}`}
-                  >
-                    {action.busy === `remove ${row.ref}` ? 'Removing…' : 'Remove'}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </section>
   );

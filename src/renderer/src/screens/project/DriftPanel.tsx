@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { DriftReport, PackageChange } from '../../../../shared/ipc';
 import { api } from '../../api';
+import { DataTable } from '../../components/DataTable';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { useAction, useCall } from '../../hooks/useCall';
 
@@ -32,21 +33,11 @@ export function DriftPanel({ projectDir }: { projectDir: string }) {
       {action.error && <ErrorPanel error={action.error} onDismiss={action.clear} />}
       {report && changes === 0 && <p role="status">No drift: the session matches the lockfile.</p>}
       {report && changes > 0 && (
-        <table className="table" aria-label="Package differences">
-          <thead>
-            <tr>
-              <th scope="col">Package</th>
-              <th scope="col">Change</th>
-              <th scope="col">Lockfile</th>
-              <th scope="col">Session</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows('added', report.added)}
-            {rows('removed', report.removed)}
-            {rows('changed', report.changed)}
-          </tbody>
-        </table>
+        <DataTable label="Package differences" columns={['Package', 'Change', 'Lockfile', 'Session']}>
+          {rows('added', report.added)}
+          {rows('removed', report.removed)}
+          {rows('changed', report.changed)}
+        </DataTable>
       )}
     </section>
   );

@@ -4,6 +4,7 @@ import { api } from '../../api';
 import { Dialog } from '../../components/Dialog';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { ProgressBar } from '../../components/ProgressBar';
+import { TargetSelect } from '../../components/TargetSelect';
 import { useAction, useCall } from '../../hooks/useCall';
 import { useEvent } from '../../hooks/useEvent';
 import { newOpId } from '../../lib/opid';
@@ -68,17 +69,14 @@ export function MoveDialog({ session, onClose, onMoved }: Props) {
         The notebooks are synced to the new target and Jupyter reopens there on the same image digest.
       </p>
       {hosts.error && <ErrorPanel error={hosts.error} />}
-      <label className="field">
-        <span>Move to</span>
-        <select value={target} onChange={(e) => setTarget(e.target.value)} disabled={action.busy !== null}>
-          <option value="">Choose a target…</option>
-          {targets.map((t) => (
-            <option key={t} value={t}>
-              {t === 'local' ? 'This computer (local)' : t}
-            </option>
-          ))}
-        </select>
-      </label>
+      <TargetSelect
+        label="Move to"
+        targets={targets}
+        value={target}
+        onChange={setTarget}
+        placeholder="Choose a target…"
+        disabled={action.busy !== null}
+      />
       <div className="reserved">
         {(action.busy || progress) && (
           <>

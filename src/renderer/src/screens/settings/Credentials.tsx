@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { SettingsView } from '../../../../shared/ipc';
 import { api } from '../../api';
+import { DataTable } from '../../components/DataTable';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { useAction } from '../../hooks/useCall';
 
@@ -39,32 +40,20 @@ export function Credentials({ settings, onChange }: { settings: SettingsView; on
         </p>
       )}
       {settings.registryCredentials.length > 0 && (
-        <table className="table" aria-label="Saved registry logins">
-          <thead>
-            <tr>
-              <th scope="col">Registry</th>
-              <th scope="col">User</th>
-              <th scope="col">Password</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
+        <DataTable label="Saved registry logins" columns={['Registry', 'User', 'Password']} actions>
+          {settings.registryCredentials.map((c) => (
+            <tr key={c.registry}>
+              <th scope="row" className="mono">{c.registry}</th>
+              <td>{c.username}</td>
+              <td className="muted">stored encrypted</td>
+              <td className="row-actions">
+                <button type="button" className="btn small danger" onClick={() => void remove(c.registry)} aria-label={`Remove login for ${c.registry}`}>
+                  Remove
+                </button>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {settings.registryCredentials.map((c) => (
-              <tr key={c.registry}>
-                <th scope="row" className="mono">{c.registry}</th>
-                <td>{c.username}</td>
-                <td className="muted">stored encrypted</td>
-                <td className="row-actions">
-                  <button type="button" className="btn small danger" onClick={() => void remove(c.registry)} aria-label={`Remove login for ${c.registry}`}>
-                    Remove
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
       <form className="form-grid" onSubmit={(e) => void save(e)} aria-label="Add a registry login">
         <label className="field">
