@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createHandlers } from '../main/core/api';
 import type { Handlers } from '../main/core/api/types';
 import { Core } from '../main/core/core';
+import { systemDesktop } from '../main/core/desktop';
 import { openConfSettings } from '../main/core/settings/conf-store';
 import type { ParsedArgs } from './args';
 import { flag } from './args';
@@ -17,15 +18,20 @@ export interface CliContext {
   newOpId(): string;
 }
 
-export function createCliContext(args: ParsedArgs, io = { out: process.stdout, err: process.stderr }): CliContext {
-  const core = new Core({ settings: openConfSettings(), shell: 'cli' });
+export function createCliContext(args: ParsedArgs, io = { out: process.stdout, err: process.stderr }, env: NodeJS.ProcessEnv = process.env): CliContext {
+  const out = (text: string) => void io.out.write(text.endsWith('\n') ? text : `${text}\n`);
+  const err = (text: string) => void io.err.write(text.endsWith('\n') ? text : `${text}\n`);
+  // `up` and `open` show the notebook in the default browser (unless BENCHTOP_BROWSER=none); when
+  // none can be started, a note goes to stderr and the URL is still printed on stdout.
+  const desktop = systemDesktop({ env, notice: err });
+  const core = new Core({ settings: openConfSettings(), shell: 'cli', desktop, env });
   return {
     core,
     handlers: createHandlers(core),
     json: flag(args, 'json'),
     args,
-    out: (text) => void io.out.write(text.endsWith('\n') ? text : `${text}\n`),
-    err: (text) => void io.err.write(text.endsWith('\n') ? text : `${text}\n`),
+    out,
+    err,
     newOpId: () => `cli-${randomUUID()}`,
   };
 }

@@ -2,7 +2,6 @@ import { toErrorInfo } from '../main/core/errors';
 import { BENCHTOP_VERSION } from '../main/core/version';
 import { flag, parseArgs } from './args';
 import { COMMANDS } from './commands';
-import { createCliContext } from './context';
 import { EXIT } from './exit-codes';
 import { formatError } from './output';
 
@@ -23,7 +22,8 @@ Options:
 Exit codes: 0 done and fine, 1 done and the answer is no (a check failed, drift found),
             2 could not do it (see the error code), 64 wrong command line.
 
-Settings live in $BENCHTOP_HOME (default: the app's settings folder), shared with the desktop app.`;
+Settings live in $BENCHTOP_HOME (default: the app's settings folder), shared with the desktop app.
+BENCHTOP_BROWSER=none keeps \`up\` and \`open\` from opening a browser.`;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -47,6 +47,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.OK;
   }
   args.positional.shift();
+  // The core (every service, the settings file, the engine client) is loaded only for a command
+  // that runs: `--version` and `--help` answer without it.
+  const { createCliContext } = await import('./context');
   const ctx = createCliContext(args);
   try {
     return await command.run(ctx);

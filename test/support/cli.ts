@@ -23,7 +23,8 @@ export async function runCli(
   args: string[],
   { env = {}, ...options }: Omit<ExecFileOptions, 'env'> & { env?: NodeJS.ProcessEnv } = {},
 ): Promise<CliRun> {
-  const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
+  // Never launch a real browser from a test: `up` and `open` honour BENCHTOP_BROWSER=none.
+  const merged: NodeJS.ProcessEnv = { ...process.env, BENCHTOP_BROWSER: 'none', ...env };
   for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
   const main = from === 'source' ? ['--import', 'tsx', join(root, 'src/cli/main.ts')] : [join(root, 'bin/benchtop.js')];
   try {

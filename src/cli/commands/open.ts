@@ -5,7 +5,10 @@ import type { Command } from './types';
 export const openCommand: Command = {
   name: 'open',
   summary: 'Open a ready session’s notebook in the browser and print its URL',
-  usage: 'benchtop open ID [--json]',
+  usage: `benchtop open ID [--json]
+
+Opens the notebook in the default browser (xdg-open, open, or start) and prints its URL on stdout.
+Without a browser opener, or with BENCHTOP_BROWSER=none, only the URL is printed.`,
   async run(ctx) {
     const result = await ctx.handlers.sessionOpen({ id: sessionIdArg(ctx.args.positional, 'open'), where: 'browser' });
     ctx.out(ctx.json ? JSON.stringify(result, null, 2) : result.url);

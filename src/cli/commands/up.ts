@@ -11,8 +11,9 @@ export const upCommand: Command = {
 
 Reads DIR/.devcontainer/devcontainer.json (default: the current folder), pulls the pinned image
 if needed, checks the lockfile, starts the session and waits for Jupyter. Progress goes to stderr;
-the notebook URL (with its token) is printed on stdout when ready. A session already running for
-this project is reused.`,
+the notebook URL (with its token) is printed on stdout when ready, and opened in the default
+browser unless --no-open or BENCHTOP_BROWSER=none. A session already running for this project is
+reused.`,
   async run(ctx) {
     const dir = resolve(ctx.args.positional[0] ?? '.');
     const target = stringOption(ctx.args, 'target');

@@ -1,3 +1,5 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+
 /**
  * What only the desktop shell can do (native dialogs, the default browser, the notebook view).
  * Electron's main process provides the real one; the CLI and the test bridge provide their own.
@@ -27,4 +29,72 @@ export function parseExternalUrl(raw: string): URL | null {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
   if (url.username || url.password) return null;
   return url;
+}
+
+/** What the system desktop needs from its surroundings; tests replace the platform and the notice. */
+export interface SystemDesktopDeps {
+  platform?: NodeJS.Platform;
+  /** PATH for finding the opener, and BENCHTOP_BROWSER=none, which turns opening off. */
+  env?: NodeJS.ProcessEnv;
+  /** Where the one-line note goes when no browser could be opened (the CLI: stderr). */
+  notice?: (text: string) => void;
+}
+
+/** The command that hands a URL to the default browser: xdg-open, open(1), or cmd's `start`. */
+export function browserOpener(url: string, platform: NodeJS.Platform = process.platform): { file: string; args: string[]; verbatim: boolean } {
+  if (platform === 'darwin') return { file: 'open', args: [url], verbatim: false };
+  if (platform === 'win32') {
+    // `start` is built into cmd; the empty "" is its window title. The URL is quoted so that cmd does
+    // not split it at `&` (a parsed URL holds no `"`), and the whole line once more for /s, as Node's
+    // own `shell: true` does.
+    return { file: 'cmd', args: ['/d', '/s', '/c', `"start "" "${url}""`], verbatim: true };
+  }
+  return { file: 'xdg-open', args: [url], verbatim: false };
+}
+
+/**
+ * The desktop of a shell without windows (the CLI): the default browser, through the platform's
+ * opener, started detached so that the command neither waits for the browser nor fails without one.
+ * A missing opener, or a URL that is not plain http(s), leaves a one-line note instead; the caller
+ * prints the URL in any case. BENCHTOP_BROWSER=none opens nothing (tests, scripts, SSH sessions).
+ */
+export function systemDesktop(deps: SystemDesktopDeps = {}): Desktop {
+  const env = deps.env ?? process.env;
+  const platform = deps.platform ?? process.platform;
+  const notice = deps.notice ?? (() => undefined);
+  const open = async (raw: string): Promise<void> => {
+    if (env.BENCHTOP_BROWSER?.trim().toLowerCase() === 'none') return;
+    const url = parseExternalUrl(raw);
+    if (!url) {
+      notice(`Not opening "${raw}" in a browser: only http and https links are opened.`);
+      return;
+    }
+    const opener = browserOpener(url.href, platform);
+    const started = await new Promise<Error | undefined>((resolve) => {
+      let child: ChildProcess;
+      try {
+        child = spawn(opener.file, opener.args, {
+          detached: true, stdio: 'ignore', env, windowsHide: true, windowsVerbatimArguments: opener.verbatim,
+        });
+      } catch (error) {
+        resolve(error as Error);
+        return;
+      }
+      child.once('error', resolve);
+      child.once('spawn', () => {
+        child.unref();
+        resolve(undefined);
+      });
+    });
+    if (started) {
+      const why = (started as NodeJS.ErrnoException).code === 'ENOENT' ? `${opener.file} was not found` : started.message;
+      notice(`Could not open a browser (${why}); open ${url.href} yourself.`);
+    }
+  };
+  return {
+    chooseFolder: async () => null,
+    openExternal: open,
+    // No notebook view without the app: the browser shows it.
+    openNotebook: (_sessionId, url) => open(url),
+  };
 }

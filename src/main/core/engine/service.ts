@@ -1,11 +1,26 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import type { EngineEndpoint, EngineInfo } from '../../../shared/contract/engine';
 import { BenchtopError } from '../errors';
 import { timeoutError, withTimeout } from '../timeout';
 import { resolveLocalEndpoint, type ResolvedEndpoint } from './endpoint';
 import { engineError } from './errors';
 
-export type DockerFactory = (options: Docker.DockerOptions) => Docker;
+/** Builds a Docker client; may be async (the default one loads dockerode on first use). */
+export type DockerFactory = (options: Docker.DockerOptions) => Docker | Promise<Docker>;
+
+let dockerode: Promise<typeof Docker> | undefined;
+
+/**
+ * dockerode's constructor, loaded on first use: dockerode pulls in ssh2 and gRPC/protobuf, which
+ * cost a CLI command that never reaches an engine (`--help`, `lock status`) a quarter of a second.
+ */
+export function loadDockerode(): Promise<typeof Docker> {
+  dockerode ??= import('dockerode').then((m) => m.default);
+  return dockerode;
+}
+
+/** The default DockerFactory: a dockerode client, dockerode loaded when the first one is built. */
+export const defaultDockerFactory: DockerFactory = async (options) => new (await loadDockerode())(options);
 
 /** Opens engines on other machines (SSH hosts, cloud VMs); the hosts service provides it. */
 export interface RemoteEngineOpener {
@@ -40,7 +55,7 @@ export class EngineService {
   constructor(deps: EngineServiceDeps = {}) {
     this.#deps = {
       resolveLocal: deps.resolveLocal ?? (() => resolveLocalEndpoint()),
-      dockerFactory: deps.dockerFactory ?? ((options) => new Docker(options)),
+      dockerFactory: deps.dockerFactory ?? defaultDockerFactory,
       remote: deps.remote,
       requestTimeoutMs: deps.requestTimeoutMs ?? 5000,
     };
@@ -113,7 +128,7 @@ export class EngineService {
         throw new BenchtopError('ENGINE_UNREACHABLE', `DOCKER_HOST points at ${endpoint.address} over SSH.`,
           'Add that machine on the Hosts page (or `benchtop host add`) so Benchtop can verify its host key, and pick it as the target.');
       }
-      return { endpoint, docker: this.#deps.dockerFactory(options) };
+      return { endpoint, docker: await this.#deps.dockerFactory(options) };
     }
     if (!this.#deps.remote) {
       throw new BenchtopError('HOST_NOT_FOUND', `Unknown target "${target}".`, 'Use `local` or add the host first.');

@@ -1,9 +1,9 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import type { EngineEndpoint } from '../../../shared/contract/engine';
 import type { HostAddRequest, HostAddResult, HostInfo } from '../../../shared/contract/hosts';
 import type { Clock } from '../clock';
 import { systemClock } from '../clock';
-import { LOCAL, type EngineService, type RemoteEngineOpener } from '../engine/service';
+import { LOCAL, loadDockerode, type EngineService, type RemoteEngineOpener } from '../engine/service';
 import { BenchtopError } from '../errors';
 import type { HostConfig } from '../settings/schema';
 import type { SettingsStore } from '../settings/store';
@@ -150,11 +150,11 @@ export class HostsService implements RemoteEngineOpener {
     const kind = hostKindOf(host.spec);
     if (kind === 'tcp') {
       const { endpoint, options } = tcpEngine(host);
-      return { endpoint, docker: new Docker(options) };
+      return { endpoint, docker: new (await loadDockerode())(options) };
     }
     if (kind === 'context' && !this.#contextIsSsh(host)) {
       const { endpoint, options } = contextEngine(host.spec.slice('context:'.length), this.#d.paths.home, this.#d.env);
-      return { endpoint: { ...endpoint, source: `host:${host.id} (${endpoint.source})` }, docker: new Docker(options) };
+      return { endpoint: { ...endpoint, source: `host:${host.id} (${endpoint.source})` }, docker: new (await loadDockerode())(options) };
     }
     const connection = this.connection(target);
     // Connect now, so a refused key or an unreachable host is the error of this call, with its HOST_* code.
@@ -163,7 +163,8 @@ export class HostsService implements RemoteEngineOpener {
     // Looked up per request, so this client keeps working when the host's connection is replaced.
     const agent = new ChannelAgent(() => this.connection(target).openStreamLocal(socket));
     // `host` only fills the request line; the agent decides where bytes go.
-    const docker = new Docker({ host: 'docker.invalid', port: 80, protocol: 'http', agent } as Docker.DockerOptions);
+    const Dockerode = await loadDockerode();
+    const docker = new Dockerode({ host: 'docker.invalid', port: 80, protocol: 'http', agent } as Docker.DockerOptions);
     return {
       docker,
       endpoint: { kind: 'ssh', address: `${host.user}@${host.hostname}:${host.port}`, source: `host:${host.id} (${socket})` },

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
-import { Client, type AgentAuthMethod, type ClientChannel, type ConnectConfig, type PublicKeyAuthMethod, type ServerHostKeyAlgorithm } from 'ssh2';
+import type { AgentAuthMethod, Client, ClientChannel, ConnectConfig, PublicKeyAuthMethod, ServerHostKeyAlgorithm } from 'ssh2';
 import { BenchtopError, systemCode } from '../errors';
 import { withTimeout } from '../timeout';
 import { fingerprintOf, keyTypeOf, knownKeyTypes, readKnownHosts, verifyHostKey, type HostKeyVerdict } from './known-hosts';
@@ -46,6 +46,14 @@ function hostKeyAlgorithms(types: string[]): ServerHostKeyAlgorithm[] {
   return types
     .flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t]))
     .filter((t) => SUPPORTED_HOST_KEYS.has(t)) as ServerHostKeyAlgorithm[];
+}
+
+let ssh2: Promise<typeof import('ssh2')> | undefined;
+
+/** ssh2, loaded when the first connection is opened (a CLI command without hosts never pays for it). */
+function loadSsh2(): Promise<typeof import('ssh2')> {
+  ssh2 ??= import('ssh2');
+  return ssh2;
 }
 
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE']);
@@ -156,6 +164,7 @@ export class SshConnection {
     const t = this.target;
     const known = await readKnownHosts(t.knownHostsPath);
     const auth = await this.#authMethods();
+    const { Client } = await loadSsh2();
     const client = new Client();
     this.#presented = undefined;
     const ready = new Promise<Client>((resolve, reject) => {

@@ -1,0 +1,64 @@
+/**
+ * `benchtop` start-up: a new CLI process (node start-up, module loading, settings, the engine
+ * connection) against the plain `docker` commands that answer the same questions:
+ *   - `benchtop --version`      vs `docker --version`              (nothing but start-up)
+ *   - `benchtop engine --json`  vs `docker version` + `docker info` (one engine round trip each)
+ *   - `benchtop check --json`   vs `docker version` + `docker info` (the engine part of the check)
+ * A bare `node -e 0` is printed as well: the floor no Node CLI gets under (alone about 4x
+ * `docker --version`, a static Go binary), with each Benchtop median over that floor.
+ * Builds the CLI bundle first, so the figures are those of the source as it is now.
+ *
+ *   node --import tsx bench/cli-startup.bench.ts [runs]
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { compare, median, report, timed } from './support/timing';
+
+const run = promisify(execFile);
+const runs = Number(process.argv[2] ?? 11);
+const root = new URL('..', import.meta.url).pathname;
+const home = mkdtempSync(join(tmpdir(), 'bt-bench-cli-'));
+const env = { ...process.env, BENCHTOP_HOME: home, BENCHTOP_BROWSER: 'none' };
+
+/** One `benchtop` process; exit 1 (`check`: a check failed) still counts as a full run. */
+async function benchtop(...args: string[]): Promise<void> {
+  await run(process.execPath, [join(root, 'bin/benchtop.js'), ...args], { env, cwd: home }).catch((error: { code?: number }) => {
+    if (error.code !== 1) throw error;
+  });
+}
+
+async function docker(...args: string[]): Promise<void> {
+  await run('docker', args, { env });
+}
+
+async function main(): Promise<void> {
+  await run(process.execPath, [join(root, 'scripts/build-cli.mjs')]);
+  try {
+    const floor: number[] = [];
+    for (let i = 0; i < runs; i += 1) floor.push(await timed(() => run(process.execPath, ['-e', '0']).then(() => undefined)));
+
+    const version = await compare('`benchtop --version` vs `docker --version` (start-up only)',
+      { name: 'benchtop --version', run: () => benchtop('--version') },
+      { name: 'docker --version', run: () => docker('--version') }, runs, 5.0);
+    const engine = await compare('`benchtop engine --json` vs `docker version` + `docker info`',
+      { name: 'benchtop engine --json', run: () => benchtop('engine', '--json') },
+      { name: 'docker version + info', run: async () => { await docker('version'); await docker('info'); } }, runs, 5.0);
+    const check = await compare('`benchtop check --json` (no project) vs `docker version` + `docker info`',
+      { name: 'benchtop check --json', run: () => benchtop('check', '--json') },
+      { name: 'docker version + info', run: async () => { await docker('version'); await docker('info'); } }, runs, 5.0);
+
+    report(version, 'docker --version');
+    report(engine, 'docker version + docker info');
+    report(check, 'docker version + docker info');
+    const f = median(floor);
+    process.stdout.write(`\nFloor: \`node -e 0\` ${f.toFixed(0)} ms (median of ${runs}); Benchtop / floor: ` +
+      `--version ${(median(version.benchtop) / f).toFixed(2)}, engine ${(median(engine.benchtop) / f).toFixed(2)}, check ${(median(check.benchtop) / f).toFixed(2)}\n`);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+await main();
