@@ -7,6 +7,7 @@ import {
   formatPercent,
   formatRate,
   shortDigest,
+  syncErrorText,
 } from '../../src/renderer/src/lib/format';
 
 describe('formatBytes', () => {
@@ -62,5 +63,13 @@ describe('small labels', () => {
     expect(shortDigest(`sha256:${'ab'.repeat(32)}`)).toBe('sha256:abababababab');
     expect(formatPercent(4.25)).toBe('4.3 %');
     expect(formatPercent(180.4)).toBe('180 %');
+  });
+});
+
+describe('syncErrorText', () => {
+  it('says with which host, since when (local time), why, and how often it is retried', () => {
+    const since = new Date(2026, 10, 23, 14, 12, 30).toISOString();
+    expect(syncErrorText('gpu-box', { code: 'SYNC_FAILED', message: 'The sync with gpu-box stopped: boom.', since, retryEveryMs: 5000 }))
+      .toBe('Sync with gpu-box failing since 14:12: SYNC_FAILED The sync with gpu-box stopped: boom. — retrying every 5 s');
   });
 });

@@ -117,7 +117,11 @@ export class Core {
     });
     // Remote sessions keep notebooks in a synced volume; local ones keep the project folder.
     this.sessions.workspace = syncedWorkspace(this.sync, this.sessions.workspace);
-    this.syncWatcher = new SyncWatcher(this.sync, this.bus);
+    // A failing background sync shows on its session until a sync succeeds again.
+    this.syncWatcher = new SyncWatcher(this.sync, this.bus, {
+      now: () => this.clock.now(),
+      onStatus: (session, error) => this.sessions.syncStatus(session.id, error),
+    });
     this.moves = new MoveService({ sessions: this.sessions, sync: this.sync, bus: this.bus, projects: this.projects });
   }
 

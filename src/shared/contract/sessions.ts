@@ -26,6 +26,19 @@ export interface SessionInfo {
   message?: string;
   /** The error code behind a failed state (CONTAINER_OOM, CONTAINER_EXITED, ENGINE_UNREACHABLE…). */
   code?: ErrorCode;
+  /**
+   * Remote sessions: the background sync of the notebooks has been failing since `since` (ISO) and
+   * is retried every `retryEveryMs`; absent while syncs succeed (cleared by the next success).
+   */
+  syncError?: SessionSyncError;
+}
+
+export interface SessionSyncError {
+  code: ErrorCode;
+  message: string;
+  /** When the first failure of this streak happened (ISO). */
+  since: string;
+  retryEveryMs: number;
 }
 
 export interface PullProgress {

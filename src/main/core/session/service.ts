@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { ProjectInfo } from '../../../shared/contract/project';
-import type { SessionInfo } from '../../../shared/contract/sessions';
+import type { SessionInfo, SessionSyncError } from '../../../shared/contract/sessions';
 import type { Clock } from '../clock';
 import type { Desktop } from '../desktop';
 import { LOCAL, type EngineService } from '../engine/service';
@@ -17,7 +17,7 @@ import { fromLabels, SESSION_FILTER } from './labels';
 import { launchSession } from './launch';
 import { lastLogLines, streamLogs } from './logs';
 import { sessionIdFor } from './naming';
-import { nameOf, tokenOf, type SessionNote } from './state';
+import { nameOf, processOomMessage, tokenOf, type SessionNote } from './state';
 import { SessionTracker, type LiveSession } from './tracker';
 import { watchStats } from './stats';
 
@@ -94,6 +94,11 @@ export class SessionService {
       this.idle.start();
     }
     await watcher.start();
+  }
+
+  /** The sync watcher says a remote session's notebooks stopped syncing (or sync again): shown on the session. */
+  syncStatus(id: string, error: SessionSyncError | undefined): void {
+    this.#known.syncStatus(id, error);
   }
 
   async close(): Promise<void> {
@@ -362,9 +367,14 @@ export class SessionService {
       this.#known.removed(event.name, 'Removed.', event.containerId);
       return;
     }
-    if (event.action === 'die' || event.action === 'oom') this.#known.live.delete(event.name);
+    // `oom` alone is not an end: the kernel (or another process) was killed, the container lives on.
+    if (event.action === 'die') this.#known.live.delete(event.name);
     const inspect = await this.#inspect(target, event.name).catch(() => undefined);
     if (!inspect) return;
+    if (event.action === 'oom' && inspect.State.Running && this.#known.notes.get(event.name)?.state !== 'stopping') {
+      const labels = fromLabels(inspect.Config.Labels);
+      this.#known.notes.set(event.name, { ...this.#known.notes.get(event.name), message: processOomMessage(inspect, labels?.projectDir ?? '') });
+    }
     // A start we did not ask for (or after an app restart): ready once Jupyter answers.
     if (event.action === 'start' && !this.#known.live.has(event.name)) await this.#probe(target, inspect).catch(() => undefined);
     this.#known.emit(inspect);

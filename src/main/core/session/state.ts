@@ -77,7 +77,18 @@ export function describeSession(inspect: Docker.ContainerInspectInfo, extras: De
     message: `Jupyter's container ${how} at ${s.FinishedAt}${s.Error ? `: ${s.Error}` : ''}. Notebooks are safe in ${labels.projectDir}; restart the session to continue.` };
 }
 
+/**
+ * A process inside a running session was OOM-killed (the engine's `oom` event while the container
+ * lives on): most often a notebook kernel, which Jupyter restarts empty.
+ */
+export function processOomMessage(inspect: Docker.ContainerInspectInfo, projectDir: string): string {
+  return `A process in this session ran out of memory (limit ${memoryLimit(inspect)}) and was killed; `
+    + `a kernel killed this way is restarted by Jupyter, so re-run its notebook's cells. Notebooks are safe${projectDir ? ` in ${projectDir}` : ''}; `
+    + 'raise hostRequirements.memory if it happens again.';
+}
+
 function memoryLimit(inspect: Docker.ContainerInspectInfo): string {
   const bytes = inspect.HostConfig.Memory;
-  return bytes ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : 'the machine’s memory';
+  if (!bytes) return 'the machine’s memory';
+  return bytes < 2 ** 30 ? `${Math.round(bytes / 2 ** 20)} MiB` : `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 }

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { ProjectInfo } from '../../../shared/contract/project';
-import type { SessionInfo, SessionState } from '../../../shared/contract/sessions';
+import type { SessionInfo, SessionState, SessionSyncError } from '../../../shared/contract/sessions';
 import { BenchtopError } from '../errors';
 import type { EventBus } from '../events';
 import type { IdleCandidate } from './idle';
@@ -24,6 +24,8 @@ export class SessionTracker {
   readonly notes = new Map<string, SessionNote>();
   readonly live = new Map<string, LiveSession>();
   readonly idleStopAt = new Map<string, number>();
+  /** Remote sessions whose background sync fails now (set and cleared by the sync watcher). */
+  readonly syncErrors = new Map<string, SessionSyncError>();
   readonly #last = new Map<string, SessionInfo>();
   /** Session id → the engine's id of its current container (a recreated session keeps its name). */
   readonly #containers = new Map<string, string>();
@@ -46,7 +48,18 @@ export class SessionTracker {
       idleStopAt: this.idleStopAt.get(id),
     });
     if (!info) throw new BenchtopError('SESSION_NOT_FOUND', `${id} is not a Benchtop session.`, 'Run `benchtop ps` to see the sessions and their ids.');
-    return info;
+    const syncError = this.syncErrors.get(id);
+    return syncError ? { ...info, syncError } : info;
+  }
+
+  /** The sync watcher's news: a sync failing (or working again); tells the UI when that changes what it shows. */
+  syncStatus(id: string, error: SessionSyncError | undefined): void {
+    if (error) this.syncErrors.set(id, error);
+    else this.syncErrors.delete(id);
+    const last = this.#last.get(id);
+    if (!last) return;
+    const { syncError: _before, ...rest } = last;
+    this.emitInfo(error ? { ...rest, syncError: error } : rest);
   }
 
   /** Describes the session and tells the UI when that differs from what it was last told. */
@@ -112,6 +125,7 @@ export class SessionTracker {
     this.live.delete(id);
     this.notes.delete(id);
     this.idleStopAt.delete(id);
+    this.syncErrors.delete(id);
     this.#last.delete(id);
     this.#containers.delete(id);
   }

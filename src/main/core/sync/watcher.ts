@@ -1,5 +1,6 @@
-import type { SessionInfo } from '../../../shared/contract/sessions';
+import type { SessionInfo, SessionSyncError } from '../../../shared/contract/sessions';
 import { LOCAL } from '../engine/service';
+import { BenchtopError } from '../errors';
 import type { EventBus } from '../events';
 import type { SyncService } from './service';
 
@@ -8,6 +9,12 @@ export interface SyncWatcherOptions {
   intervalMs?: number;
   /** Told about failures (the next tick retries; nothing is lost either way). */
   onError?: (session: SessionInfo, error: unknown) => void;
+  /**
+   * Told after every sync how the session's syncing stands: failing (since when, the latest error)
+   * or fine (`undefined`), so the session can show it. Cancelled syncs tell nothing.
+   */
+  onStatus?: (session: SessionInfo, error: SessionSyncError | undefined) => void;
+  now?: () => number;
 }
 
 interface Watch {
@@ -18,13 +25,20 @@ interface Watch {
 /**
  * One watcher per running remote session: syncs every few seconds while it is ready (a tick is
  * skipped while the previous sync still runs, so runs never overlap) and once more after it stops,
- * through a helper container, so the last saves come home. Driven by the sessions' state events, so
- * it starts and stops with the sessions whoever starts or stops them.
+ * through a helper container, so the last saves come home; that last sync is retried on the same
+ * interval until it succeeds or the session runs again. Driven by the sessions' state events, so
+ * it starts and stops with the sessions whoever starts or stops them. A failing sync is reported
+ * through `onStatus` (first failure's time, latest error) until one succeeds again.
  */
 export class SyncWatcher {
   readonly #watches = new Map<string, Watch>();
+  /** Final syncs of stopped sessions waiting for their next try. */
+  readonly #finals = new Map<string, NodeJS.Timeout>();
+  /** Sessions whose last sync failed: since when. */
+  readonly #failingSince = new Map<string, string>();
   readonly #intervalMs: number;
   #unsubscribe?: () => void;
+  #closed = false;
 
   constructor(
     readonly sync: SyncService,
@@ -35,6 +49,7 @@ export class SyncWatcher {
   }
 
   start(): void {
+    this.#closed = false;
     this.#unsubscribe ??= this.bus.on('sessionState', (session) => this.#onState(session));
   }
 
@@ -44,33 +59,77 @@ export class SyncWatcher {
   }
 
   close(): void {
+    this.#closed = true;
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     for (const watch of this.#watches.values()) clearInterval(watch.timer);
     this.#watches.clear();
+    for (const timer of this.#finals.values()) clearTimeout(timer);
+    this.#finals.clear();
   }
 
   #onState(session: SessionInfo): void {
     if (session.target === LOCAL) return;
     const watched = this.#watches.get(session.id);
+    if (session.state === 'pulling' || session.state === 'starting' || session.state === 'ready') this.#cancelFinal(session.id);
     // From 'starting' on: a tick before Jupyter answers just syncs early (or fails and retries).
     if ((session.state === 'ready' || session.state === 'starting') && !watched) {
-      const timer = setInterval(() => this.#tick(session, true), this.#intervalMs);
+      const timer = setInterval(() => void this.#tick(session, true), this.#intervalMs);
       timer.unref();
       this.#watches.set(session.id, { session, timer });
     } else if (watched && (session.state === 'stopped' || session.state === 'failed')) {
       clearInterval(watched.timer);
       this.#watches.delete(session.id);
       // The container no longer runs: this sync goes through a helper that mounts the volume.
-      this.#tick(session, false);
+      void this.#final(session);
     }
   }
 
-  #tick(session: SessionInfo, running: boolean): void {
-    if (running && this.sync.busy(session.projectDir, session.target)) return;
+  /** The sync after the session stopped, tried again every interval until the last saves are home. */
+  async #final(session: SessionInfo): Promise<void> {
+    this.#finals.delete(session.id);
+    const done = await this.#tick(session, false);
+    if (done || this.#closed || this.#watches.has(session.id)) return;
+    const timer = setTimeout(() => void this.#final(session), this.#intervalMs);
+    timer.unref();
+    this.#finals.set(session.id, timer);
+  }
+
+  #cancelFinal(id: string): void {
+    const timer = this.#finals.get(id);
+    if (timer) clearTimeout(timer);
+    this.#finals.delete(id);
+  }
+
+  /** One sync; false when it failed (cancelled ones count as done: whoever cancelled wants no retry). */
+  async #tick(session: SessionInfo, running: boolean): Promise<boolean> {
+    if (running && this.sync.busy(session.projectDir, session.target)) return true;
     const opId = `sync-watch-${session.id}-${Date.now().toString(36)}`;
-    this.sync
-      .sync({ opId, projectDir: session.projectDir, target: session.target, sessionId: session.id, containerId: running ? session.name : undefined, image: `${session.image.split('@')[0]}@${session.digest}` })
-      .catch((error: unknown) => this.options.onError?.(session, error));
+    try {
+      await this.sync.sync({ opId, projectDir: session.projectDir, target: session.target, sessionId: session.id, containerId: running ? session.name : undefined, image: `${session.image.split('@')[0]}@${session.digest}` });
+    } catch (error) {
+      if (error instanceof BenchtopError && error.code === 'CANCELLED') return true;
+      this.options.onError?.(session, error);
+      this.#report(session, error);
+      return false;
+    }
+    this.#report(session, undefined);
+    return true;
+  }
+
+  #report(session: SessionInfo, error: unknown): void {
+    if (error === undefined) {
+      this.#failingSince.delete(session.id);
+      this.options.onStatus?.(session, undefined);
+      return;
+    }
+    let since = this.#failingSince.get(session.id);
+    if (!since) {
+      since = new Date(this.options.now?.() ?? Date.now()).toISOString();
+      this.#failingSince.set(session.id, since);
+    }
+    const code = error instanceof BenchtopError ? error.code : 'SYNC_FAILED';
+    const message = error instanceof Error ? error.message : String(error);
+    this.options.onStatus?.(session, { code, message, since, retryEveryMs: this.#intervalMs });
   }
 }

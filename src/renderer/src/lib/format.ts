@@ -69,3 +69,15 @@ export function formatPercent(value: number | undefined): string {
   const clamped = Math.max(0, value);
   return `${clamped < 10 ? clamped.toFixed(1) : Math.round(clamped)} %`;
 }
+
+/** `14:12`: the local time of day of an ISO date; the input unchanged when it does not parse. */
+export function formatTimeOfDay(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+}
+
+/** `Sync with gpu-box failing since 14:12: SYNC_FAILED The sync … — retrying every 5 s`, for a session's card. */
+export function syncErrorText(target: string, error: { code: string; message: string; since: string; retryEveryMs: number }): string {
+  return `Sync with ${target} failing since ${formatTimeOfDay(error.since)}: ${error.code} ${error.message} — retrying every ${formatDuration(error.retryEveryMs)}`;
+}

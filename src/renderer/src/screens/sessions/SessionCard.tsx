@@ -1,7 +1,7 @@
 import type { SessionInfo, SessionState } from '../../../../shared/ipc';
 import { StatsPlot, type StatsSample } from '../../components/StatsPlot';
 import { StatusBadge, type Tone } from '../../components/StatusBadge';
-import { formatDuration } from '../../lib/format';
+import { formatDuration, syncErrorText } from '../../lib/format';
 
 const TONE: Record<SessionState, Tone> = {
   pulling: 'busy',
@@ -69,6 +69,11 @@ export function SessionCard({ session: s, now, samples, busy, ...on }: Props) {
         <p className={s.state === 'failed' ? 'session-message bad' : 'session-message'}>
           {s.code && <span className="error-code">{s.code} </span>}
           {s.message}
+        </p>
+      )}
+      {s.syncError && (
+        <p className="session-message bad" role="alert" aria-label={`Sync of ${name}`}>
+          {syncErrorText(s.target, s.syncError)}
         </p>
       )}
       <dl className="session-facts">
