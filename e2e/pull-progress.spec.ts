@@ -114,9 +114,14 @@ test('Start on an image the engine lacks shows the download advancing, then reac
   expect(partway.length, detail).toBeGreaterThanOrEqual(1);
   const doneBytes = amounts.map((a) => bytes(a.split(' of ')[0] ?? ''));
   expect(doneBytes, detail).toEqual([...doneBytes].sort((a, b) => a - b));
-  // The bar moved with it: some value strictly between empty and full while the step ran.
+  // One total for the whole download: layers the engine already has are not counted, so the figure
+  // the user reads first is the one it ends with (no bar jumping backwards).
+  const totals = [...new Set(amounts.map((a) => a.split(' of ')[1] ?? ''))];
+  expect(totals, detail).toHaveLength(1);
+  // The bar moved with it: some value strictly between empty and full while the step ran, never back.
   const values = running.map((s) => Number(s.value)).filter((v) => Number.isFinite(v));
   expect(values.some((v) => v > 0 && v < 100), detail).toBe(true);
+  expect(values, detail).toEqual([...values].sort((a, b) => a - b));
 
   // The image is on the engine now, under the pinned digest.
   const pulled = await docker.getImage(image.ref).inspect();

@@ -66,3 +66,20 @@ describe('pull progress as the user sees it', () => {
     expect(() => assertRoomForPull('r', 1e12, undefined, '/x')).not.toThrow();
   });
 });
+
+describe('pull progress with the manifest’s layer sizes', () => {
+  it('knows the true total from the first events, leaves out layers already present, and never shrinks it', () => {
+    // Short ids are what the engine names layers by: the first 12 hex of each layer digest.
+    const t = new PullProgressTracker('op', 'r', 321_000, { base00000000: 129_000, new000000001: 96_000, new000000002: 96_000 });
+    t.update({ status: 'Already exists', id: 'base00000000' }, 0);
+    t.update({ status: 'Pulling fs layer', id: 'new000000001' }, 0);
+    t.update({ status: 'Pulling fs layer', id: 'new000000002' }, 0);
+    const totals = [t.snapshot(0).bytesTotal];
+    t.update({ status: 'Downloading', id: 'new000000001', progressDetail: { current: 20_000, total: 96_000 } }, 100);
+    totals.push(t.snapshot(100).bytesTotal);
+    t.update({ status: 'Downloading', id: 'new000000002', progressDetail: { current: 50_000, total: 96_000 } }, 200);
+    totals.push(t.snapshot(200).bytesTotal);
+    expect(totals).toEqual([192_000, 192_000, 192_000]);
+    expect(t.snapshot(200)).toMatchObject({ bytesDone: 70_000, layersDone: 1, layersTotal: 3 });
+  });
+});

@@ -27,18 +27,23 @@ export class PullProgressTracker {
   readonly #samples: { at: number; bytes: number }[] = [];
   #finished = false;
 
-  /** `sizeHint` is the registry's compressed size, used while the engine has not told every layer's size. */
+  /**
+   * `sizeHint` is the registry's compressed size, used while the engine has not told every layer's
+   * size; `layerSizes` (by short layer id, from the manifest) gives each layer's size as soon as the
+   * engine names it, so the total is right from the first event and never shrinks.
+   */
   constructor(
     readonly opId: string,
     readonly ref: string,
     private readonly sizeHint = 0,
+    private readonly layerSizes: Readonly<Record<string, number>> = {},
   ) {}
 
   update(event: PullEvent, now: number): void {
     const id = event.id;
     const status = event.status ?? '';
     if (!id || /^(Pulling from|Digest:|Status:)/.test(status)) return;
-    const layer = this.#layers.get(id) ?? { downloaded: 0, size: 0, state: 'waiting' as Layer['state'] };
+    const layer = this.#layers.get(id) ?? { downloaded: 0, size: this.layerSizes[id] ?? 0, state: 'waiting' as Layer['state'] };
     this.#layers.set(id, layer);
     const total = event.progressDetail?.total;
     const current = event.progressDetail?.current;
@@ -53,7 +58,12 @@ export class PullProgressTracker {
     } else if (status === 'Extracting') {
       layer.state = 'extracting';
       layer.downloaded = Math.max(layer.downloaded, layer.size);
-    } else if (status === 'Pull complete' || status === 'Already exists') {
+    } else if (status === 'Already exists') {
+      // Nothing to fetch: it counts neither as done bytes nor toward the total.
+      layer.state = 'done';
+      layer.size = 0;
+      layer.downloaded = 0;
+    } else if (status === 'Pull complete') {
       layer.state = 'done';
       layer.downloaded = Math.max(layer.downloaded, layer.size);
     }

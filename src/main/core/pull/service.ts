@@ -15,6 +15,8 @@ import { formatRef, splitRef, type PullRef } from './ref';
 export interface PullRegistry {
   credentialsFor(registryHost: string): Promise<PullAuth | undefined>;
   imageSize?(ref: string): Promise<number | undefined>;
+  /** Total and per-layer sizes (by short layer id), so progress knows its total from the start. */
+  pullPlan?(ref: string): Promise<{ sizeBytes: number; layerSizes: Record<string, number> }>;
 }
 
 /** Docker's authconfig, sent as the X-Registry-Auth header. */
@@ -74,10 +76,13 @@ export class PullService {
       this.bus.emit('pullProgress', { ...new PullProgressTracker(opId, name).snapshot(this.clock.now(), 'done') });
       return { digest: ref.digest as string, skipped: true, labels: present.Config?.Labels ?? {} };
     }
-    const sizeHint = await this.registry.imageSize?.(name).catch(() => undefined);
+    const plan = this.registry.pullPlan
+      ? await this.registry.pullPlan(name).catch(() => undefined)
+      : undefined;
+    const sizeHint = plan?.sizeBytes ?? (await this.registry.imageSize?.(name).catch(() => undefined));
     await this.#assertDiskRoom(target, name, sizeHint);
     const auth = authConfig(await this.registry.credentialsFor(ref.registry));
-    const tracker = new PullProgressTracker(opId, name, sizeHint ?? 0);
+    const tracker = new PullProgressTracker(opId, name, sizeHint ?? 0, plan?.layerSizes);
     const emit = throttle<PullProgress>(PROGRESS_INTERVAL_MS, () => this.clock.now(), (p) => this.bus.emit('pullProgress', p));
     emit.push(tracker.snapshot(this.clock.now()));
 

@@ -35,6 +35,8 @@ export interface ResolvedImage {
   platforms: Platform[];
   /** Compressed size of the chosen platform: layers plus config. */
   sizeBytes: number;
+  /** The chosen platform's layers, in order, with their compressed sizes. */
+  layers: { digest: string; size: number }[];
   config: ImageConfigInfo;
 }
 
@@ -129,12 +131,22 @@ export class RegistryService {
     const config = await this.#config(ref, manifest.config.digest, options.signal);
     if (platforms.length === 0) platforms = [config.platform];
     const sizeBytes = manifest.config.size + manifest.layers.reduce((sum, layer) => sum + layer.size, 0);
-    return { digest: top.digest, manifestDigest, platforms, sizeBytes, config };
+    const layers = manifest.layers.map(({ digest, size }) => ({ digest, size }));
+    return { digest: top.digest, manifestDigest, platforms, sizeBytes, layers, config };
   }
 
   /** Compressed size of an image for this machine's platform; undefined when the registry cannot say. */
   async imageSize(image: string): Promise<number | undefined> {
     return (await this.resolve(image)).sizeBytes;
+  }
+
+  /**
+   * What a pull will fetch: the total, and each layer's size keyed by the short id (first 12 hex of
+   * the digest) that the engine's pull events name layers by, so progress has a true total at once.
+   */
+  async pullPlan(image: string): Promise<{ sizeBytes: number; layerSizes: Record<string, number> }> {
+    const { sizeBytes, layers } = await this.resolve(image);
+    return { sizeBytes, layerSizes: Object.fromEntries(layers.map((l) => [l.digest.replace(/^sha256:/, '').slice(0, 12), l.size])) };
   }
 
   /**
