@@ -26,6 +26,14 @@ test('open the fixture project, click Start once, and reach a live Jupyter', asy
   const steps = page.getByRole('list', { name: 'Start progress' });
   await expect(steps.getByRole('listitem', { name: 'Check this computer: done' })).toBeVisible({ timeout: 120_000 });
   await expect(page.getByRole('list', { name: 'Machine checks' }).getByRole('listitem').first()).toBeVisible();
+  // The whole check report copies as plain text, every check on its own line, for a help request.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
+  const copyReport = page.getByRole('button', { name: 'Copy report' });
+  await copyReport.click();
+  await expect(copyReport).toHaveText('Copied');
+  const report = await page.evaluate(() => navigator.clipboard.readText());
+  expect(report).toMatch(/^. NVIDIA GPU\s/m);
+  expect(report.split('\n').filter((line) => /^[✓!✗–] /.test(line)).length).toBeGreaterThanOrEqual(12);
   // Wait for the end either way; a failure then shows its code and message in the assertion.
   const done = steps.getByRole('listitem', { name: 'Open the notebook: done' });
   await expect(done.or(page.getByRole('alert')).first()).toBeVisible({ timeout: 300_000 });

@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import type { ErrorInfo } from '../../../shared/errors';
+import { CopyButton } from './CopyButton';
 
 interface Props {
   error: ErrorInfo;
@@ -16,15 +17,11 @@ interface Props {
  * be copied as text for a help request.
  */
 export function ErrorPanel({ error, retryLabel, onRetry, onDismiss, reveal }: Props) {
-  const [copied, setCopied] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (reveal) ref.current?.scrollIntoView({ block: 'nearest' });
   }, [reveal, error]);
   const text = `${error.code}: ${error.message}${error.hint ? `\nFix: ${error.hint}` : ''}`;
-  const copy = () => {
-    void navigator.clipboard?.writeText(text).then(() => setCopied(true), () => setCopied(false));
-  };
   return (
     <div ref={ref} className="error-panel" role="alert" aria-label={`Error ${error.code}`}>
       <div className="error-head">
@@ -43,9 +40,7 @@ export function ErrorPanel({ error, retryLabel, onRetry, onDismiss, reveal }: Pr
             {retryLabel ?? 'Retry'}
           </button>
         )}
-        <button type="button" className="btn ghost" onClick={copy}>
-          {copied ? 'Copied' : 'Copy details'}
-        </button>
+        <CopyButton text={text} label="Copy details" />
         {onDismiss && (
           <button type="button" className="btn ghost" onClick={onDismiss}>
             Dismiss

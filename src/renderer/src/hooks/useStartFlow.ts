@@ -11,6 +11,8 @@ export interface StartFlow {
   steps: Steps;
   checks: CheckResult[];
   checkTotal: number;
+  /** The last check report as text (null until a check finishes). */
+  checkReport: string | null;
   pull: PullProgress | null;
   detail: string;
   session: SessionInfo | null;
@@ -29,6 +31,7 @@ export function useStartFlow(): StartFlow {
   const [steps, setSteps] = useState<Steps>(idleSteps);
   const [checks, setChecks] = useState<CheckResult[]>([]);
   const [checkTotal, setCheckTotal] = useState(0);
+  const [checkReport, setCheckReport] = useState<string | null>(null);
   const [pull, setPull] = useState<PullProgress | null>(null);
   const [detail, setDetail] = useState('');
   const [session, setSession] = useState<SessionInfo | null>(null);
@@ -55,6 +58,7 @@ export function useStartFlow(): StartFlow {
     if (from === 'check') {
       setChecks([]);
       setCheckTotal(0);
+      setCheckReport(null);
     }
     if (from !== 'open') {
       setPull(null);
@@ -77,6 +81,7 @@ export function useStartFlow(): StartFlow {
             setCheckTotal(total);
             setChecks((list) => [...list.filter((r) => r.id !== result.id), result]);
           },
+          report: setCheckReport,
           pull: setPull,
           detail: setDetail,
           session: keep,
@@ -97,5 +102,5 @@ export function useStartFlow(): StartFlow {
     if (opRef.current) void api.operationCancel({ opId: opRef.current });
   }, []);
 
-  return { dir, steps, checks, checkTotal, pull, detail, session, failure, running, start, cancel };
+  return { dir, steps, checks, checkTotal, checkReport, pull, detail, session, failure, running, start, cancel };
 }

@@ -42,6 +42,8 @@ export const stepTitle = (id: StepId): string => START_STEPS.find((s) => s.id ==
 export interface StartListener {
   step(id: StepId, status: StepStatus): void;
   check(result: CheckResult, done: number, total: number): void;
+  /** The finished check report as plain text, for a help request. */
+  report(text: string): void;
   pull(progress: PullProgress): void;
   /** What the session step is doing now (`Pulling`, `Waiting for Jupyter`…). */
   detail(text: string): void;
@@ -113,6 +115,7 @@ async function runCheck(api: BenchtopApi, dir: string, listen: StartListener): P
     const report = await api.machineCheck({ opId, projectDir: dir, refresh: true });
     // The report is the truth even if an event was missed: replay it so the checklist is complete.
     report.results.forEach((r, i) => listen.check(r, i + 1, report.results.length));
+    listen.report(report.text);
     const failure = checkFailure(report);
     if (failure) throw new StepFailure('check', failure);
   } finally {

@@ -30,7 +30,7 @@ export function WelcomeScreen() {
 
   // Progress shown belongs to the open project only (another project may have been opened since).
   const mine = project !== null && flow.dir === project.dir;
-  const { steps, checks, checkTotal, pull, detail, session, failure, running } = flow;
+  const { steps, checks, checkTotal, checkReport, pull, detail, session, failure, running } = flow;
 
   return (
     <Screen title="Welcome" subtitle="Open your team's project and start its analysis environment with one click.">
@@ -108,7 +108,7 @@ export function WelcomeScreen() {
                       </button>
                     )}
                   </div>
-                  {step.id === 'check' && checks.length > 0 && <CheckList results={checks} finished={steps.check !== 'running'} />}
+                  {step.id === 'check' && checks.length > 0 && <CheckList results={checks} finished={steps.check !== 'running'} reportText={checkReport} />}
                   {step.id === 'session' && steps.session !== 'waiting' && (
                     <PullPanel progress={pull} detail={detail} state={session?.state} status={steps.session} />
                   )}

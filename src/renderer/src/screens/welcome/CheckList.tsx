@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { CheckResult, CheckStatus } from '../../../../shared/ipc';
+import { CopyButton } from '../../components/CopyButton';
 import { StatusBadge, type Tone } from '../../components/StatusBadge';
 
 const TONE: Record<CheckStatus, Tone> = { pass: 'ok', warn: 'warn', fail: 'bad', skipped: 'muted' };
@@ -23,7 +24,7 @@ export function checkSummary(results: readonly CheckResult[]): string {
  * The machine check's results as they stream in: what was measured, against what, and what to do.
  * Once the check has finished, passed and skipped rows fold away so the ones that need attention stand out.
  */
-export function CheckList({ results, finished }: { results: readonly CheckResult[]; finished: boolean }) {
+export function CheckList({ results, finished, reportText }: { results: readonly CheckResult[]; finished: boolean; reportText?: string | null }) {
   const [showAll, setShowAll] = useState(false);
   const folded = finished && !showAll;
   const shown = folded ? results.filter((r) => r.status === 'warn' || r.status === 'fail') : results;
@@ -35,6 +36,7 @@ export function CheckList({ results, finished }: { results: readonly CheckResult
           <button type="button" className="btn ghost small" aria-expanded={showAll} onClick={() => setShowAll((v) => !v)}>
             {showAll ? 'Show only what needs attention' : `Show all ${results.length} checks`}
           </button>
+          {reportText && <CopyButton text={reportText} label="Copy report" className="btn ghost small" />}
         </div>
       )}
       <ul className="checklist" aria-label="Machine checks">
