@@ -31,7 +31,8 @@ test('open the fixture project, click Start once, and reach a live Jupyter', asy
   const copyReport = page.getByRole('button', { name: 'Copy report' });
   await copyReport.click();
   await expect(copyReport).toHaveText('Copied');
-  const report = await page.evaluate(() => navigator.clipboard.readText());
+  type ClipboardPage = { navigator: { clipboard: { readText(): Promise<string> } } };
+  const report: string = await page.evaluate(() => (globalThis as unknown as ClipboardPage).navigator.clipboard.readText());
   expect(report).toMatch(/^. NVIDIA GPU\s/m);
   expect(report.split('\n').filter((line) => /^[✓!✗–] /.test(line)).length).toBeGreaterThanOrEqual(12);
   // Wait for the end either way; a failure then shows its code and message in the assertion.
