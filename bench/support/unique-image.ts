@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { pack } from 'tar-stream';
+import { followDockerStream } from '../../test/support/docker-follow';
 
 export interface UniqueImage {
   repository: string;
@@ -19,17 +20,6 @@ export interface Login {
   password: string;
 }
 
-type Event = { aux?: { Digest?: string }; error?: string };
-
-function follow(docker: Docker, stream: NodeJS.ReadableStream): Promise<Event[]> {
-  return new Promise((resolve, reject) =>
-    docker.modem.followProgress(stream, (error: Error | null, events: Event[]) => {
-      if (error) return reject(error);
-      const failed = events.find((e) => e.error);
-      return failed ? reject(new Error(failed.error)) : resolve(events);
-    }));
-}
-
 /** Builds `FROM scratch` with `layers` random files of `layerBytes` each, pushes it to `registry`, removes it locally. */
 export async function pushUniqueImage(docker: Docker, registry: string, name: string, layers: number, layerBytes: number, login?: Login): Promise<UniqueImage> {
   const repository = `${registry}/bt-test/${name}`;
@@ -39,8 +29,8 @@ export async function pushUniqueImage(docker: Docker, registry: string, name: st
   context.entry({ name: 'Dockerfile' }, `FROM scratch\n${files.map((f) => `COPY ${f} /${f}`).join('\n')}\n`);
   for (const file of files) context.entry({ name: file }, randomBytes(layerBytes));
   context.finalize();
-  await follow(docker, await docker.buildImage(context as unknown as NodeJS.ReadableStream, { t: `${repository}:${tag}` }));
-  const events = await follow(docker, (await docker.getImage(`${repository}:${tag}`).push({ authconfig: { ...login, serveraddress: registry } } as never)) as unknown as NodeJS.ReadableStream);
+  await followDockerStream(docker, await docker.buildImage(context as unknown as NodeJS.ReadableStream, { t: `${repository}:${tag}` }));
+  const events = await followDockerStream(docker, (await docker.getImage(`${repository}:${tag}`).push({ authconfig: { ...login, serveraddress: registry } } as never)) as unknown as NodeJS.ReadableStream);
   const digest = events.find((e) => e.aux?.Digest)?.aux?.Digest;
   if (!digest) throw new Error(`push of ${repository}:${tag} reported no digest`);
   await removeLocal(docker, `${repository}:${tag}`);

@@ -9,24 +9,14 @@ import Docker from 'dockerode';
 import { pack } from 'tar-stream';
 import { deleteFromRegistry, removeLocal, type UniqueImage } from '../../bench/support/unique-image';
 import { testEnv } from '../../test/support/env';
+import { followDockerStream } from '../../test/support/docker-follow';
 
 export type { UniqueImage } from '../../bench/support/unique-image';
-
-type Event = { aux?: { Digest?: string }; error?: string };
 
 /** The test engine (the one the bridge's Core talks to). */
 export function testDocker(): Docker {
   const host = testEnv().dockerHost;
   return host.startsWith('unix://') ? new Docker({ socketPath: host.slice('unix://'.length) }) : new Docker();
-}
-
-function follow(docker: Docker, stream: NodeJS.ReadableStream): Promise<Event[]> {
-  return new Promise((resolve, reject) =>
-    docker.modem.followProgress(stream, (error: Error | null, events: Event[]) => {
-      if (error) return reject(error);
-      const failed = events.find((e) => e.error);
-      return failed ? reject(new Error(failed.error)) : resolve(events);
-    }));
 }
 
 /**
@@ -44,9 +34,9 @@ export async function pushUniqueAnalysisImage(docker: Docker, name: string, vers
   context.entry({ name: 'Dockerfile' }, `FROM ${base}\n${files.map((f) => `COPY ${f} /opt/bt-test/${f}`).join('\n')}\n`);
   for (const file of files) context.entry({ name: file }, randomBytes(layerBytes));
   context.finalize();
-  await follow(docker, await docker.buildImage(context as unknown as NodeJS.ReadableStream, { t: `${repository}:${tag}`, rm: true, forcerm: true }));
+  await followDockerStream(docker, await docker.buildImage(context as unknown as NodeJS.ReadableStream, { t: `${repository}:${tag}`, rm: true, forcerm: true }));
   try {
-    const events = await follow(docker, (await docker.getImage(`${repository}:${tag}`).push({ authconfig: { serveraddress: env.registry } } as never)) as unknown as NodeJS.ReadableStream);
+    const events = await followDockerStream(docker, (await docker.getImage(`${repository}:${tag}`).push({ authconfig: { serveraddress: env.registry } } as never)) as unknown as NodeJS.ReadableStream);
     const digest = events.find((e) => e.aux?.Digest)?.aux?.Digest;
     if (!digest) throw new Error(`push of ${repository}:${tag} reported no digest`);
     return { repository, tag, digest, ref: `${repository}@${digest}` };
