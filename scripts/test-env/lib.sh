@@ -23,11 +23,9 @@ export DOCKER_HOST="unix://$DOCKER_SOCKET"
 unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
 export DEBIAN_FRONTEND=noninteractive
 
-say() { printf 'test-env: %s\n' "$*" >&2; }
-die() {
-  printf 'test-env: error: %s\n' "$*" >&2
-  exit 1
-}
+LOG_PREFIX=test-env
+# shellcheck source=scripts/test-env/helpers.sh
+source "$REPO_ROOT/scripts/test-env/helpers.sh"
 
 need_root() {
   ((EUID == 0)) || die "$1 needs root; run: sudo bash scripts/test-env.sh"
@@ -43,16 +41,6 @@ run_logged() {
     tail -n 40 "$log" | sed 's/^/    | /' >&2
     die "$name failed (full log: $log)"
   fi
-}
-
-# wait_until SECONDS CMD...: poll CMD every 0.5 s until it succeeds or time runs out.
-wait_until() {
-  local deadline=$((SECONDS + $1))
-  shift
-  until "$@" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.5
-  done
 }
 
 sha256_of() { sha256sum "$1" | cut -c1-64; }

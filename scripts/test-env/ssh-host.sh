@@ -26,25 +26,15 @@ readonly DOCKER_SOCK="$RUN_DIR/docker.sock"
 readonly REGISTRY_PORT=5000
 readonly ALT_PORT=2022
 
-say() { printf 'ssh-host: %s\n' "$*" >&2; }
-die() {
-  printf 'ssh-host: error: %s\n' "$*" >&2
-  exit 1
-}
+LOG_PREFIX=ssh-host
+# shellcheck source=scripts/test-env/helpers.sh
+source "$REPO_ROOT/scripts/test-env/helpers.sh"
 # nsenter, not `ip netns exec`: the latter remounts /sys in a new mount namespace, which hides the
 # cgroup mounts dockerd needs.
 # Background daemons are started with "${NSENTER[@]}" directly (not through in_ns): a function run
 # with & forks a subshell, and $! would name that subshell instead of the daemon.
 readonly NSENTER=(nsenter --net="/run/netns/$NS")
 in_ns() { "${NSENTER[@]}" "$@"; }
-wait_until() {
-  local deadline=$((SECONDS + $1))
-  shift
-  until "$@" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.3
-  done
-}
 # pid_alive PIDFILE PATTERN: the pidfile names a live process whose command line contains PATTERN.
 pid_alive() {
   local pid
