@@ -6,6 +6,7 @@ import { LOCAL } from '../engine/service';
 import { BenchtopError, systemCode } from '../errors';
 import type { ProjectService } from '../project/service';
 import type { RegistryService } from '../registry/service';
+import { LABEL } from '../session/labels';
 import { driftOf } from './drift';
 import { execIn } from './exec';
 import { lockfileSha256, parseLockfile } from './parse';
@@ -13,8 +14,6 @@ import { lockfileSha256, parseLockfile } from './parse';
 export const LOCKFILE_SHA_LABEL = 'dev.benchtop.lockfile.sha256';
 export const LOCKFILE_PATH_LABEL = 'dev.benchtop.lockfile.path';
 export const IMAGE_LOCKFILE_PATH = '/opt/benchtop/environment.lock';
-const SESSION_LABEL = 'dev.benchtop.session';
-const PROJECT_LABEL = 'dev.benchtop.project';
 
 export interface LockfileServiceDeps {
   engines: EngineService;
@@ -116,7 +115,7 @@ export class LockfileService {
   async drift(sessionId: string): Promise<DriftReport> {
     const target = this.#deps.sessionTarget ? await this.#deps.sessionTarget(sessionId) : LOCAL;
     const container = await this.#session(target, sessionId);
-    const projectDir = container.Config?.Labels?.[PROJECT_LABEL];
+    const projectDir = container.Config?.Labels?.[LABEL.project];
     let text: string | undefined;
     if (projectDir) {
       const project = await this.#deps.projects.read(projectDir).catch(() => undefined);
@@ -141,7 +140,7 @@ export class LockfileService {
       if (error instanceof BenchtopError && error.code === 'NOT_FOUND') inspect = { Id: '' };
       else throw error;
     }
-    if (!inspect.Id || inspect.Config?.Labels?.[SESSION_LABEL] !== '1') {
+    if (!inspect.Id || inspect.Config?.Labels?.[LABEL.session] !== '1') {
       throw new BenchtopError('SESSION_NOT_FOUND', `There is no Benchtop session "${sessionId}" on ${target === LOCAL ? 'this computer' : target}.`, 'See the running sessions with `benchtop ps`.');
     }
     if (!inspect.State?.Running) {

@@ -76,10 +76,9 @@ export class PullService {
       this.bus.emit('pullProgress', { ...new PullProgressTracker(opId, name).snapshot(this.clock.now(), 'done') });
       return { digest: ref.digest as string, skipped: true, labels: present.Config?.Labels ?? {} };
     }
-    const plan = this.registry.pullPlan
-      ? await this.registry.pullPlan(name).catch(() => undefined)
-      : undefined;
-    const sizeHint = plan?.sizeBytes ?? (await this.registry.imageSize?.(name).catch(() => undefined));
+    // One registry lookup: a registry with a pull plan would answer imageSize from the same manifest.
+    const plan = await this.registry.pullPlan?.(name).catch(() => undefined);
+    const sizeHint = this.registry.pullPlan ? plan?.sizeBytes : await this.registry.imageSize?.(name).catch(() => undefined);
     await this.#assertDiskRoom(target, name, sizeHint);
     const auth = authConfig(await this.registry.credentialsFor(ref.registry));
     const tracker = new PullProgressTracker(opId, name, sizeHint ?? 0, plan?.layerSizes);

@@ -164,18 +164,20 @@ export class SessionService {
   }
 
   async list(): Promise<SessionInfo[]> {
-    const all: SessionInfo[] = [];
-    for (const target of this.#targets()) {
+    // Targets side by side: a slow or unreachable host costs its own timeout, not the sum of all.
+    const perTarget = await Promise.all(this.#targets().map(async (target) => {
       try {
-        all.push(...(await this.#listTarget(target)));
+        const found = await this.#listTarget(target);
         // Whoever lists sessions (the app after a restart) wants their states live and the idle rule on.
         await this.watch(target).catch(() => undefined);
+        return found;
       } catch (error) {
         if (target === LOCAL) throw error;
         // An unreachable host must not hide the sessions on this computer.
+        return [];
       }
-    }
-    return all;
+    }));
+    return perTarget.flat();
   }
 
   async get(id: string): Promise<SessionInfo> {
