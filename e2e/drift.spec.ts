@@ -3,6 +3,7 @@ import { expect, test, type AppHandle } from './support/app';
 import { callBridge, removeSessionsOf } from './support/bridge-call';
 import { execAsRoot } from './support/container-exec';
 import { shootBothThemes } from './support/screenshots';
+import { waitForNotebook } from './support/start-flow';
 import { testDocker } from './support/unique-analysis-image';
 
 let project: FixtureProject | undefined;
@@ -29,10 +30,7 @@ test('a package added, removed and changed inside a running session shows as dri
   await page.getByRole('button', { name: 'Open project folder…' }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'basic-analysis' })).toBeVisible();
   await page.getByRole('button', { name: 'Start', exact: true }).click();
-  const steps = page.getByRole('list', { name: 'Start progress' });
-  const done = steps.getByRole('listitem', { name: 'Open the notebook: done' });
-  await expect(done.or(page.getByRole('alert')).first()).toBeVisible({ timeout: 360_000 });
-  expect(await page.getByRole('alert').allTextContents()).toEqual([]);
+  await waitForNotebook(page, 360_000);
 
   // Change the environment for real, as root inside the container: a new package (its metadata, as
   // pip writes it), one of Debian's packages gone (what pip uninstall removes), one at another version.

@@ -8,6 +8,7 @@ import { sshHostEnv } from '../test/support/ssh-host';
 import { expect, test, type AppHandle } from './support/app';
 import { callBridge, removeSessionsOf } from './support/bridge-call';
 import { shootBothThemes } from './support/screenshots';
+import { waitForNotebook } from './support/start-flow';
 
 let project: FixtureProject | undefined;
 let app: AppHandle | undefined;
@@ -57,9 +58,7 @@ test('a running session moves to the SSH host from the Sessions screen, notebook
   await nav.getByRole('button', { name: 'Welcome' }).click();
   await page.getByRole('button', { name: 'Open project folder…' }).click();
   await page.getByRole('button', { name: 'Start', exact: true }).click();
-  const done = page.getByRole('listitem', { name: 'Open the notebook: done' });
-  await expect(done.or(page.getByRole('alert')).first()).toBeVisible({ timeout: 240_000 });
-  expect(await page.getByRole('alert').allTextContents()).toEqual([]);
+  await waitForNotebook(page, 240_000);
 
   await nav.getByRole('button', { name: 'Sessions' }).click();
   // Other tests may run sessions of the same fixture: this one is told apart by its folder.

@@ -2,6 +2,7 @@ import { makeProject, type FixtureProject } from '../test/support/fixture-projec
 import { expect, test, type AppHandle } from './support/app';
 import { removeSessionsOf } from './support/bridge-call';
 import { shootBothThemes } from './support/screenshots';
+import { waitForNotebook } from './support/start-flow';
 
 let project: FixtureProject | undefined;
 let app: AppHandle | undefined;
@@ -36,9 +37,7 @@ test('open the fixture project, click Start once, and reach a live Jupyter', asy
   expect(report).toMatch(/^. NVIDIA GPU\s/m);
   expect(report.split('\n').filter((line) => /^[✓!✗–] /.test(line)).length).toBeGreaterThanOrEqual(12);
   // Wait for the end either way; a failure then shows its code and message in the assertion.
-  const done = steps.getByRole('listitem', { name: 'Open the notebook: done' });
-  await expect(done.or(page.getByRole('alert')).first()).toBeVisible({ timeout: 300_000 });
-  expect(await page.getByRole('alert').allTextContents()).toEqual([]);
+  const done = await waitForNotebook(page, 300_000);
   await expect(done).toBeVisible();
   await expect(page.getByTestId('session-url')).toContainText('http://127.0.0.1:');
   await shootBothThemes(page, 'welcome-started');

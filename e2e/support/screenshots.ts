@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** Where screenshots for human review go (one per screen and theme). */
-export const SCREENSHOT_DIR = resolve(import.meta.dirname, '../screenshots');
+const SCREENSHOT_DIR = resolve(import.meta.dirname, '../screenshots');
 
 /** Saves the page in both themes, following the system colour scheme (theme setting `system`). */
 export async function shootBothThemes(page: Page, name: string): Promise<void> {

@@ -5,7 +5,7 @@ import { formatBytes } from '../output';
 import type { Command } from './types';
 
 /** One progress line for a terminal: `downloading 120.5 MB / 310.2 MB  12.1 MB/s  16 s left  3/7 layers`. */
-export function pullLine(p: PullProgress): string {
+function pullLine(p: PullProgress): string {
   const total = p.bytesTotal > 0 ? ` / ${formatBytes(p.bytesTotal)}` : '';
   const rate = p.rate > 0 ? `  ${formatBytes(p.rate)}/s` : '';
   const eta = p.etaSeconds !== undefined && p.phase === 'downloading' ? `  ${p.etaSeconds} s left` : '';

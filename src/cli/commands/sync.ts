@@ -18,12 +18,13 @@ changed on both sides, both versions are kept: the host's as "NAME (conflict fro
   async run(ctx) {
     const dir = resolve(ctx.args.positional[0] ?? '.');
     const project = await ctx.core.projects.read(dir);
-    const target = stringOption(ctx.args, 'target') ?? (await remoteTargetOf(ctx.core.sessions.list(), project.dir)) ?? ctx.core.settings.get('defaultTarget');
+    // Listed once: it tells the default host and the session whose container the sync goes through.
+    const sessions = await ctx.core.sessions.list().catch(() => []);
+    const target = stringOption(ctx.args, 'target') ?? remoteTargetOf(sessions, project.dir) ?? ctx.core.settings.get('defaultTarget');
     if (!target || target === LOCAL) {
       throw new BenchtopError('INVALID_ARGUMENT', `No host to sync ${project.dir} with: no session of it runs on a host and the default target is this computer.`,
         'Name one: `benchtop sync --target HOST`.');
     }
-    const sessions = await ctx.core.sessions.list().catch(() => []);
     const session = sessions.find((s) => s.projectDir === project.dir && s.target === target && s.state === 'ready');
     const opId = ctx.newOpId();
     const off = ctx.json ? () => undefined : ctx.core.bus.on('syncProgress', (p) => {
@@ -54,7 +55,7 @@ changed on both sides, both versions are kept: the host's as "NAME (conflict fro
 };
 
 /** The host where this project's session runs, if exactly one does. */
-async function remoteTargetOf(listing: Promise<{ projectDir: string; target: string; state: string }[]>, dir: string): Promise<string | undefined> {
-  const remote = (await listing.catch(() => [])).filter((s) => s.projectDir === dir && s.target !== LOCAL && s.state === 'ready');
+function remoteTargetOf(sessions: readonly { projectDir: string; target: string; state: string }[], dir: string): string | undefined {
+  const remote = sessions.filter((s) => s.projectDir === dir && s.target !== LOCAL && s.state === 'ready');
   return remote.length === 1 ? remote[0].target : undefined;
 }

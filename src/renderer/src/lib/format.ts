@@ -71,7 +71,7 @@ export function formatPercent(value: number | undefined): string {
 }
 
 /** `14:12`: the local time of day of an ISO date; the input unchanged when it does not parse. */
-export function formatTimeOfDay(iso: string): string {
+function formatTimeOfDay(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../../api';
 import type { StatsSample } from '../../components/StatsPlot';
+import { useEvent } from '../../hooks/useEvent';
 import { newOpId } from '../../lib/opid';
 import { pushSample } from '../../lib/progress';
 
@@ -13,13 +14,10 @@ export function useSessionStats(ids: readonly string[]): Record<string, StatsSam
   const watching = useRef(new Map<string, string>());
   const key = [...ids].sort().join(',');
 
-  useEffect(() => {
-    const off = api.on('sessionStats', (s) => {
-      if (watching.current.get(s.id) !== s.opId) return;
-      setSamples((all) => ({ ...all, [s.id]: pushSample(all[s.id] ?? [], s) }));
-    });
-    return off;
-  }, []);
+  useEvent('sessionStats', (s) => {
+    if (watching.current.get(s.id) !== s.opId) return;
+    setSamples((all) => ({ ...all, [s.id]: pushSample(all[s.id] ?? [], s) }));
+  });
 
   useEffect(() => {
     const wanted = new Set(key ? key.split(',') : []);

@@ -12,7 +12,7 @@ const WORDS: Record<CheckStatus, [string, string]> = {
 };
 
 /** `9 passed, 1 warning, 2 skipped` */
-export function checkSummary(results: readonly CheckResult[]): string {
+function checkSummary(results: readonly CheckResult[]): string {
   return (['fail', 'warn', 'pass', 'skipped'] as const)
     .map((status) => [status, results.filter((r) => r.status === status).length] as const)
     .filter(([, n]) => n > 0)
