@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { hostsFixture, specOf } from '../test/hosts/support';
 import { testEnv } from '../test/support/env';
 import { sshHostEnv } from '../test/support/ssh-host';
-import { compare, report } from './support/timing';
+import { compare, median, report } from './support/timing';
 
 const runs = Number(process.argv[2] ?? 5);
 const requests = Number(process.argv[3] ?? 100);
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     const result = await compare(`Download of ${mib} MiB through the forward`, { name: 'benchtop', run: big(benchtopPort) },
       { name: 'ssh -L', run: big(sshPort) }, runs, 1.1);
     report(result, 'ssh -N -L (OpenSSH)');
-    const mbps = (ms: number[]) => (mib / (([...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)]) / 1000)).toFixed(0);
+    const mbps = (ms: number[]) => (mib / (median(ms) / 1000)).toFixed(0);
     process.stdout.write(`  throughput (median): OpenSSH ${mbps(result.plain)} MiB/s, Benchtop ${mbps(result.benchtop)} MiB/s\n`);
   } finally {
     tunnel?.kill();

@@ -7,17 +7,19 @@ import { hostsFixture, specOf, type HostsFixture } from './support';
 
 describe('keys from the SSH agent', () => {
   let fx: HostsFixture | undefined;
+  let probe: HostsFixture | undefined;
   let agent: ChildProcess | undefined;
   afterEach(async () => {
     agent?.kill();
     agent = undefined;
     await fx?.close();
-    fx = undefined;
+    await probe?.close();
+    fx = probe = undefined;
   });
 
   it('authenticates with a key held only by ssh-agent (SSH_AUTH_SOCK), no key file given', async () => {
     const ssh = sshHostEnv();
-    const probe = hostsFixture();
+    probe = hostsFixture();
     const socket = join(probe.dir, 'agent.sock');
     agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
     for (let i = 0; i < 50 && !existsSync(socket); i += 1) await new Promise((r) => setTimeout(r, 100));
@@ -26,8 +28,5 @@ describe('keys from the SSH agent', () => {
     const added = await fx.core.hosts.add({ spec: specOf(ssh), dockerSocket: ssh.dockerSocket });
     expect(added).toMatchObject({ status: 'added', host: { status: 'ok', engine: { dockerRootDir: expect.stringContaining('gpuhost') } } });
     expect(fx.core.settings.get('hosts')[0].identityFile).toBeUndefined();
-    agent.kill();
-    agent = undefined;
-    await probe.close();
   });
 });

@@ -122,8 +122,6 @@ export async function localList(root: string): Promise<string[]> {
   return out.sort();
 }
 
-export const readLocal = (path: string) => readFile(path);
-
 /**
  * The fixture project pins Jupyter to port 8888; sessions of these tests take any free port instead,
  * so they never collide with each other or with other suites running at the same time.

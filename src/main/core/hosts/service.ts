@@ -250,7 +250,6 @@ export class HostsService implements RemoteEngineOpener {
       target.resolveIdentities = () =>
         readSshConfig(this.#d.paths.sshConfigPath, host.hostname, home).then((c) => [...c.identityFiles, ...defaults], () => defaults);
     }
-    const connection = new SshConnection(target);
-    return connection;
+    return new SshConnection(target);
   }
 }

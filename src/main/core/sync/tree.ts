@@ -55,8 +55,3 @@ export function sameContent(a: Entry | BaseEntry | undefined, b: Entry | BaseEnt
   if (a.type !== b.type) return false;
   return a.type === 'dir' || (a as FileEntry | BaseEntry).sha256 === (b as FileEntry | BaseEntry).sha256;
 }
-
-export function parentOf(path: string): string {
-  const at = path.lastIndexOf('/');
-  return at < 0 ? '' : path.slice(0, at);
-}

@@ -3,6 +3,7 @@ import { LOCAL } from '../engine/service';
 import { BenchtopError } from '../errors';
 import type { EventBus } from '../events';
 import type { SyncService } from './service';
+import { sessionImageRef } from './session-sync';
 
 export interface SyncWatcherOptions {
   /** Seconds between syncs while a remote session runs. */
@@ -106,7 +107,7 @@ export class SyncWatcher {
     if (running && this.sync.busy(session.projectDir, session.target)) return true;
     const opId = `sync-watch-${session.id}-${Date.now().toString(36)}`;
     try {
-      await this.sync.sync({ opId, projectDir: session.projectDir, target: session.target, sessionId: session.id, containerId: running ? session.name : undefined, image: `${session.image.split('@')[0]}@${session.digest}` });
+      await this.sync.sync({ opId, projectDir: session.projectDir, target: session.target, sessionId: session.id, containerId: running ? session.name : undefined, image: sessionImageRef(session) });
     } catch (error) {
       if (error instanceof BenchtopError && error.code === 'CANCELLED') return true;
       this.options.onError?.(session, error);

@@ -13,9 +13,9 @@ export function syncedWorkspace(sync: SyncService, fallback: WorkspaceResolver):
   return {
     async mounts(target: string, project: ProjectInfo): Promise<SessionMounts> {
       if (target === LOCAL) return fallback.mounts(target, project);
-      const image = project.pinned ? `${project.pinned.repository}@${project.pinned.digest}` : project.image;
       if (!(await sync.localUnchanged(project.dir, target))) {
-        await sync.sync({ opId: `sync-start-${target}-${Date.now().toString(36)}`, projectDir: project.dir, target, image });
+        // The sync helper runs the project's pinned image (SyncService's default).
+        await sync.sync({ opId: `sync-start-${target}-${Date.now().toString(36)}`, projectDir: project.dir, target });
       }
       // A bare name in a bind is a named volume; the image's own user (which owns the volume's root,
       // copied from the image on first mount) runs Jupyter there.
