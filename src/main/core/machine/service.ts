@@ -12,6 +12,7 @@ import { ENGINE_CHECK_TIMEOUT_MS, gatherEngineFacts } from './engine-facts';
 import { gatherImageFacts, IMAGE_FACTS_TIMEOUT_MS, type RegistryImageFacts } from './image-facts';
 import { reportText } from './report-text';
 import type { CheckContext, EngineFacts, ImageFacts, MachineCheck, ProjectFacts } from './types';
+import { imageToRun } from '../project/image-to-run';
 
 export interface MachineCheckDeps {
   engines: EngineService;
@@ -102,7 +103,7 @@ export class MachineCheckService {
   }
 
   #context(project: ProjectFacts | undefined): CheckContext {
-    const ref = project?.pinned ? `${project.pinned.repository}@${project.pinned.digest}` : project?.image;
+    const ref = project ? imageToRun(project) : undefined;
     return {
       project,
       requirements: project?.hostRequirements ?? {},

@@ -13,6 +13,7 @@ import { RemoteTree } from './remote-tree';
 import { runSync } from './run-sync';
 import { sameStamp } from './tree';
 import { ensureNotebooksVolume, notebooksVolumeName, startSyncHelper, volumeId } from './volume';
+import { imageToRun } from '../project/image-to-run';
 
 export interface SyncServiceDeps {
   engines: EngineService;
@@ -98,7 +99,7 @@ export class SyncService {
     const { target } = request;
     const started = clock.now();
     const volume = await engines.call(target, 'create the notebooks volume', (docker) => ensureNotebooksVolume(docker, project.dir, project.name));
-    const image = request.image ?? (project.pinned ? `${project.pinned.repository}@${project.pinned.digest}` : project.image);
+    const image = request.image ?? imageToRun(project);
     let helper: Docker.Container | undefined;
     try {
       const container = request.containerId

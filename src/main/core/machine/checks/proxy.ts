@@ -2,6 +2,7 @@ import { parseImageRef } from '../../registry/image-ref';
 import { redactUrl } from '../format';
 import { isLoopback, noProxyCovers } from '../no-proxy';
 import type { MachineCheck } from '../types';
+import { imageToRun } from '../../project/image-to-run';
 
 const read = (env: NodeJS.ProcessEnv, name: string) => env[name] || env[name.toLowerCase()] || undefined;
 
@@ -34,7 +35,7 @@ export const proxyCheck: MachineCheck = {
       return { status: 'pass', value: `no proxy${ours.no ? ` (${oursText})` : ''}` };
     }
     const value = [`this app: ${oursText || 'none'}`, engine.ok ? `engine: ${theirsText || 'none'}` : undefined].filter(Boolean).join('; ');
-    const registry = registryOf(ctx.project?.pinned ? `${ctx.project.pinned.repository}@${ctx.project.pinned.digest}` : ctx.project?.image);
+    const registry = registryOf(ctx.project ? imageToRun(ctx.project) : undefined);
     if (!registry) return { status: 'pass', value };
     const requirement = `registry ${registry} reachable`;
     const through = [
