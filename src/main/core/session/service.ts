@@ -274,13 +274,20 @@ export class SessionService {
         signal,
         lastLogs: () => lastLogLines(container, LOG_LINES_IN_ERRORS, token),
         stillStarting: async () => {
-          const now = await this.#inspect(target, id);
+          let now = await this.#inspect(target, id);
           if (now?.State.Running) return undefined;
-          if (now?.State.OOMKilled) {
+          // The engine flags an OOM kill from its own event, which can land just after the exit is
+          // visible: a SIGKILL exit (137) without the flag gets one more look before it is judged.
+          if (now && !now.State.OOMKilled && now.State.ExitCode === 137) {
+            await new Promise((resolve) => setTimeout(resolve, 500));
+            now = (await this.#inspect(target, id)) ?? now;
+          }
+          const logs = await lastLogLines(container, LOG_LINES_IN_ERRORS, token).catch(() => '');
+          // Killed by the kernel (flagged by the engine), or failed its own allocation (Python says so).
+          if (now?.State.OOMKilled || /MemoryError|Cannot allocate memory|out of memory/i.test(logs)) {
             return new BenchtopError('CONTAINER_OOM', `Session ${id} ran out of memory while Jupyter was starting.`,
               'Raise hostRequirements.memory in devcontainer.json, or free memory on the machine.');
           }
-          const logs = await lastLogLines(container, LOG_LINES_IN_ERRORS, token).catch(() => '');
           return new BenchtopError('JUPYTER_NOT_READY',
             `Jupyter's container exited with code ${now?.State.ExitCode ?? '?'} before answering.${logs ? `\nLast log lines:\n${logs}` : ''}`,
             'Check the log above: the project’s jupyter args or the image may be wrong. Your notebooks are untouched.');
