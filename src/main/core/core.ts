@@ -7,6 +7,7 @@ import { GpuService } from './gpu/service';
 import { NVIDIA_SMI_ARGS } from './gpu/nvidia-smi';
 import { hostPathsFrom } from './hosts/paths';
 import { HostsService } from './hosts/service';
+import { installOwner, type Owner } from './identity/owner';
 import { MachineCheckService } from './machine/service';
 import { registryImageFacts } from './machine/registry-facts';
 import { Operations } from './operations';
@@ -46,6 +47,8 @@ export class Core {
   readonly clock: Clock;
   readonly desktop: Desktop;
   readonly env: NodeJS.ProcessEnv;
+  /** This install: the owner of every session, lease and volume it creates. */
+  readonly owner: Owner;
   readonly bus = new EventBus();
   readonly ops = new Operations();
   readonly projects: ProjectService;
@@ -68,6 +71,7 @@ export class Core {
     this.clock = deps.clock ?? systemClock;
     this.desktop = deps.desktop ?? headlessDesktop;
     this.env = deps.env ?? process.env;
+    this.owner = installOwner(this.settings, this.env);
     this.projects = new ProjectService({ settings: this.settings, clock: this.clock });
     this.registry = new RegistryService({
       storedCredentials: () => this.settings.get('registryCredentials'),

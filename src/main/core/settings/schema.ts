@@ -34,6 +34,10 @@ export interface Settings {
   registryCredentials: RegistryCredential[];
   /** Host ports Benchtop publishes Jupyter on (127.0.0.1 only), inclusive. */
   sessionPorts: { first: number; last: number };
+  /** This install's stable owner id (random, made on first use); see core/identity/owner.ts. */
+  installId: string;
+  /** The name teammates see on this install's sessions and leases; empty = the OS account name. */
+  userName: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -44,6 +48,8 @@ export const DEFAULT_SETTINGS: Settings = {
   recentProjects: [],
   registryCredentials: [],
   sessionPorts: { first: 8870, last: 8969 },
+  installId: '',
+  userName: '',
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -64,4 +70,6 @@ export const SETTINGS_VALIDATORS: { [K in keyof Settings]: (value: unknown) => b
     (v.first as number) >= 1024 &&
     (v.last as number) <= 65535 &&
     (v.first as number) <= (v.last as number),
+  installId: (v) => typeof v === 'string' && (v === '' || /^[A-Za-z0-9-]{8,64}$/.test(v)),
+  userName: (v) => typeof v === 'string' && v.length <= 64 && !/[\u0000-\u001f]/.test(v),
 };
