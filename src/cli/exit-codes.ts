@@ -8,4 +8,6 @@ export const EXIT = {
   ERROR: 2,
   /** The command line itself is wrong. */
   USAGE: 64,
+  /** Interrupted with Ctrl-C (128 + SIGINT), after its operations were cancelled and connections closed. */
+  INTERRUPTED: 130,
 } as const;

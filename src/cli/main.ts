@@ -1,65 +1,98 @@
 import { toErrorInfo } from '../main/core/errors';
 import { BENCHTOP_VERSION } from '../main/core/version';
-import { flag, parseArgs } from './args';
+import { GLOBAL_OPTIONS, UsageError, flag, parseArgs, type ParsedArgs } from './args';
 import { COMMANDS } from './commands';
+import type { Command } from './commands/types';
 import { EXIT } from './exit-codes';
+import { commandHelp, commandOptions, mainHelp } from './help';
 import { formatError } from './output';
 
-function help(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  return `benchtop ${BENCHTOP_VERSION} — identical Jupyter analysis environments, locally or on GPU hosts
+/** How long a cancelled command may take to clean up after Ctrl-C before the process quits anyway. */
+const INTERRUPT_GRACE_MS = 5_000;
 
-Usage: benchtop <command> [options]
+/** The command word: the first one that is not an option (only global flags, which take no value, may precede it). */
+function commandIndex(argv: readonly string[]): number {
+  for (let i = 0; i < argv.length; i += 1) {
+    if (argv[i] === '--') return -1;
+    if (!argv[i].startsWith('-')) return i;
+  }
+  return -1;
+}
 
-Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(width + 2)}${c.summary}`).join('\n')}
-
-Options:
-  --json      machine-readable output on stdout (errors too, as {"error":{code,message,hint}})
-  --help, -h  help for benchtop or a command
-  --version   print the version
-
-Exit codes: 0 done and fine, 1 done and the answer is no (a check failed, drift found),
-            2 could not do it (see the error code), 64 wrong command line.
-
-Settings live in $BENCHTOP_HOME (default: the app's settings folder), shared with the desktop app.
-BENCHTOP_BROWSER=none keeps \`up\` and \`open\` from opening a browser.`;
+/** Refuses a wrong command line with 64, as JSON when --json was asked for (scripts parse stdout). */
+function usageFailure(argv: readonly string[], error: UsageError, command?: Command): number {
+  const where = command ? `benchtop ${command.name}` : 'benchtop';
+  const hint = `Run \`${where} --help\` for its options.`;
+  if (argv.includes('--json')) {
+    process.stdout.write(`${JSON.stringify({ error: { code: 'INVALID_ARGUMENT', message: `${where}: ${error.message}`, hint } }, null, 2)}\n`);
+  } else {
+    process.stderr.write(`${where}: ${error.message}\n  hint: ${hint}\n`);
+  }
+  return EXIT.USAGE;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv);
-  const [name] = args.positional;
-  if (flag(args, 'version')) {
-    process.stdout.write(`${BENCHTOP_VERSION}\n`);
-    return EXIT.OK;
-  }
-  if (!name || name === 'help') {
-    process.stdout.write(`${help()}\n`);
-    return name || flag(args, 'help') ? EXIT.OK : EXIT.USAGE;
-  }
+  const at = commandIndex(argv);
+  const name = at >= 0 ? argv[at] : undefined;
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
+    let args: ParsedArgs;
+    try {
+      args = parseArgs(at >= 0 ? argv.slice(0, at) : argv, { ...GLOBAL_OPTIONS, version: { type: 'boolean', help: '' } });
+    } catch (error) {
+      if (error instanceof UsageError) return usageFailure(argv, error);
+      throw error;
+    }
+    if (flag(args, 'version')) {
+      process.stdout.write(`${BENCHTOP_VERSION}\n`);
+      return EXIT.OK;
+    }
+    if (!name || name === 'help') {
+      process.stdout.write(`${mainHelp(COMMANDS)}\n`);
+      return name || flag(args, 'help') ? EXIT.OK : EXIT.USAGE;
+    }
     process.stderr.write(`benchtop: unknown command "${name}". Run \`benchtop --help\` for the list.\n`);
     return EXIT.USAGE;
   }
+  let args: ParsedArgs;
+  try {
+    args = parseArgs([...argv.slice(0, at), ...argv.slice(at + 1)], commandOptions(command));
+  } catch (error) {
+    if (error instanceof UsageError) return usageFailure(argv, error, command);
+    throw error;
+  }
   if (flag(args, 'help')) {
-    process.stdout.write(`${command.usage}\n`);
+    process.stdout.write(`${commandHelp(command)}\n`);
     return EXIT.OK;
   }
-  args.positional.shift();
   // The core (every service, the settings file, the engine client) is loaded only for a command
-  // that runs: `--version` and `--help` answer without it.
+  // that runs: `--version`, `--help` and a wrong command line answer without it.
   const { createCliContext } = await import('./context');
   const ctx = createCliContext(args);
+  // Ctrl-C cancels every running operation (a pull stops, a half-started session is cleaned up) and
+  // the command returns through its own clean-up and core.close(), which closes SSH connections and
+  // engine streams; then the exit code is 130. A second Ctrl-C, or a clean-up that hangs, quits at once.
+  let interrupted = false;
+  const onInterrupt = () => {
+    if (interrupted) process.exit(EXIT.INTERRUPTED);
+    interrupted = true;
+    process.stderr.write('\nInterrupted: cancelling (Ctrl-C again to quit now)…\n');
+    ctx.core.ops.cancelAll();
+    setTimeout(() => process.exit(EXIT.INTERRUPTED), INTERRUPT_GRACE_MS).unref();
+  };
+  process.on('SIGINT', onInterrupt);
   try {
-    return await command.run(ctx);
+    const code = await command.run(ctx);
+    return interrupted ? EXIT.INTERRUPTED : code;
   } catch (error) {
+    if (interrupted) return EXIT.INTERRUPTED;
     const info = toErrorInfo(error);
     if (ctx.json) ctx.out(JSON.stringify({ error: info }, null, 2));
     else ctx.err(formatError(info));
     return info.code === 'INVALID_ARGUMENT' ? EXIT.USAGE : EXIT.ERROR;
   } finally {
     await ctx.core.close();
+    process.off('SIGINT', onInterrupt);
   }
 }
 

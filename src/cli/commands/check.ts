@@ -21,6 +21,9 @@ for each problem. DIR (default: the current folder, when it holds a devcontainer
 hostRequirements and the pinned image. --refresh asks the engine, nvidia-smi and the registry again.
 
 Exit codes: 0 nothing failed (warnings allowed), 1 a check failed, 2 the check could not run.`,
+  options: {
+    refresh: { type: 'boolean', help: 'ask the engine, nvidia-smi and the registry again' },
+  },
   async run(ctx) {
     const report = await ctx.handlers.machineCheck({
       opId: ctx.newOpId(),

@@ -10,6 +10,9 @@ export const engineCommand: Command = {
 
 Finds the local engine from DOCKER_HOST, then the current Docker context, then the usual sockets
 (Docker Desktop, Colima, Podman, /var/run/docker.sock), and says which one it used.`,
+  options: {
+    target: { type: 'string', value: 'local|HOST', help: 'where: this computer (local) or a host id from `benchtop host ls`' },
+  },
   async run(ctx) {
     const info = await ctx.core.engines.info(stringOption(ctx.args, 'target') ?? 'local');
     if (ctx.json) {

@@ -11,6 +11,10 @@ export const gpusCommand: Command = {
 Lists each NVIDIA GPU (from nvidia-smi) with the session and person holding it. Leases live on the
 target's engine as containers named benchtop-gpu-<uuid>, so every teammate sees the same holders.
 --reap first frees the GPUs of sessions that have stopped or no longer exist.`,
+  options: {
+    target: { type: 'string', value: 'local|HOST', help: 'where: this computer (local) or a host id from `benchtop host ls`' },
+    reap: { type: 'boolean', help: 'first free the GPUs of sessions that stopped or no longer exist' },
+  },
   async run(ctx) {
     const target = stringOption(ctx.args, 'target') ?? 'local';
     const freed = flag(ctx.args, 'reap') ? await ctx.core.gpus.reap(target) : [];

@@ -74,6 +74,12 @@ export const hostCommand: Command = {
   name: 'host',
   summary: 'Shared GPU hosts over SSH: add (with host-key trust), trust, test, ls, rm',
   usage: USAGE,
+  options: {
+    identity: { type: 'string', value: 'FILE', help: 'add: the SSH private key to use' },
+    'docker-socket': { type: 'string', value: 'PATH', help: 'add: the engine socket on the host' },
+    'cert-path': { type: 'string', value: 'DIR', help: 'add: ca.pem, cert.pem and key.pem for a tcp:// host' },
+    trust: { type: 'string', value: 'SHA256:…', help: "add: accept this host-key fingerprint in one step" },
+  },
   async run(ctx) {
     const [action, id, extra] = ctx.args.positional;
     const print = (value: unknown, human: () => string) => ctx.out(ctx.json ? JSON.stringify(value, null, 2) : human());

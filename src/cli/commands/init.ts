@@ -12,6 +12,10 @@ export const initCommand: Command = {
 Writes .devcontainer/devcontainer.json from Benchtop's template (with comments explaining each key),
 creates the notebooks/ folder and adds .benchtop/ to .gitignore. Never overwrites an existing file.
 Then pin the image: benchtop pin [VERSION] --dir DIR`,
+  options: {
+    dir: { type: 'string', value: 'DIR', help: 'the project folder (default: the current folder)' },
+    image: { type: 'string', value: 'REF', help: 'the image to write into devcontainer.json' },
+  },
   async run(ctx) {
     const dir = resolve(ctx.args.positional[0] ?? stringOption(ctx.args, 'dir') ?? '.');
     const info = await ctx.core.projects.create(dir, stringOption(ctx.args, 'image'));

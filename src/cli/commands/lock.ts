@@ -46,6 +46,11 @@ status: compares the project's lockfile with the sha256 the pinned image carries
         dev.benchtop.lockfile.sha256 label (exit 1 when they differ or cannot be compared).
 drift:  lists packages added, removed or changed inside a running session (pip install), and
         with --write saves a lockfile describing the session's environment (exit 1 on drift).`,
+  options: {
+    dir: { type: 'string', value: 'DIR', help: 'the project folder (default: the current folder)' },
+    session: { type: 'string', value: 'ID', help: 'drift: the session to compare' },
+    write: { type: 'string', value: 'FILE', help: "drift: save a lockfile of the session's environment" },
+  },
   async run(ctx) {
     const sub = ctx.args.positional[0];
     if (sub === 'status') return status(ctx);

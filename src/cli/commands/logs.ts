@@ -8,6 +8,10 @@ export const logsCommand: Command = {
   name: 'logs',
   summary: 'Show a session’s Jupyter log (-f to follow); the token is masked',
   usage: 'benchtop logs ID [-f|--follow] [--tail N]\n\nCtrl-C stops following.',
+  options: {
+    follow: { type: 'boolean', short: 'f', help: 'keep printing new lines until Ctrl-C' },
+    tail: { type: 'string', value: 'N', help: 'only the last N lines' },
+  },
   async run(ctx) {
     const id = sessionIdArg(ctx.args.positional, 'logs');
     const tailText = stringOption(ctx.args, 'tail');

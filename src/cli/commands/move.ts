@@ -13,6 +13,7 @@ Moves the running session of DIR's project (default: the current folder) to TARG
 \`local\`, on the same image digest: syncs the notebooks to TARGET while the session still runs,
 stops it, carries the last edits, starts Jupyter on TARGET and prints its URL. If a step fails the
 error names it (MOVE_FAILED) and the notebooks stay intact on both sides.`,
+  options: {},
   async run(ctx) {
     const [target, dirArg] = ctx.args.positional;
     if (!target) throw new BenchtopError('INVALID_ARGUMENT', 'Where to? Give a target: a host id or `local`.', 'benchtop move gpu-box');

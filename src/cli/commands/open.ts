@@ -9,6 +9,7 @@ export const openCommand: Command = {
 
 Opens the notebook in the default browser (xdg-open, open, or start) and prints its URL on stdout.
 Without a browser opener, or with BENCHTOP_BROWSER=none, only the URL is printed.`,
+  options: {},
   async run(ctx) {
     const result = await ctx.handlers.sessionOpen({ id: sessionIdArg(ctx.args.positional, 'open'), where: 'browser' });
     ctx.out(ctx.json ? JSON.stringify(result, null, 2) : result.url);

@@ -12,6 +12,9 @@ export const pinCommand: Command = {
 Resolves VERSION (a tag of the project's image; default: the newest release tag) to its digest on
 the registry and writes "image": "<repository>@sha256:…" into devcontainer.json, with the version
 kept as a comment beside it. Nothing else in the file changes.`,
+  options: {
+    dir: { type: 'string', value: 'DIR', help: 'the project folder (default: the current folder)' },
+  },
   async run(ctx) {
     const dir = resolve(stringOption(ctx.args, 'dir') ?? '.');
     const pin = await ctx.core.imageVersions.pin(dir, ctx.args.positional[0]);

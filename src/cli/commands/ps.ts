@@ -9,6 +9,7 @@ export const psCommand: Command = {
 
 Sessions are found from the engines' container labels, so this also lists sessions started by
 the app or before a restart. The token is not shown here (\`benchtop open ID\` or --json gives the URL).`,
+  options: {},
   async run(ctx) {
     const sessions = await ctx.handlers.sessionList();
     if (ctx.json) {

@@ -49,6 +49,7 @@ export const pullCommand: Command = {
 
 Pulls through the local engine with the registry login Benchtop knows (Settings or \`docker login\`),
 checks free disk space first and, for a digest reference, that the pulled image has that digest.`,
+  options: {},
   async run(ctx) {
     const [ref] = ctx.args.positional;
     const opId = ctx.newOpId();

@@ -6,6 +6,7 @@ export const rmCommand: Command = {
   name: 'rm',
   summary: 'Remove a session’s container (never the notebooks: they live in the project folder)',
   usage: 'benchtop rm ID [--json]',
+  options: {},
   async run(ctx) {
     const id = sessionIdArg(ctx.args.positional, 'rm');
     const result = await ctx.handlers.sessionRemove({ id });

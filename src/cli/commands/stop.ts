@@ -12,6 +12,7 @@ export const stopCommand: Command = {
   name: 'stop',
   summary: 'Stop a session (notebooks stay in the project folder)',
   usage: 'benchtop stop ID [--json]',
+  options: {},
   async run(ctx) {
     const info = await ctx.handlers.sessionStop({ id: sessionIdArg(ctx.args.positional, 'stop') });
     ctx.out(ctx.json ? JSON.stringify(info, null, 2) : `${info.id}: ${info.state}`);

@@ -15,6 +15,9 @@ Carries what changed on either side since the last sync, deletions included, bet
 notebooks folder (default: the current folder's project) and the project's notebooks volume on
 HOST (default: the host where the project's session runs, else the default target). When a file
 changed on both sides, both versions are kept: the host's as "NAME (conflict from HOST DATE).EXT".`,
+  options: {
+    target: { type: 'string', value: 'HOST', help: 'the host to sync with (default: where the session of the project runs)' },
+  },
   async run(ctx) {
     const dir = resolve(ctx.args.positional[0] ?? '.');
     const project = await ctx.core.projects.read(dir);

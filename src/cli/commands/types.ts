@@ -1,11 +1,17 @@
+import type { OptionSpecs } from '../args';
 import type { CliContext } from '../context';
 
 export interface Command {
   name: string;
   /** One line for `benchtop --help`. */
   summary: string;
-  /** Full usage for `benchtop <name> --help`. */
+  /** Synopsis and description for `benchtop <name> --help`; the option list is printed from `options`. */
   usage: string;
+  /**
+   * Every option this command accepts besides the global ones (--json, --verbose, --help). The command
+   * line is parsed strictly against it: anything else exits 64 with a suggestion.
+   */
+  options: OptionSpecs;
   /** Returns the exit code (see ../exit-codes.ts). Throwing a BenchtopError exits 2 with its code. */
   run(ctx: CliContext): Promise<number>;
 }

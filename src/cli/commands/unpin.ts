@@ -10,6 +10,9 @@ export const unpinCommand: Command = {
 
 Writes "image": "<repository>:<version>" back (the version from the pin's comment, or the tag that
 points at the pinned digest). A tag can move: teammates may then get different images.`,
+  options: {
+    dir: { type: 'string', value: 'DIR', help: 'the project folder (default: the current folder)' },
+  },
   async run(ctx) {
     const dir = resolve(stringOption(ctx.args, 'dir') ?? ctx.args.positional[0] ?? '.');
     const result = await ctx.core.imageVersions.unpin(dir);

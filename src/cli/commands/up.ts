@@ -14,6 +14,10 @@ if needed, checks the lockfile, starts the session and waits for Jupyter. Progre
 the notebook URL (with its token) is printed on stdout when ready, and opened in the default
 browser unless --no-open or BENCHTOP_BROWSER=none. A session already running for this project is
 reused.`,
+  options: {
+    target: { type: 'string', value: 'local|HOST', help: 'where: this computer (local) or a host id from `benchtop host ls`' },
+    'no-open': { type: 'boolean', help: 'do not open the notebook in the browser' },
+  },
   async run(ctx) {
     const dir = resolve(ctx.args.positional[0] ?? '.');
     const target = stringOption(ctx.args, 'target');

@@ -12,6 +12,9 @@ export const versionsCommand: Command = {
 Reads every tag of the project's image repository from its registry. Marks the pinned version (*),
 newer ones (new) and those already on this computer (local). Warns when the tag the project was
 pinned from now points at another digest.`,
+  options: {
+    dir: { type: 'string', value: 'DIR', help: 'the project folder (default: the current folder)' },
+  },
   async run(ctx) {
     const dir = resolve(ctx.args.positional[0] ?? stringOption(ctx.args, 'dir') ?? '.');
     const list = await ctx.core.imageVersions.versions(dir);
