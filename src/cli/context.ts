@@ -3,7 +3,9 @@ import { createHandlers } from '../main/core/api';
 import type { Handlers } from '../main/core/api/types';
 import { Core } from '../main/core/core';
 import { systemDesktop } from '../main/core/desktop';
+import { coreLogger } from '../main/core/log/core-logger';
 import { openConfSettings } from '../main/core/settings/conf-store';
+import { dirname, join } from 'node:path';
 import type { ParsedArgs } from './args';
 import { flag } from './args';
 
@@ -24,7 +26,11 @@ export function createCliContext(args: ParsedArgs, io = { out: process.stdout, e
   // `up` and `open` show the notebook in the default browser (unless BENCHTOP_BROWSER=none); when
   // none can be started, a note goes to stderr and the URL is still printed on stdout.
   const desktop = systemDesktop({ env, notice: err });
-  const core = new Core({ settings: openConfSettings(), shell: 'cli', desktop, env });
+  const settings = openConfSettings();
+  // The same log folder as the test bridge (<settings dir>/logs); --verbose adds every line on stderr.
+  const logDir = join(dirname(settings.path), 'logs');
+  const log = coreLogger(logDir, 'cli', { stderr: flag(args, 'verbose') ? 'debug' : undefined });
+  const core = new Core({ settings, shell: 'cli', desktop, env, logDir, log });
   return {
     core,
     handlers: createHandlers(core),

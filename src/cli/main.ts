@@ -76,17 +76,22 @@ export async function main(argv: readonly string[]): Promise<number> {
   const onInterrupt = () => {
     if (interrupted) process.exit(EXIT.INTERRUPTED);
     interrupted = true;
+    ctx.core.log.info('interrupted (SIGINT): cancelling every operation');
     process.stderr.write('\nInterrupted: cancelling (Ctrl-C again to quit now)…\n');
     ctx.core.ops.cancelAll();
     setTimeout(() => process.exit(EXIT.INTERRUPTED), INTERRUPT_GRACE_MS).unref();
   };
   process.on('SIGINT', onInterrupt);
+  const log = ctx.core.log.child('cli');
+  log.info(`benchtop ${command.name} ${argv.slice(at + 1).join(' ')}`.trim(), { version: BENCHTOP_VERSION, cwd: process.cwd() });
   try {
     const code = await command.run(ctx);
+    log.info(`benchtop ${command.name} exited ${interrupted ? EXIT.INTERRUPTED : code}`);
     return interrupted ? EXIT.INTERRUPTED : code;
   } catch (error) {
     if (interrupted) return EXIT.INTERRUPTED;
     const info = toErrorInfo(error);
+    log.error(`benchtop ${command.name} failed`, { error });
     if (ctx.json) ctx.out(JSON.stringify({ error: info }, null, 2));
     else ctx.err(formatError(info));
     return info.code === 'INVALID_ARGUMENT' ? EXIT.USAGE : EXIT.ERROR;

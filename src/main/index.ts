@@ -45,7 +45,7 @@ async function start(): Promise<void> {
   const settings = openAppSettings();
   const theme = settings.get('theme');
   nativeTheme.themeSource = theme;
-  core = new Core({ settings, secrets: openSecretBox(), desktop, shell: 'electron' });
+  core = new Core({ settings, secrets: openSecretBox(), desktop, shell: 'electron', logDir: app.getPath('logs') });
   bindIpc(createHandlers(core), appUrl, () => appWindows);
   showMainWindow();
   // After the window exists, so a slow engine or host never delays the first paint.

@@ -8,6 +8,8 @@ import { NVIDIA_SMI_ARGS } from './gpu/nvidia-smi';
 import { hostPathsFrom } from './hosts/paths';
 import { HostsService } from './hosts/service';
 import { installOwner, type Owner } from './identity/owner';
+import { coreLogger } from './log/core-logger';
+import type { Logger } from './log/logger';
 import { MachineCheckService } from './machine/service';
 import { registryImageFacts } from './machine/registry-facts';
 import { Operations } from './operations';
@@ -21,7 +23,7 @@ import { MoveService } from './move/service';
 import { SyncService } from './sync/service';
 import { SyncWatcher } from './sync/watcher';
 import { syncedWorkspace } from './sync/workspace';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { SettingsStore } from './settings/store';
 
 export interface CoreDeps {
@@ -32,6 +34,10 @@ export interface CoreDeps {
   clock?: Clock;
   desktop?: Desktop;
   env?: NodeJS.ProcessEnv;
+  /** Where the rotating log file goes (the app: Electron's logs folder); default: <settings dir>/logs. */
+  logDir?: string;
+  /** A ready logger instead (the CLI adds stderr for --verbose; tests may capture lines). */
+  log?: Logger;
 }
 
 /**
@@ -49,6 +55,10 @@ export class Core {
   readonly env: NodeJS.ProcessEnv;
   /** This install: the owner of every session, lease and volume it creates. */
   readonly owner: Owner;
+  /** The one logger: levels, secrets masked, a rotating file in the log folder. Use `log.child('domain')`. */
+  readonly log: Logger;
+  /** The folder of the log file (diagnostics read it back). */
+  readonly logDir: string;
   readonly bus = new EventBus();
   readonly ops = new Operations();
   readonly projects: ProjectService;
@@ -71,6 +81,8 @@ export class Core {
     this.clock = deps.clock ?? systemClock;
     this.desktop = deps.desktop ?? headlessDesktop;
     this.env = deps.env ?? process.env;
+    this.logDir = deps.logDir ?? join(dirname(this.settings.path), 'logs');
+    this.log = deps.log ?? coreLogger(this.logDir, this.shell);
     this.owner = installOwner(this.settings, this.env);
     this.projects = new ProjectService({ settings: this.settings, clock: this.clock });
     this.registry = new RegistryService({

@@ -1,4 +1,5 @@
 import type { Core } from '../core';
+import { loggedHandlers } from '../log/logged-handlers';
 import { appHandlers } from './app';
 import { engineHandlers } from './engine';
 import { hostsHandlers } from './hosts';
@@ -13,7 +14,7 @@ import type { Handlers } from './types';
  * both serve exactly this object, so the UI behaves the same under either.
  */
 export function createHandlers(core: Core): Handlers {
-  return {
+  return loggedHandlers<Handlers>({
     ...appHandlers(core),
     ...engineHandlers(core),
     ...machineHandlers(core),
@@ -21,5 +22,5 @@ export function createHandlers(core: Core): Handlers {
     ...imagesHandlers(core),
     ...sessionsHandlers(core),
     ...hostsHandlers(core),
-  };
+  }, core.log.child('api'));
 }
