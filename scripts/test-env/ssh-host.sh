@@ -4,8 +4,17 @@
 # reach a second Docker engine over real SSH exactly as they would reach a GPU box. The namespace
 # engine pulls the same `127.0.0.1:5000/...` refs as this computer through a socat bridge.
 #
+# A team's box: the accounts btgpu (the original one), btalice and btbob, each with its own key and
+# all in the engine's group, and four simulated NVIDIA GPUs: an `nvidia-smi` stand-in on the SSH
+# users' PATH that prints what a state file says (tests edit it), and an
+# `nvidia-container-runtime-hook` stand-in on dockerd's PATH, so Docker 20.10 registers its `nvidia`
+# device driver and containers started with DeviceRequests get NVIDIA_VISIBLE_DEVICES=<their cards>
+# (in the container's process env: read /proc/1/environ, `docker exec env` does not show it).
+# The stand-ins live in scripts/test-env/gpu/ and are copied out of the checkout (users must read them).
+#
 # Writes .test-env/ssh-host.json (read with test/support/ssh-host.ts) and keeps keys under
 # .test-env/ssh-host/. Idempotent and fast when everything is already up; run as root on Debian.
+# The engine runs with --live-restore, so a later restart of dockerd leaves sessions running.
 # Usage: sudo scripts/test-env/ssh-host.sh   (also run by scripts/test-env.sh)
 # (No `cmd | grep -q` here: with pipefail, grep's early exit turns into a failure of the pipe.)
 set -euo pipefail
@@ -21,6 +30,19 @@ readonly RUN_DIR=/run/bt-gpuhost
 readonly STATE_DIR=/var/lib/benchtop-test/gpuhost
 readonly OUT_DIR="$REPO_ROOT/.test-env/ssh-host"
 readonly SSH_USER=btgpu
+# Analyst accounts besides btgpu: two people sharing the box. Key file for each: <user>_ed25519
+# (btgpu keeps id_ed25519, which existing tests use).
+readonly ANALYSTS=(btalice btbob)
+readonly ACCOUNTS=("$SSH_USER" "${ANALYSTS[@]}")
+readonly KEYS_DIR="$STATE_DIR/authorized_keys.d"
+# Simulated GPUs: the stand-ins, and the state file nvidia-smi prints (tests write it).
+readonly GPU_DIR="$STATE_DIR/gpu"
+readonly GPU_BIN="$GPU_DIR/bin"
+readonly GPU_STATE="$GPU_DIR/state.json"
+readonly GPU_DEFAULT_STATE="$GPU_DIR/default-state.json"
+readonly GPU_SRC="$REPO_ROOT/scripts/test-env/gpu"
+# What SSH sessions on the host see: the stand-in first, then the usual system folders.
+readonly HOST_PATH="$GPU_BIN:/usr/local/bin:/usr/bin:/bin"
 readonly DOCKER_GROUP=bt-gpuhost-docker
 readonly DOCKER_SOCK="$RUN_DIR/docker.sock"
 readonly REGISTRY_PORT=5000
@@ -76,15 +98,32 @@ ensure_netns() {
   in_ns ip link set "$VETH_NS" up
 }
 
-ensure_user() {
+ensure_users() {
+  local user
   getent group "$DOCKER_GROUP" >/dev/null || groupadd --system "$DOCKER_GROUP"
-  if ! id "$SSH_USER" >/dev/null 2>&1; then
-    useradd --create-home --shell /bin/bash --groups "$DOCKER_GROUP" "$SSH_USER"
+  for user in "${ACCOUNTS[@]}"; do
+    if ! id "$user" >/dev/null 2>&1; then
+      useradd --create-home --shell /bin/bash --groups "$DOCKER_GROUP" "$user"
+    fi
+    [[ " $(id -nG "$user") " == *" $DOCKER_GROUP "* ]] || usermod -aG "$DOCKER_GROUP" "$user"
+    # useradd leaves the account locked ('!'), and sshd without PAM refuses locked accounts even for
+    # keys; '*' means "no password" without the lock.
+    [[ "$(getent shadow "$user" | cut -d: -f2)" == '*' ]] || usermod -p '*' "$user"
+  done
+}
+
+# key_file USER: the client key that logs in as USER.
+key_file() { [[ "$1" == "$SSH_USER" ]] && echo "$OUT_DIR/id_ed25519" || echo "$OUT_DIR/$1_ed25519"; }
+
+# install_if_changed SRC DEST MODE: copy only when the content differs, atomically (a running
+# nvidia-smi never reads half a file).
+install_if_changed() {
+  if [[ -f "$2" ]] && cmp -s "$1" "$2"; then
+    chmod "$3" "$2"
+    return
   fi
-  [[ " $(id -nG "$SSH_USER") " == *" $DOCKER_GROUP "* ]] || usermod -aG "$DOCKER_GROUP" "$SSH_USER"
-  # useradd leaves the account locked ('!'), and sshd without PAM refuses locked accounts even for
-  # keys; '*' means "no password" without the lock.
-  [[ "$(getent shadow "$SSH_USER" | cut -d: -f2)" == '*' ]] || usermod -p '*' "$SSH_USER"
+  install -m "$3" "$1" "$2.tmp"
+  mv -f "$2.tmp" "$2"
 }
 
 ensure_keys() {
@@ -96,19 +135,67 @@ ensure_keys() {
   # A key the host never has: the changed-host-key test puts it into known_hosts.
   [[ -f "$OUT_DIR/wrong_host_ed25519_key" ]] || ssh-keygen -q -t ed25519 -N '' -C bt-gpuhost-wrong -f "$OUT_DIR/wrong_host_ed25519_key"
   [[ -f "$OUT_DIR/id_ed25519" ]] || ssh-keygen -q -t ed25519 -N '' -C benchtop-test-client -f "$OUT_DIR/id_ed25519"
+  local user key
+  for user in "${ANALYSTS[@]}"; do
+    key="$(key_file "$user")"
+    [[ -f "$key" ]] || ssh-keygen -q -t ed25519 -N '' -C "benchtop-test-$user" -f "$key"
+  done
   # A key sshd does not accept, for the authentication-failure test.
   [[ -f "$OUT_DIR/unauthorized_ed25519" ]] || ssh-keygen -q -t ed25519 -N '' -C benchtop-test-unauthorized -f "$OUT_DIR/unauthorized_ed25519"
   # sshd reads authorized_keys as the login user, who may not be able to traverse the checkout
-  # (a CI clone under a 0700 home): keep it in the machine-wide state folder instead.
-  mkdir -p "$STATE_DIR"
-  chmod 0755 "$STATE_DIR" "$(dirname "$STATE_DIR")"
-  cp "$OUT_DIR/id_ed25519.pub" "$STATE_DIR/authorized_keys.tmp"
-  chmod 0644 "$STATE_DIR/authorized_keys.tmp"
-  mv -f "$STATE_DIR/authorized_keys.tmp" "$STATE_DIR/authorized_keys"
+  # (a CI clone under a 0700 home): keep them in the machine-wide state folder instead, one file per
+  # account (sshd_config: AuthorizedKeysFile …/%u), so each key logs in as its own user only.
+  mkdir -p "$STATE_DIR" "$KEYS_DIR"
+  chmod 0755 "$STATE_DIR" "$(dirname "$STATE_DIR")" "$KEYS_DIR"
+  for user in "${ACCOUNTS[@]}"; do
+    install_if_changed "$(key_file "$user").pub" "$KEYS_DIR/$user" 0644
+  done
   # Tests may run as the user who called sudo: let them read the client keys.
   if [[ -n "${SUDO_UID:-}" && "${SUDO_UID}" != 0 ]]; then
-    chown "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$OUT_DIR/id_ed25519" "$OUT_DIR/unauthorized_ed25519"
+    chown "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$OUT_DIR/unauthorized_ed25519"
+    for user in "${ACCOUNTS[@]}"; do chown "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$(key_file "$user")"; done
   fi
+}
+
+# The GPU stand-ins, out of the checkout. The state file is created from the default only when it is
+# missing: a rerun must not reset what a running test set.
+ensure_gpus() {
+  mkdir -p "$GPU_BIN"
+  chmod 0755 "$GPU_DIR" "$GPU_BIN"
+  install_if_changed "$GPU_SRC/nvidia-smi" "$GPU_BIN/nvidia-smi" 0755
+  install_if_changed "$GPU_SRC/nvidia-container-runtime-hook" "$GPU_BIN/nvidia-container-runtime-hook" 0755
+  install_if_changed "$GPU_SRC/gpus.default.json" "$GPU_DEFAULT_STATE" 0644
+  if [[ ! -s "$GPU_STATE" ]]; then
+    install -m 0644 "$GPU_DEFAULT_STATE" "$GPU_STATE.tmp"
+    mv -f "$GPU_STATE.tmp" "$GPU_STATE"
+  fi
+  # Tests write the state file (atomically: a temp file in the same folder, then rename).
+  if [[ -n "${SUDO_UID:-}" && "${SUDO_UID}" != 0 ]]; then
+    chown "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$GPU_DIR" "$GPU_STATE"
+  fi
+}
+
+# dockerd_current: the running engine already has the hook on its PATH and live-restore on (both
+# are read at start, so an engine from before this script knew them must be restarted once).
+dockerd_current() {
+  local pid
+  [[ -s "$RUN_DIR/docker.pid" ]] || return 1
+  pid="$(cat "$RUN_DIR/docker.pid")"
+  [[ -r "/proc/$pid/environ" ]] || return 1
+  [[ "$(tr '\0' '\n' <"/proc/$pid/environ")" == *"PATH=$GPU_BIN:"* ]] || return 1
+  [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline")" == *"--live-restore"* ]]
+}
+
+stop_dockerd() {
+  local pid
+  [[ -s "$RUN_DIR/docker.pid" ]] || return 0
+  pid="$(cat "$RUN_DIR/docker.pid")"
+  if [[ -r "/proc/$pid/cmdline" && "$(tr '\0' ' ' <"/proc/$pid/cmdline")" == *"$DOCKER_SOCK"* ]]; then
+    say "restarting dockerd in $NS (GPU stand-in hook and live-restore); its running containers stop this once"
+    kill "$pid" 2>/dev/null || true
+    wait_until 60 bash -c "! kill -0 $pid" || die "dockerd $pid in $NS did not stop within 60 s"
+  fi
+  rm -f "$RUN_DIR/docker.pid"
 }
 
 ensure_engine() {
@@ -134,13 +221,14 @@ EOF
     echo $! >"$RUN_DIR/containerd.pid"
     wait_until 30 test -S "$RUN_DIR/containerd.sock" || die "containerd in $NS did not start (log: $STATE_DIR/containerd.log)"
   fi
-  if curl -sf --max-time 3 --unix-socket "$DOCKER_SOCK" http://engine/_ping >/dev/null; then
+  if curl -sf --max-time 3 --unix-socket "$DOCKER_SOCK" http://engine/_ping >/dev/null && dockerd_current; then
     return
   fi
-  stop_pidfile "$RUN_DIR/docker.pid"
+  stop_dockerd
   say "starting dockerd in $NS (log: $STATE_DIR/dockerd.log)"
-  setsid "${NSENTER[@]}" nohup dockerd \
-    --host "unix://$DOCKER_SOCK" --group "$DOCKER_GROUP" \
+  # PATH: the hook stand-in first, so dockerd registers the nvidia device driver at start.
+  setsid "${NSENTER[@]}" env PATH="$GPU_BIN:$PATH" nohup dockerd \
+    --host "unix://$DOCKER_SOCK" --group "$DOCKER_GROUP" --live-restore \
     --containerd "$RUN_DIR/containerd.sock" \
     --data-root "$STATE_DIR/docker" --exec-root "$RUN_DIR/exec" --pidfile "$RUN_DIR/docker.pid" \
     --bip "$NS_BIP" >>"$STATE_DIR/dockerd.log" 2>&1 </dev/null 8>&- 9>&- &
@@ -176,18 +264,19 @@ ListenAddress $NS_IP:$ALT_PORT
 HostKey $OUT_DIR/ssh_host_ed25519_key
 HostKey $OUT_DIR/ssh_host_ecdsa_key
 PidFile $RUN_DIR/sshd.pid
-AuthorizedKeysFile $STATE_DIR/authorized_keys
+AuthorizedKeysFile $KEYS_DIR/%u
 StrictModes no
 UsePAM no
 PubkeyAuthentication yes
 PasswordAuthentication no
 KbdInteractiveAuthentication no
 PermitRootLogin no
-AllowUsers $SSH_USER
+AllowUsers ${ACCOUNTS[*]}
 AllowTcpForwarding yes
 AllowStreamLocalForwarding yes
-# The plain docker CLI (docker -H ssh://…, used by the benchmarks) runs 'docker system dial-stdio' there.
-SetEnv DOCKER_HOST=unix://$DOCKER_SOCK
+# The plain docker CLI (docker -H ssh://…, used by the benchmarks) runs 'docker system dial-stdio' there;
+# PATH puts the nvidia-smi stand-in first for SSH sessions only (this computer itself has no GPUs).
+SetEnv DOCKER_HOST=unix://$DOCKER_SOCK PATH=$HOST_PATH
 # DEBUG1 logs every channel a connection opens, so tests can count connections and channels.
 LogLevel DEBUG1
 MaxStartups 100:30:200
@@ -210,14 +299,19 @@ EOF
 }
 
 write_json() {
-  local key_line fingerprint wrong_line ecdsa_line ecdsa_fingerprint tmp
+  local key_line fingerprint wrong_line ecdsa_line ecdsa_fingerprint tmp accounts='[]' user
   key_line="$(cut -d' ' -f1,2 "$OUT_DIR/ssh_host_ed25519_key.pub")"
   wrong_line="$(cut -d' ' -f1,2 "$OUT_DIR/wrong_host_ed25519_key.pub")"
   fingerprint="$(ssh-keygen -l -E sha256 -f "$OUT_DIR/ssh_host_ed25519_key.pub" | awk '{print $2}')"
   ecdsa_line="$(cut -d' ' -f1,2 "$OUT_DIR/ssh_host_ecdsa_key.pub")"
   ecdsa_fingerprint="$(ssh-keygen -l -E sha256 -f "$OUT_DIR/ssh_host_ecdsa_key.pub" | awk '{print $2}')"
+  for user in "${ACCOUNTS[@]}"; do
+    accounts="$(jq -c --arg user "$user" --arg identityFile "$(key_file "$user")" '. + [{user: $user, identityFile: $identityFile}]' <<<"$accounts")"
+  done
   tmp="$(mktemp)"
-  jq -n --arg host "$NS_IP" --arg user "$SSH_USER" --arg identityFile "$OUT_DIR/id_ed25519" \
+  jq -n --argjson accounts "$accounts" --arg gpuState "$GPU_STATE" --arg gpuDefaultState "$GPU_DEFAULT_STATE" \
+    --arg gpuBin "$GPU_BIN" --argjson gpuCount "$(jq '.gpus | length' "$GPU_DEFAULT_STATE")" \
+    --arg host "$NS_IP" --arg user "$SSH_USER" --arg identityFile "$OUT_DIR/id_ed25519" \
     --arg unauthorizedIdentityFile "$OUT_DIR/unauthorized_ed25519" \
     --arg knownHostsLine "$NS_IP $key_line" --arg wrongKnownHostsLine "$NS_IP $wrong_line" \
     --arg hostKeyFingerprint "$fingerprint" --arg dockerSocket "$DOCKER_SOCK" \
@@ -228,7 +322,8 @@ write_json() {
       knownHostsLine: $knownHostsLine, wrongKnownHostsLine: $wrongKnownHostsLine,
       hostKeyFingerprint: $hostKeyFingerprint, dockerSocket: $dockerSocket,
       ecdsaKnownHostsLine: $ecdsaKnownHostsLine, ecdsaFingerprint: $ecdsaFingerprint,
-      sshdLog: $sshdLog, namespace: $namespace, hostSideIp: $hostSideIp}' >"$tmp"
+      sshdLog: $sshdLog, namespace: $namespace, hostSideIp: $hostSideIp, accounts: $accounts,
+      gpus: {count: $gpuCount, stateFile: $gpuState, defaultStateFile: $gpuDefaultState, binDir: $gpuBin}}' >"$tmp"
   chmod 0644 "$tmp"
   if [[ -f "$OUT_DIR/../ssh-host.json" ]] && cmp -s "$tmp" "$OUT_DIR/../ssh-host.json"; then
     rm -f "$tmp"
@@ -245,13 +340,14 @@ main() {
   flock -w 300 8 || die "another ssh-host.sh run held /tmp/benchtop-ssh-host.lock for 5 minutes"
   ensure_tools
   ensure_netns
-  ensure_user
+  ensure_users
   ensure_keys
+  ensure_gpus
   ensure_engine
   ensure_registry_bridge
   ensure_sshd
   write_json
-  say "ready: ssh $SSH_USER@$NS_IP (engine $DOCKER_SOCK)"
+  say "ready: ssh ${ACCOUNTS[*]} @$NS_IP (engine $DOCKER_SOCK, $(jq '.gpus | length' "$GPU_STATE") simulated GPUs)"
 }
 
 main "$@"

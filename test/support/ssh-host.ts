@@ -26,6 +26,26 @@ export interface SshHostEnv {
   sshdLog: string;
   namespace: string;
   hostSideIp: string;
+  /** Every account on the box, `btgpu` (the `user` above) first, then the analysts btalice and btbob. */
+  accounts: SshAccount[];
+  /** The simulated GPUs (see test/support/ssh-host-gpus.ts). */
+  gpus: SshHostGpus;
+}
+
+/** One login on the test host, with the key that logs in as it (and as no one else). */
+export interface SshAccount {
+  user: string;
+  identityFile: string;
+}
+
+export interface SshHostGpus {
+  count: number;
+  /** The JSON the host's `nvidia-smi` stand-in prints from; tests edit it (setGpuState). */
+  stateFile: string;
+  /** Four idle A100s, nothing running: what stateFile starts as. */
+  defaultStateFile: string;
+  /** Holds `nvidia-smi` and `nvidia-container-runtime-hook` (first on SSH sessions' and dockerd's PATH). */
+  binDir: string;
 }
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -38,4 +58,11 @@ export function sshHostEnv(): SshHostEnv {
   } catch (error) {
     throw new Error(`${path} is missing or unreadable (${(error as Error).message}); run: sudo scripts/test-env/ssh-host.sh`);
   }
+}
+
+/** The test host's two analysts (not `btgpu`): two people sharing the box. */
+export function analystAccounts(ssh: SshHostEnv = sshHostEnv()): [SshAccount, SshAccount] {
+  const analysts = ssh.accounts.filter((a) => a.user !== ssh.user);
+  if (analysts.length < 2) throw new Error('the test host has fewer than two analyst accounts; rerun: sudo scripts/test-env/ssh-host.sh');
+  return [analysts[0], analysts[1]];
 }
