@@ -3,7 +3,9 @@ import { createHandlers } from '../main/core/api';
 import type { Handlers } from '../main/core/api/types';
 import { Core } from '../main/core/core';
 import { systemDesktop } from '../main/core/desktop';
+import { forwarderPortAccess } from '../main/core/forwarder/port-access';
 import { coreLogger } from '../main/core/log/core-logger';
+import { cliForwarder, forwarderWanted } from './forwarder';
 import { openConfSettings } from '../main/core/settings/conf-store';
 import { dirname, join } from 'node:path';
 import type { ParsedArgs } from './args';
@@ -30,7 +32,10 @@ export function createCliContext(args: ParsedArgs, io = { out: process.stdout, e
   // The same log folder as the test bridge (<settings dir>/logs); --verbose adds every line on stderr.
   const logDir = join(dirname(settings.path), 'logs');
   const log = coreLogger(logDir, 'cli', { stderr: flag(args, 'verbose') ? 'debug' : undefined });
-  const core = new Core({ settings, shell: 'cli', desktop, env, logDir, log });
+  // Host sessions' notebook ports go through the per-user forwarder, so a URL this command prints
+  // keeps answering after it exits (`benchtop forwarder --help`).
+  const ports = forwarderWanted(env) ? forwarderPortAccess(cliForwarder(dirname(settings.path), env, log)) : undefined;
+  const core = new Core({ settings, shell: 'cli', desktop, env, logDir, log, ports });
   return {
     core,
     handlers: createHandlers(core),

@@ -1,5 +1,6 @@
 import { checkCommand } from './check';
 import { engineCommand } from './engine';
+import { forwarderCommand } from './forwarder';
 import { gpusCommand } from './gpus';
 import { hostCommand } from './host';
 import { initCommand } from './init';
@@ -40,4 +41,5 @@ export const COMMANDS: readonly Command[] = [
   pinCommand,
   unpinCommand,
   lockCommand,
+  forwarderCommand,
 ];

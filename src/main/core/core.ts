@@ -25,6 +25,7 @@ import { SyncWatcher } from './sync/watcher';
 import { syncedWorkspace } from './sync/workspace';
 import { dirname, join } from 'node:path';
 import type { SettingsStore } from './settings/store';
+import type { PortAccess } from './session/adapters';
 
 export interface CoreDeps {
   settings: SettingsStore;
@@ -38,6 +39,11 @@ export interface CoreDeps {
   logDir?: string;
   /** A ready logger instead (the CLI adds stderr for --verbose; tests may capture lines). */
   log?: Logger;
+  /**
+   * How this process reaches a port on a host's loopback (the CLI: the per-user forwarder, so a printed
+   * URL outlives the command); default: SSH forwards held by this process.
+   */
+  ports?: PortAccess;
 }
 
 /**
@@ -116,7 +122,7 @@ export class Core {
       registryFacts: registryImageFacts(this.registry),
     });
     this.sessions = new SessionService({
-      ports: this.hosts,
+      ports: deps.ports ?? this.hosts,
       engines: this.engines,
       bus: this.bus,
       settings: this.settings,
