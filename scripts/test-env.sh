@@ -57,6 +57,7 @@ main() {
   ensure_test_lockfile
   ensure_analysis_images
   run_ssh_host
+  [[ ! -x "$REPO_ROOT/scripts/test-env/bastion.sh" ]] || "$REPO_ROOT/scripts/test-env/bastion.sh" </dev/null 9>&- || die "scripts/test-env/bastion.sh failed"
   write_env_json
   say "ready in $((SECONDS - started)) s; wrote $TEST_ENV_DIR/env.json"
 }

@@ -64,6 +64,7 @@ export const ERROR_CODES = [
   'HOST_KEY_CHANGED',
   'HOST_NOT_FOUND',
   'HOST_EXISTS',
+  'HOST_INSECURE',
   // GPUs and leases
   'GPU_UNAVAILABLE',
   'GPU_BUSY',

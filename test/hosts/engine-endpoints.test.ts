@@ -56,7 +56,10 @@ describe('hosts reached without SSH: tcp:// engines and Docker contexts', () => 
     const certs = makeCerts(fx.dir);
     server = await engineProxy(ssh.dockerSocket, certs.server);
     const spec = `tcp://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    await expect(fx.core.hosts.add({ spec })).rejects.toMatchObject({ code: expect.stringMatching(/^ENGINE_/) });
+    // Without certificates it would be plain TCP: refused before connecting, unless --insecure …
+    await expect(fx.core.hosts.add({ spec })).rejects.toMatchObject({ code: 'HOST_INSECURE', hint: expect.stringContaining('--insecure') });
+    // … and this engine speaks only TLS, so even --insecure gets the engine's refusal.
+    await expect(fx.core.hosts.add({ spec, insecure: true })).rejects.toMatchObject({ code: expect.stringMatching(/^ENGINE_/) });
     expect(fx.core.settings.get('hosts')).toEqual([]);
     const added = await fx.core.hosts.add({ spec, certPath: certs.clientDir });
     expect(added).toMatchObject({
@@ -66,6 +69,23 @@ describe('hosts reached without SSH: tcp:// engines and Docker contexts', () => 
     // Ports and commands need SSH: the error says so instead of pretending.
     const id = added.status === 'added' ? added.host.id : '';
     await expect(fx.core.hosts.localPort(id, 8888)).rejects.toMatchObject({ code: 'HOST_INVALID' });
+  });
+
+  it('adds a tcp:// engine without TLS only with --insecure, and keeps a warning on the host', async () => {
+    const ssh = sshHostEnv();
+    fx = hostsFixture();
+    server = await engineProxy(ssh.dockerSocket);
+    const spec = `tcp://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await expect(fx.core.hosts.add({ spec })).rejects.toMatchObject({ code: 'HOST_INSECURE', message: expect.stringContaining(`${spec} is a Docker engine without TLS`) });
+    expect(fx.core.settings.get('hosts')).toEqual([]);
+    const added = await fx.core.hosts.add({ spec, insecure: true });
+    expect(added).toMatchObject({ status: 'added', host: { status: 'ok', warning: expect.stringContaining('without TLS'), engine: { endpoint: { kind: 'tcp', tls: false } } } });
+    expect(fx.core.settings.get('hosts')[0]).toMatchObject({ insecure: true });
+    // A hosts list edited by hand (or a team file) cannot slip one in without the flag.
+    fx.core.settings.update('hosts', (hosts) => hosts.map((h) => ({ ...h, insecure: undefined })));
+    const id = added.status === 'added' ? added.host.id : '';
+    await fx.core.engines.forget(id);
+    await expect(fx.core.hosts.test(id)).rejects.toMatchObject({ code: 'HOST_INSECURE' });
   });
 
   it('adds a Docker context by name and uses its endpoint', async () => {

@@ -32,6 +32,8 @@ export interface HostInfo {
   leases: GpuLease[];
   sessions: number;
   message?: string;
+  /** A standing risk the user accepted, e.g. a tcp:// engine without TLS (--insecure). */
+  warning?: string;
 }
 
 export interface HostAddRequest {
@@ -40,12 +42,15 @@ export interface HostAddRequest {
   /** The engine socket on an SSH host when it is not /var/run/docker.sock. */
   dockerSocket?: string;
   certPath?: string;
+  /** Accept a tcp:// engine without TLS (refused with HOST_INSECURE otherwise). */
+  insecure?: boolean;
 }
 
 export type HostAddResult =
   | { status: 'added'; host: HostInfo }
   /** The host's key is not in known_hosts yet: show it and call hostTrust if the user accepts. */
-  | { status: 'needs-trust'; hostId: string; keyType: string; fingerprint: string };
+  /** `jumpHost` (`bastion:22`) when the key is a ProxyJump host's, not the destination's own. */
+  | { status: 'needs-trust'; hostId: string; keyType: string; fingerprint: string; jumpHost?: string };
 
 export interface SyncProgress {
   opId: string;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { contextEndpoint, endpointFromHost, type ResolvedEndpoint } from '../engine/endpoint';
 import { BenchtopError } from '../errors';
 import type { HostConfig } from '../settings/schema';
+import { isTlsEngine } from './spec';
 
 /** A named Docker context's endpoint, read the way the docker CLI reads it (meta.json + tls/). */
 export function contextEngine(name: string, home: string, env: NodeJS.ProcessEnv): ResolvedEndpoint {
@@ -21,6 +22,11 @@ export function contextEngine(name: string, home: string, env: NodeJS.ProcessEnv
 
 /** A `tcp://host:2376` engine with the client certificate from the host's certPath (ca/cert/key.pem). */
 export function tcpEngine(host: HostConfig): ResolvedEndpoint {
+  // Checked here too, not only when adding: a hosts list can also come from a team file.
+  if (!isTlsEngine(host.spec, host.certPath) && !host.insecure) {
+    throw new BenchtopError('HOST_INSECURE', `${host.id} (${host.spec}) is a Docker engine without TLS, and it was not accepted as insecure.`,
+      `Add it again with --insecure if this network is yours alone, or give it TLS (--cert-path).`);
+  }
   let tls: { ca?: string; cert?: string; key?: string } | undefined;
   if (host.certPath) {
     const read = (file: string) => {

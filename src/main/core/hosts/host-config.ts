@@ -3,15 +3,18 @@ import type { HostAddRequest } from '../../../shared/contract/hosts';
 import type { Clock } from '../clock';
 import { BenchtopError } from '../errors';
 import type { HostConfig } from '../settings/schema';
-import { readSshConfig } from '../ssh/ssh-config';
+import { resolveSshHost, type SshQuery } from '../ssh/resolve';
 import { contextEngine } from './engine-endpoints';
-import { hostIdFor, parseHostSpec } from './spec';
+import { hostIdFor, hostKindOf, isTlsEngine, parseHostSpec } from './spec';
 
 export interface HostPaths {
   sshConfigPath: string;
   knownHostsPath: string;
   home: string;
+  /** The ssh binary for `ssh -G` (found on PATH when undefined); null: Benchtop's own ssh_config parser. */
+  ssh?: string | null;
 }
+
 
 export function localUserName(env: NodeJS.ProcessEnv): string {
   try {
@@ -19,6 +22,24 @@ export function localUserName(env: NodeJS.ProcessEnv): string {
   } catch {
     return env.USER ?? env.LOGNAME ?? 'root';
   }
+}
+
+/**
+ * What to resolve through ssh_config for a stored SSH host: the alias (or name) the user typed,
+ * with the user and port they typed overriding the config, as `ssh -l user -p port alias` does.
+ */
+export function sshQueryOf(host: HostConfig): SshQuery {
+  if (hostKindOf(host.spec) === 'ssh') {
+    const parsed = parseHostSpec(host.spec);
+    if (parsed.kind === 'ssh') return { alias: parsed.hostname, user: parsed.user, port: parsed.port };
+  }
+  // A Docker context's ssh:// endpoint names the machine itself.
+  return { alias: host.hostname, user: host.user || undefined, port: host.port || undefined };
+}
+
+/** Whether a stored key path is one of the names ssh(1) tries anyway (not worth storing). */
+function isDefaultIdentity(path: string, home: string): boolean {
+  return ['id_rsa', 'id_ecdsa', 'id_ed25519'].some((name) => path === `${home}/.ssh/${name}`);
 }
 
 /**
@@ -31,24 +52,33 @@ export async function hostConfigFor(req: HostAddRequest, paths: HostPaths, env: 
   const addedAt = new Date(clock.now()).toISOString();
   const spec = req.spec.trim();
   if (parsed.kind === 'tcp') {
-    return { id: hostIdFor(parsed.hostname, parsed.port, 2376), spec, user: '', hostname: parsed.hostname, port: parsed.port, certPath: req.certPath, addedAt };
+    const config: HostConfig = { id: hostIdFor(parsed.hostname, parsed.port, 2376), spec, user: '', hostname: parsed.hostname, port: parsed.port, certPath: req.certPath, addedAt };
+    if (!isTlsEngine(spec, req.certPath)) {
+      if (!req.insecure) {
+        throw new BenchtopError('HOST_INSECURE', `${spec} is a Docker engine without TLS: anyone on the network path can read its traffic and run containers as root there.`,
+          'Give the engine TLS (the host’s certificate folder with --cert-path, as `docker --tlsverify` uses), reach it over SSH (user@host), or add it with --insecure if this network is yours alone.');
+      }
+      config.insecure = true;
+    }
+    return config;
   }
   if (parsed.kind === 'context') {
     const { endpoint } = contextEngine(parsed.name, paths.home, env);
     const [, user = '', host = endpoint.address, port = '0'] = /^(?:([^@]+)@)?(.+?)(?::(\d+))?$/.exec(endpoint.address) ?? [];
     return { id: hostIdFor(parsed.name, 0, 0), spec, user, hostname: host, port: Number(port), addedAt };
   }
-  const fromConfig = await readSshConfig(paths.sshConfigPath, parsed.hostname, paths.home);
-  const port = parsed.port ?? fromConfig.port ?? 22;
+  const resolved = await resolveSshHost({ alias: parsed.hostname, user: parsed.user, port: parsed.port },
+    { configPath: paths.sshConfigPath, home: paths.home, env, knownHostsPath: paths.knownHostsPath, ssh: paths.ssh });
   const config: HostConfig = {
-    id: hostIdFor(parsed.hostname, port, 22),
+    id: hostIdFor(parsed.hostname, resolved.port, 22),
     spec,
-    user: parsed.user ?? fromConfig.user ?? localUserName(env),
-    hostname: fromConfig.hostname ?? parsed.hostname,
-    port,
+    user: resolved.user || localUserName(env),
+    hostname: resolved.hostname,
+    port: resolved.port,
     addedAt,
   };
-  const identity = req.identityFile ?? fromConfig.identityFiles[0];
+  // The config's keys are read again on every connect; only a key named for this host is shown.
+  const identity = req.identityFile ?? resolved.identityFiles.find((f) => !isDefaultIdentity(f, paths.home));
   if (identity) config.identityFile = identity;
   if (req.dockerSocket) {
     if (!req.dockerSocket.startsWith('/')) {

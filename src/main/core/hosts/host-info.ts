@@ -64,6 +64,7 @@ export async function describeHost(host: HostConfig, deps: DescribeDeps, strict:
     info.message = `${failure.message}${failure.hint ? ` ${failure.hint}` : ''}`;
     if (!(error instanceof BenchtopError)) info.message = `Unexpected: ${failure.message}`;
   }
+  if (host.insecure) info.warning = `${host.spec} is reached without TLS (added with --insecure): its traffic, and control of its engine, are open to anyone on the network path.`;
   const fingerprint = deps.fingerprint(host.id);
   if (fingerprint) info.fingerprint = fingerprint;
   return info;

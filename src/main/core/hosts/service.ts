@@ -11,15 +11,13 @@ import { SshConnection, type ExecOutput, type SshTarget } from '../ssh/connectio
 import { ChannelAgent } from '../ssh/docker-agent';
 import { appendKnownHost } from '../ssh/known-hosts';
 import { PortForwards } from '../ssh/port-forwards';
-import { readSshConfig } from '../ssh/ssh-config';
+import { sshTargetFor } from '../ssh/target';
 import { contextEngine, tcpEngine } from './engine-endpoints';
 import { describeHost, type HostExtras } from './host-info';
-import { hostConfigFor, type HostPaths } from './host-config';
+import { hostConfigFor, sshQueryOf, type HostPaths } from './host-config';
 import { hostKindOf } from './spec';
 
 export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
-/** Keys ssh(1) tries when neither the user nor ~/.ssh/config names one. */
-const DEFAULT_IDENTITIES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 
 export interface HostsServiceDeps {
   settings: SettingsStore;
@@ -86,12 +84,15 @@ export class HostsService implements RemoteEngineOpener {
       try {
         await connection.client();
       } catch (error) {
-        const key = connection.presentedKey;
-        if (error instanceof BenchtopError && error.code === 'HOST_KEY_UNKNOWN' && key) {
+        const refused = connection.refusedKey;
+        if (error instanceof BenchtopError && error.code === 'HOST_KEY_UNKNOWN' && refused) {
           // Kept so `hostTrust` (possibly from another process: the CLI) knows where to connect.
           this.#save(host);
           connection.close();
-          return { status: 'needs-trust', hostId: host.id, keyType: key.keyType, fingerprint: key.fingerprint };
+          const { key, target } = refused;
+          // A jump host's key is named as such, so it is never compared with the destination's fingerprint.
+          const jumpHost = target === connection.target ? {} : { jumpHost: `${target.hostname}:${target.port}` };
+          return { status: 'needs-trust', hostId: host.id, keyType: key.keyType, fingerprint: key.fingerprint, ...jumpHost };
         }
         connection.close();
         throw error;
@@ -114,6 +115,8 @@ export class HostsService implements RemoteEngineOpener {
   /**
    * Stores the key the host presents now in known_hosts, but only when its fingerprint is the one
    * the user approved: a key that changed between the prompt and the answer is never stored.
+   * Behind a jump host the first unknown key on the way is the one compared and stored (in that
+   * hop's own known_hosts); the next unknown one is then reported as HOST_KEY_UNKNOWN to trust in turn.
    */
   async trust(hostId: string, fingerprint: string): Promise<HostInfo> {
     const host = this.config(hostId);
@@ -124,15 +127,16 @@ export class HostsService implements RemoteEngineOpener {
       // Already trusted (e.g. by ssh in a terminal): keep this connection as the host's one.
       this.#connections.set(hostId, connection);
     } catch (error) {
-      const key = connection.presentedKey;
+      const refused = connection.refusedKey;
       connection.close();
-      if (!(error instanceof BenchtopError) || error.code !== 'HOST_KEY_UNKNOWN' || !key) throw error;
+      if (!(error instanceof BenchtopError) || error.code !== 'HOST_KEY_UNKNOWN' || !refused) throw error;
+      const { key, target } = refused;
       const wanted = fingerprint.trim().replace(/^(SHA256:)?/, 'SHA256:');
       if (key.fingerprint !== wanted) {
-        throw new BenchtopError('HOST_KEY_UNKNOWN', `${hostId} now presents ${key.keyType} ${key.fingerprint}, not the ${wanted} you accepted; nothing was stored.`,
+        throw new BenchtopError('HOST_KEY_UNKNOWN', `${target.label} now presents ${key.keyType} ${key.fingerprint}, not the ${wanted} you accepted; nothing was stored.`,
           'Add the host again and compare the new fingerprint with the one its admin gives you.');
       }
-      await appendKnownHost(this.#d.paths.knownHostsPath, host.hostname, host.port, key.blob);
+      await appendKnownHost(target.knownHostsPath, target.hostname, target.port, key.blob);
     }
     return this.test(hostId);
   }
@@ -233,23 +237,22 @@ export class HostsService implements RemoteEngineOpener {
   }
 
   #newConnection(host: HostConfig): SshConnection {
-    const home = this.#d.paths.home;
-    const target: SshTarget = {
+    const paths = this.#d.paths;
+    const first: SshTarget = {
       label: host.id,
+      hostId: host.id,
       hostname: host.hostname,
       port: host.port,
       user: host.user,
       identityFiles: host.identityFile ? [host.identityFile] : [],
-      agentSocket: this.#d.env.SSH_AUTH_SOCK || undefined,
-      knownHostsPath: this.#d.paths.knownHostsPath,
+      knownHostsPath: paths.knownHostsPath,
       connectTimeoutMs: this.#d.connectTimeoutMs,
     };
-    if (!host.identityFile) {
-      // Like ssh(1): the config's IdentityFile lines, then the usual key names; read when connecting.
-      const defaults = DEFAULT_IDENTITIES.map((name) => `${home}/.ssh/${name}`);
-      target.resolveIdentities = () =>
-        readSshConfig(this.#d.paths.sshConfigPath, host.hostname, home).then((c) => [...c.identityFiles, ...defaults], () => defaults);
-    }
-    return new SshConnection(target);
+    // Resolved through ssh_config on every connect (ProxyJump, IdentityAgent, known_hosts files…), as ssh(1) is.
+    return new SshConnection(first, () => sshTargetFor(sshQueryOf(host), {
+      configPath: paths.sshConfigPath, home: paths.home, env: this.#d.env, knownHostsPath: paths.knownHostsPath, ssh: paths.ssh,
+      hostId: host.id, identityFile: host.identityFile, connectTimeoutMs: this.#d.connectTimeoutMs,
+    }));
   }
+
 }

@@ -75,3 +75,8 @@ export function hostIdFor(alias: string, port: number, defaultPort: number): str
   const id = port === defaultPort ? base : `${base}-${port}`;
   return id === 'local' ? 'local-host' : id;
 }
+
+/** A tcp:// engine speaks TLS when its URL says https or a client certificate folder is given. */
+export function isTlsEngine(spec: string, certPath: string | undefined): boolean {
+  return /^https:\/\//i.test(spec) || Boolean(certPath);
+}

@@ -13,6 +13,8 @@ export interface HostConfig {
   dockerSocket?: string;
   /** Folder with ca.pem, cert.pem, key.pem for a `tcp://host:2376` engine. */
   certPath?: string;
+  /** A tcp:// engine without TLS the user accepted with --insecure (shown with a warning). */
+  insecure?: boolean;
   addedAt: string;
 }
 

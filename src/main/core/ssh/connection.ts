@@ -3,7 +3,8 @@ import type { Duplex } from 'node:stream';
 import type { AgentAuthMethod, Client, ClientChannel, ConnectConfig, PublicKeyAuthMethod, ServerHostKeyAlgorithm } from 'ssh2';
 import { BenchtopError, systemCode } from '../errors';
 import { withTimeout } from '../timeout';
-import { fingerprintOf, keyTypeOf, knownKeyTypes, readKnownHosts, verifyHostKey, type HostKeyVerdict } from './known-hosts';
+import { fingerprintOf, keyTypeOf, knownKeyTypes, readKnownHostsFiles, verifyHostKey, type HostKeyVerdict } from './known-hosts';
+import { proxyCommandStream } from './proxy-command';
 
 /** Everything needed to reach one SSH host; the hosts service builds it from settings and ~/.ssh/config. */
 export interface SshTarget {
@@ -18,9 +19,24 @@ export interface SshTarget {
   resolveIdentities?: () => Promise<string[]>;
   /** SSH_AUTH_SOCK; the agent is offered after the key files. */
   agentSocket?: string;
+  /** Where trust is written (the first UserKnownHostsFile); always read. */
   knownHostsPath: string;
+  /** Other known_hosts files read, never written: further UserKnownHostsFiles, /etc/ssh/ssh_known_hosts. */
+  extraKnownHostsPaths?: string[];
+  /** ProxyJump: the previous hop. This host is reached through a channel that hop opens, and both keys are checked. */
+  jump?: SshTarget;
+  /** ProxyCommand, tokens expanded: this host is reached through the command's stdin/stdout. */
+  proxyCommand?: string;
+  /** The Benchtop host id this hop serves (the hint to trust a jump host's key names it). */
+  hostId?: string;
   connectTimeoutMs?: number;
   keepaliveIntervalMs?: number;
+}
+
+/** A hop whose key was refused on the last attempt (the host itself or one of its jump hosts). */
+export interface RefusedKey {
+  target: SshTarget;
+  key: PresentedKey;
 }
 
 /** The key a host presented during the last handshake, for the trust prompt. */
@@ -65,7 +81,11 @@ const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 
  * failure, host reboot) is noticed and the next use connects again.
  */
 export class SshConnection {
-  readonly target: SshTarget;
+  /** Replaced by `refresh` on every (re)connect, as each `ssh` run reads the config afresh. */
+  target: SshTarget;
+  readonly #refresh: (() => Promise<SshTarget>) | undefined;
+  /** The previous hop's connection while this one is reached through a jump host. */
+  #jump: SshConnection | undefined;
   #client: Promise<Client> | undefined;
   #presented: PresentedKey | undefined;
   #closed = false;
@@ -74,13 +94,22 @@ export class SshConnection {
   /** How many times a TCP connection + handshake was made; the host summary shows it. */
   connects = 0;
 
-  constructor(target: SshTarget) {
+  constructor(target: SshTarget, refresh?: () => Promise<SshTarget>) {
     this.target = target;
+    this.#refresh = refresh;
   }
 
   /** The key of the last handshake (also set when the handshake was refused over that key). */
   get presentedKey(): PresentedKey | undefined {
     return this.#presented;
+  }
+
+  /** The hop whose host key stopped the last attempt: a jump host first, then this host. */
+  get refusedKey(): RefusedKey | undefined {
+    const viaJump = this.#jump?.refusedKey;
+    if (viaJump) return viaJump;
+    const key = this.#presented;
+    return key && key.verdict.state !== 'trusted' ? { target: this.target, key } : undefined;
   }
 
   /** The connected client, connecting first when there is none (or the last one dropped). */
@@ -115,6 +144,14 @@ export class SshConnection {
         'Check that the session is still running there, and that sshd allows AllowTcpForwarding.'));
   }
 
+  /** A channel to the next hop's sshd, opened on this (jump host's) connection. */
+  async #openHop(next: SshTarget): Promise<Duplex> {
+    const client = await this.client();
+    return this.#channel(`${next.hostname}:${next.port}`, (cb) => client.forwardOut('127.0.0.1', 0, next.hostname, next.port, cb), (reason) =>
+      new BenchtopError('HOST_UNREACHABLE', `The jump host ${this.target.label} could not reach ${next.label} at ${next.hostname}:${next.port} (sshd: ${reason}).`,
+        `Check that ${next.hostname}:${next.port} is the right address as seen from the jump host, and that its sshd allows TCP forwarding (AllowTcpForwarding, PermitOpen).`));
+  }
+
   /** Runs a command through the host's login shell and collects its output. */
   async exec(command: string, timeoutMs = 30_000): Promise<ExecOutput> {
     const client = await this.client();
@@ -143,7 +180,9 @@ export class SshConnection {
     this.#closed = true;
     const pending = this.#client;
     this.#client = undefined;
+    // A failed connect was already reported to its caller; closing has nothing more to say about it.
     void pending?.then((c) => c.end(), () => undefined);
+    this.#jump?.close();
   }
 
   #channel(what: string, open: (cb: (error: Error | undefined, channel: ClientChannel) => void) => void, refused: (reason: string) => BenchtopError): Promise<Duplex> {
@@ -161,12 +200,14 @@ export class SshConnection {
   }
 
   async #connect(): Promise<Client> {
+    this.#presented = undefined;
+    if (this.#refresh) this.target = await this.#refresh();
     const t = this.target;
-    const known = await readKnownHosts(t.knownHostsPath);
+    const known = await readKnownHostsFiles([t.knownHostsPath, ...(t.extraKnownHostsPaths ?? [])]);
     const auth = await this.#authMethods();
     const { Client } = await loadSsh2();
+    const sock = await this.#hopStream(t);
     const client = new Client();
-    this.#presented = undefined;
     const ready = new Promise<Client>((resolve, reject) => {
       client.once('ready', () => resolve(client));
       client.once('error', (error) => reject(this.#connectError(error)));
@@ -177,6 +218,7 @@ export class SshConnection {
     const config: ConnectConfig = {
       host: t.hostname,
       port: t.port,
+      ...(sock ? { sock } : {}),
       username: t.user,
       readyTimeout: t.connectTimeoutMs ?? 10_000,
       keepaliveInterval: t.keepaliveIntervalMs ?? 15_000,
@@ -206,6 +248,25 @@ export class SshConnection {
       if (this.#client && !this.#closed) this.#client = undefined;
     });
     return connected;
+  }
+
+  /**
+   * How bytes reach this host when not over a direct TCP connection: a channel opened by the jump
+   * host's own connection (whose key is checked on its own handshake), or a ProxyCommand's pipes.
+   */
+  async #hopStream(t: SshTarget): Promise<Duplex | undefined> {
+    this.#jump?.close();
+    this.#jump = undefined;
+    if (t.jump) {
+      const jump = new SshConnection({ ...t.jump, connectTimeoutMs: t.jump.connectTimeoutMs ?? t.connectTimeoutMs });
+      this.#jump = jump;
+      return jump.#openHop(t);
+    }
+    if (t.proxyCommand) {
+      const { stream } = proxyCommandStream(t.proxyCommand, process.env);
+      return stream;
+    }
+    return undefined;
   }
 
   async #authMethods(): Promise<(PublicKeyAuthMethod | AgentAuthMethod)[]> {
@@ -242,6 +303,10 @@ export class SshConnection {
       return new BenchtopError('HOST_UNREACHABLE', `${where} did not complete an SSH handshake within ${Math.round((t.connectTimeoutMs ?? 10_000) / 1000)} s.`,
         'Check the address and port, your network or VPN, and that sshd runs on the host.', { cause: error });
     }
+    if (t.proxyCommand && /ProxyCommand exited/.test(error.message)) {
+      return new BenchtopError('HOST_UNREACHABLE', `The ProxyCommand for ${t.label} failed before the SSH handshake: ${error.message}`,
+        `Run the command by hand (\`${t.proxyCommand}\`) to see why.`, { cause: error });
+    }
     const code = systemCode(error);
     if (code && UNREACHABLE_CODES.has(code)) {
       const reason = code === 'ECONNREFUSED' ? 'nothing accepts connections on that port' : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'the name does not resolve' : error.message;
@@ -255,16 +320,17 @@ export class SshConnection {
 /** The error for a key that is not on file, or differs from the one on file. */
 export function hostKeyError(t: SshTarget, key: PresentedKey): BenchtopError {
   const where = `${t.hostname}:${t.port}`;
+  const trustCommand = `benchtop host trust ${t.hostId ?? t.label} ${key.fingerprint}`;
   switch (key.verdict.state) {
     case 'changed':
       return new BenchtopError('HOST_KEY_CHANGED',
-        `WARNING: the host key of ${t.label} (${where}) has changed. known_hosts (${t.knownHostsPath} line ${key.verdict.line}) has ${key.verdict.knownFingerprints.join(', ')}; the host now presents ${key.keyType} ${key.fingerprint}. Benchtop did not connect.`,
+        `WARNING: the host key of ${t.label} (${where}) has changed. known_hosts (${key.verdict.file ?? t.knownHostsPath} line ${key.verdict.line}) has ${key.verdict.knownFingerprints.join(', ')}; the host now presents ${key.keyType} ${key.fingerprint}. Benchtop did not connect.`,
         `Someone could be intercepting the connection, or the host was reinstalled. Ask its admin for the real fingerprint; only if it is ${key.fingerprint}, remove the old line (ssh-keygen -R ${t.port === 22 ? t.hostname : `'[${t.hostname}]:${t.port}'`}) and add the host again.`);
     case 'revoked':
-      return new BenchtopError('HOST_KEY_CHANGED', `${t.label} (${where}) presented ${key.keyType} ${key.fingerprint}, which ${t.knownHostsPath} line ${key.verdict.line} marks @revoked. Benchtop did not connect.`,
+      return new BenchtopError('HOST_KEY_CHANGED', `${t.label} (${where}) presented ${key.keyType} ${key.fingerprint}, which ${key.verdict.file ?? t.knownHostsPath} line ${key.verdict.line} marks @revoked. Benchtop did not connect.`,
         'Ask the host’s admin to replace the revoked host key.');
     default:
       return new BenchtopError('HOST_KEY_UNKNOWN', `${t.label} (${where}) presented ${key.keyType} ${key.fingerprint}, which is not in ${t.knownHostsPath}.`,
-        'Compare the fingerprint with the one the host’s admin gives you, then trust it (Hosts page or `benchtop host trust`).');
+        `Compare the fingerprint with the one the host’s admin gives you, then trust it (Hosts page, or \`${trustCommand}\`).`);
   }
 }

@@ -11,14 +11,16 @@ export interface KnownHostEntry {
   /** The key blob, base64 as in the file. */
   keyBase64: string;
   line: number;
+  /** The file the line is in (set when several files are read). */
+  file?: string;
 }
 
 /** How a presented key compares with what known_hosts says about that host. */
 export type HostKeyVerdict =
   | { state: 'trusted' }
   | { state: 'unknown' }
-  | { state: 'changed'; knownFingerprints: string[]; line: number }
-  | { state: 'revoked'; line: number };
+  | { state: 'changed'; knownFingerprints: string[]; line: number; file?: string }
+  | { state: 'revoked'; line: number; file?: string };
 
 /** `SHA256:<base64 without padding>`, exactly as `ssh-keygen -l` and OpenSSH's warnings print it. */
 export function fingerprintOf(keyBlob: Buffer): string {
@@ -84,7 +86,7 @@ export function verifyHostKey(entries: KnownHostEntry[], host: string, port: num
   const presented = keyBlob.toString('base64');
   const forHost = entries.filter((e) => e.marker !== '@cert-authority' && entryMatches(e, host, port));
   const revoked = entries.find((e) => e.marker === '@revoked' && e.keyBase64 === presented);
-  if (revoked) return { state: 'revoked', line: revoked.line };
+  if (revoked) return { state: 'revoked', line: revoked.line, file: revoked.file };
   const plain = forHost.filter((e) => !e.marker);
   if (plain.some((e) => e.keyBase64 === presented)) return { state: 'trusted' };
   // Like OpenSSH, only a known key of the same type counts as "changed"; a host that merely offers
@@ -96,6 +98,7 @@ export function verifyHostKey(entries: KnownHostEntry[], host: string, port: num
     state: 'changed',
     knownFingerprints: sameType.map((e) => fingerprintOf(Buffer.from(e.keyBase64, 'base64'))),
     line: sameType[0].line,
+    file: sameType[0].file,
   };
 }
 
@@ -111,6 +114,15 @@ export async function readKnownHosts(path: string): Promise<KnownHostEntry[]> {
     if ((error as { code?: string }).code === 'ENOENT') return [];
     throw error;
   }
+}
+
+/**
+ * Reads several known_hosts files as one list, like ssh(1) reads UserKnownHostsFile and
+ * GlobalKnownHostsFile together; each entry remembers its file for messages. Missing files are empty.
+ */
+export async function readKnownHostsFiles(paths: readonly string[]): Promise<KnownHostEntry[]> {
+  const lists = await Promise.all([...new Set(paths)].map(async (file) => (await readKnownHosts(file)).map((e) => ({ ...e, file }))));
+  return lists.flat();
 }
 
 /**
