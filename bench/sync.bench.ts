@@ -16,7 +16,6 @@ import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import { NOTEBOOKS_ROOT } from '../src/main/core/sync/remote-tree';
 import { SyncService } from '../src/main/core/sync/service';
-import { ensureNotebooksVolume } from '../src/main/core/sync/volume';
 import { execOk } from '../src/main/core/sync/container-exec';
 import { benchProject } from './support/project';
 import { benchSshHost } from './support/ssh-host';
@@ -37,7 +36,7 @@ async function main(): Promise<void> {
   }
   const info = await fx.core.projects.read(project.dir);
   const docker = await fx.core.engines.docker(target);
-  const volume = (await ensureNotebooksVolume(docker, info.dir, info.name)).name;
+  const volume = (await fx.core.sync.ensureVolume(info.dir, target)).name;
   // The stand-in for a running session: the image with the volume mounted.
   const session: Docker.Container = await docker.createContainer({
     name: `bt-bench-sync-${randomBytes(3).toString('hex')}`, Image: image, Entrypoint: ['sleep', 'infinity'], Cmd: [],
@@ -53,7 +52,7 @@ async function main(): Promise<void> {
   const dataDirs: string[] = [];
   const freshService = () => {
     dataDirs.push(mkdtempSync(join(tmpdir(), 'bt-bench-syncdata-')));
-    return new SyncService({ engines: fx.core.engines, projects: fx.core.projects, bus: fx.core.bus, ops: fx.core.ops, clock: fx.core.clock, dataDir: dataDirs.at(-1) as string });
+    return new SyncService({ engines: fx.core.engines, projects: fx.core.projects, bus: fx.core.bus, ops: fx.core.ops, clock: fx.core.clock, owner: fx.core.owner, dataDir: dataDirs.at(-1) as string });
   };
   let service = freshService();
   let op = 0;

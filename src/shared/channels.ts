@@ -41,6 +41,8 @@ export const INVOKE_CHANNELS = [
   'hostTest',
   'hostRemove',
   'sessionSync',
+  'syncTrashList',
+  'syncTrashRestore',
   'sessionMove',
 ] as const satisfies readonly Channel[];
 

@@ -57,17 +57,25 @@ export function defineSyncSuite(title: string, setup: () => Promise<SuiteSide>):
       expect(await sync()).toMatchObject({ uploaded: 0, downloaded: 0, deleted: 0, bytes: 0, conflicts: [] });
     });
 
-    it('treats a volume removed and made again as new: nothing on this computer is deleted', async () => {
+    it('stops when the volume was removed and made again, and adopting it deletes nothing on this computer', async () => {
       await writeFile(join(f.notebooks, 'keep me.ipynb'), 'precious');
       await mkdir(join(f.notebooks, 'sub'));
       await writeFile(join(f.notebooks, 'sub/also.ipynb'), 'also precious');
       await sync({ viaHelper: true });
+      await f.dropSession();
       await f.docker.getVolume(f.volume).remove();
-      // The next session (or sync) finds an empty volume: that is not "everything was deleted there".
-      const again = await sync();
-      expect(again).toMatchObject({ uploaded: 2, downloaded: 0, deleted: 0 });
+      await f.docker.createVolume({ Name: f.volume });
+      // The empty volume of the same name is not "everything was deleted there": the sync stops and names it.
+      const refused = await f.core.sync.sync({ opId: `t-${(n += 1)}`, projectDir: f.dir, target: f.target, image: f.image }).then(() => undefined, (e: BenchtopError) => e);
+      expect(refused?.code).toBe('SYNC_VOLUME_CHANGED');
+      expect(refused?.message).toContain(`The volume ${f.volume} on ${f.target} is not the one ${f.dir} synced with: it was removed and made again`);
+      expect(refused?.hint).toContain(`--adopt ${f.volume}`);
       expect(await localList(f.notebooks)).toEqual(['d sub', 'f keep me.ipynb', 'f sub/also.ipynb']);
-      expect((await f.readRemote('sub/also.ipynb')).toString()).toBe('also precious');
+
+      const adopted = await f.core.sync.sync({ opId: `t-${(n += 1)}`, projectDir: f.dir, target: f.target, image: f.image, adoptVolume: f.volume });
+      expect(adopted).toMatchObject({ uploaded: 2, downloaded: 0, deleted: 0, volume: f.volume });
+      expect(await localList(f.notebooks)).toEqual(['d sub', 'f keep me.ipynb', 'f sub/also.ipynb']);
+      expect(await sync({ viaHelper: true })).toMatchObject({ uploaded: 0, downloaded: 0, deleted: 0 });
     });
 
     it('brings edits, new files and new folders made in the session back, and deletions both ways', async () => {

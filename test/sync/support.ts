@@ -8,7 +8,9 @@ import { Core } from '../../src/main/core/core';
 import { execIn } from '../../src/main/core/sync/container-exec';
 import { openConfSettings } from '../../src/main/core/settings/conf-store';
 import { NOTEBOOKS_ROOT } from '../../src/main/core/sync/remote-tree';
-import { ensureNotebooksVolume, notebooksVolumeName } from '../../src/main/core/sync/volume';
+
+/** The analysis image's own user: who runs Jupyter, and owns the volume. */
+export const SESSION_USER = '1000:1000';
 
 const ENV_JSON = new URL('../../.test-env/env.json', import.meta.url);
 
@@ -37,7 +39,9 @@ export interface SyncFixture {
   docker: Docker;
   /** A running container of the image with the project's volume mounted, as a session would have. */
   session(): Promise<Docker.Container>;
-  /** Runs a shell script in the volume (as the image's user), returns stdout. */
+  /** Removes the stand-in session container (the next `session()` starts a new one). */
+  dropSession(): Promise<void>;
+  /** Runs a shell script in the volume as the image's user (as Jupyter would), returns stdout. */
   remote(script: string, ...args: string[]): Promise<string>;
   readRemote(rel: string): Promise<Buffer>;
   remoteList(): Promise<string[]>;
@@ -69,12 +73,12 @@ export async function syncFixture(options: SyncFixtureOptions): Promise<SyncFixt
   const project = await core.projects.read(dir);
   const notebooks = project.notebooksDir;
   const lockfile = project.lockfilePath;
-  const volume = notebooksVolumeName(project.dir, project.name);
+  // The volume the project's sync state records (made now): what a session of it would mount.
+  const volume = (await core.sync.ensureVolume(project.dir, target)).name;
   const docker = await core.engines.docker(target);
   let container: Docker.Container | undefined;
   const session = async () => {
     if (container) return container;
-    await ensureNotebooksVolume(docker, project.dir, project.name);
     container = await docker.createContainer({
       name: `bt-test-${randomBytes(4).toString('hex')}`, Image: image, Entrypoint: ['sleep', 'infinity'], Cmd: [],
       HostConfig: { Mounts: [{ Type: 'volume', Source: volume, Target: NOTEBOOKS_ROOT }], NetworkMode: 'none' },
@@ -84,19 +88,27 @@ export async function syncFixture(options: SyncFixtureOptions): Promise<SyncFixt
   };
   const remote = async (script: string, ...args: string[]) => {
     const c = await session();
-    const out = await execIn(c, ['sh', '-c', `cd ${NOTEBOOKS_ROOT} && ${script}`, 'sh', ...args]);
+    const out = await execIn(c, ['sh', '-c', `cd ${NOTEBOOKS_ROOT} && ${script}`, 'sh', ...args], undefined, SESSION_USER);
     if (out.exitCode !== 0) throw new Error(`remote script failed (${out.exitCode}): ${out.stderr}`);
     return out.stdout.toString('utf8');
   };
   return {
     core, dir: project.dir, target, notebooks, lockfile, image, volume, docker, session, remote,
+    dropSession: async () => {
+      await container?.remove({ force: true });
+      container = undefined;
+    },
     readRemote: async (rel) => {
       const c = await session();
       const out = await execIn(c, ['cat', '--', `${NOTEBOOKS_ROOT}/${rel}`]);
       if (out.exitCode !== 0) throw new Error(`cannot read ${rel} in the volume: ${out.stderr}`);
       return out.stdout;
     },
-    remoteList: async () => (await remote('find . -mindepth 1 -not -path "./.benchtop-sync*" -printf "%y %P\\n"')).split('\n').filter(Boolean).sort(),
+    // The notebooks as Jupyter shows them: Benchtop's trash and staging folders left out.
+    remoteList: async () => {
+      const all = (await remote('find . -mindepth 1 -not -path "./.benchtop-sync*" -not -path "./.benchtop/trash*" -printf "%y %P\\n"')).split('\n').filter(Boolean);
+      return all.filter((l) => l !== 'd .benchtop' || all.some((o) => o.startsWith('f .benchtop/'))).sort();
+    },
     cleanup: async () => {
       if (container) await container.remove({ force: true }).catch(() => undefined);
       await docker.getVolume(volume).remove().catch(() => undefined);

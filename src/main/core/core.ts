@@ -134,7 +134,7 @@ export class Core {
       gpus: this.gpus,
     });
     this.sync = new SyncService({
-      engines: this.engines, projects: this.projects, bus: this.bus, ops: this.ops, clock: this.clock,
+      engines: this.engines, projects: this.projects, bus: this.bus, ops: this.ops, clock: this.clock, owner: this.owner,
       dataDir: dirname(this.settings.path),
     });
     // Remote sessions keep notebooks in a synced volume; local ones keep the project folder.

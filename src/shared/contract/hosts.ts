@@ -70,7 +70,25 @@ export interface SyncResult {
   conflicts: string[];
   bytes: number;
   durationMs: number;
+  /** Paths from the other side that were not written here (SYNC_PATH_UNSAFE), each with why. */
+  refused?: string[];
 }
+
+/** One version a sync removed or overwrote, kept for 30 days (the "Recently removed" list). */
+export interface TrashEntry {
+  /** `local` (kept on this computer) or the target whose volume keeps it. */
+  where: string;
+  /** The sync that kept it (a folder under the trash). */
+  batch: string;
+  /** The notebook's path in the notebooks folder. */
+  path: string;
+  kind: 'deleted' | 'replaced';
+  /** ISO time it was removed. */
+  removedAt: string;
+  size: number;
+}
+
+export type TrashEntryRef = Pick<TrashEntry, 'where' | 'batch' | 'path' | 'kind'>;
 
 export interface HostsInvoke {
   hostList: (req: void) => HostInfo[];
@@ -82,7 +100,12 @@ export interface HostsInvoke {
   hostTrust: (req: { hostId: string; fingerprint: string }) => HostInfo;
   hostTest: (req: { hostId: string }) => HostInfo;
   hostRemove: (req: { hostId: string }) => { removed: true };
-  sessionSync: (req: { opId: string; sessionId: string }) => SyncResult;
+  /** `confirmDeletes`: the user agreed to the deletions a SYNC_MASS_DELETE listed. */
+  sessionSync: (req: { opId: string; sessionId: string; confirmDeletes?: boolean }) => SyncResult;
+  /** Versions of the project's notebooks removed or overwritten by syncs (here, and in `target`'s volume when given). */
+  syncTrashList: (req: { projectDir: string; target?: string }) => TrashEntry[];
+  /** Puts a kept version back in the notebooks folder on this computer (the next sync carries it over). */
+  syncTrashRestore: (req: { projectDir: string; entry: TrashEntryRef }) => { restored: string };
   sessionMove: (req: { opId: string; sessionId: string; target: string }) => import('./sessions').SessionInfo;
 }
 

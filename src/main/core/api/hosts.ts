@@ -1,6 +1,6 @@
 import type { HostAddRequest, HostsInvoke } from '../../../shared/contract/hosts';
 import type { Core } from '../core';
-import { syncSession } from '../sync/session-sync';
+import { syncSession, trashListFor, trashRestoreFor } from '../sync/session-sync';
 import { BenchtopError } from '../errors';
 import type { HandlersFor } from './types';
 
@@ -14,7 +14,9 @@ export function hostsHandlers(core: Core): HandlersFor<HostsInvoke> {
     },
     hostTest: ({ hostId }) => core.hosts.test(hostId),
     hostRemove: ({ hostId }) => core.hosts.remove(hostId),
-    sessionSync: ({ opId, sessionId }) => syncSession(core.sync, core.sessions, opId, sessionId),
+    sessionSync: ({ opId, sessionId, confirmDeletes }) => syncSession(core.sync, core.sessions, opId, sessionId, confirmDeletes === true),
+    syncTrashList: ({ projectDir, target }) => trashListFor(core.sync, core.sessions, projectDir, target),
+    syncTrashRestore: ({ projectDir, entry }) => trashRestoreFor(core.sync, core.sessions, projectDir, entry),
     sessionMove: ({ opId, sessionId, target }) => core.ops.run(opId, (signal) => core.moves.move(opId, sessionId, target, signal)),
   };
 }

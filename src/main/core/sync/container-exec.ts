@@ -11,15 +11,15 @@ export interface ExecResult {
 
 /**
  * Runs one command in a running container through the engine API (so it works the same on this
- * computer and over a host's SSH connection) and collects its output. Runs as root so it can place
- * files for whichever user the session runs as.
+ * computer and over a host's SSH connection) and collects its output. `user` is `uid:gid`; root
+ * only where a step must read everything (the sync's listing), never to write into the volume.
  */
-export function execIn(container: Docker.Container, cmd: string[], signal?: AbortSignal): Promise<ExecResult> {
-  return withScopedSignal(signal, (scoped) => execScoped(container, cmd, scoped));
+export function execIn(container: Docker.Container, cmd: string[], signal?: AbortSignal, user = '0:0'): Promise<ExecResult> {
+  return withScopedSignal(signal, (scoped) => execScoped(container, cmd, user, scoped));
 }
 
-async function execScoped(container: Docker.Container, cmd: string[], signal?: AbortSignal): Promise<ExecResult> {
-  const exec = await container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, User: '0:0' });
+async function execScoped(container: Docker.Container, cmd: string[], user: string, signal?: AbortSignal): Promise<ExecResult> {
+  const exec = await container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, User: user });
   signal?.throwIfAborted();
   const stream = await exec.start({ hijack: true, stdin: false });
   const out: Buffer[] = [];
@@ -50,8 +50,8 @@ async function execScoped(container: Docker.Container, cmd: string[], signal?: A
 }
 
 /** Like execIn, but a non-zero exit is a SYNC_FAILED naming the step. */
-export async function execOk(container: Docker.Container, cmd: string[], step: string, signal?: AbortSignal): Promise<Buffer> {
-  const result = await execIn(container, cmd, signal);
+export async function execOk(container: Docker.Container, cmd: string[], step: string, signal?: AbortSignal, user = '0:0'): Promise<Buffer> {
+  const result = await execIn(container, cmd, signal, user);
   if (result.exitCode !== 0) {
     throw new BenchtopError('SYNC_FAILED', `${step} failed in the session container (exit ${result.exitCode}): ${result.stderr.trim().slice(0, 400) || 'no output'}.`,
       'Nothing was lost: the next sync starts over from what both sides hold. If it keeps failing, check the volume has space.');

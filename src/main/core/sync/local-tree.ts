@@ -3,7 +3,16 @@ import { createReadStream } from 'node:fs';
 import { lstat, mkdir, open, readdir, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { systemCode } from '../errors';
+import { BenchtopError } from '../errors';
+import type { RootState } from './guards';
+import type { LocalTrash } from './trash';
 import { isIgnoredName, LOCKFILE_REL, TEMP_MARKER, type FileEntry, type Tree } from './tree';
+
+/** Where this sync keeps what it removes or overwrites on this computer. */
+export interface TrashTarget {
+  store: LocalTrash;
+  batch: string;
+}
 
 /** What a local file looked like when it was last hashed: reused while size and mtime are unchanged. */
 export type HashCache = Map<string, { size: number; mtime: string; sha256: string }>;
@@ -17,7 +26,20 @@ export class LocalTree {
   constructor(
     readonly notebooksDir: string,
     readonly lockfilePath: string | undefined,
+    /** Set for a sync: every file it deletes or overwrites is kept there first. */
+    readonly trash?: TrashTarget,
   ) {}
+
+  /** Whether the notebooks folder is there (the sync never takes a missing one for "all deleted"). */
+  async rootState(): Promise<RootState> {
+    try {
+      return (await stat(this.notebooksDir)).isDirectory() ? 'folder' : 'not-a-folder';
+    } catch (error) {
+      if (systemCode(error) === 'ENOENT') return 'missing';
+      if (systemCode(error) === 'ENOTDIR') return 'not-a-folder';
+      throw error;
+    }
+  }
 
   /** Where a synced path lives on this computer. */
   pathOf(rel: string): string {
@@ -32,10 +54,13 @@ export class LocalTree {
     return rel.startsWith('..') || rel === '' || rel.startsWith(sep) || /^[a-zA-Z]:/.test(rel);
   }
 
-  /** Lists every folder and regular file (symlinks and special files are not synced). */
+  /**
+   * Lists every folder and regular file (symlinks and special files are not synced, and never
+   * followed). A missing notebooks folder lists as empty: whether that may mean "deleted" is for the
+   * sync's guards to decide, with `rootState()`.
+   */
   async scan(): Promise<Tree> {
     const tree: Tree = new Map();
-    await mkdir(this.notebooksDir, { recursive: true });
     const walk = async (dir: string, prefix: string): Promise<void> => {
       const entries = await readdir(dir, { withFileTypes: true });
       await Promise.all(entries.map(async (dirent) => {
@@ -43,10 +68,13 @@ export class LocalTree {
         const full = join(dir, name);
         if (name.includes(TEMP_MARKER) && dirent.isFile()) {
           // Left by an interrupted sync: never a finished file, so it goes.
-          await unlink(full).catch(() => undefined);
+          await unlink(full).catch(() => undefined); // gone already, or held open on Windows: the next scan retries
           return;
         }
-        if (isIgnoredName(name) || (prefix === '' && name === '.benchtop' && this.#lockfileSeparate)) return;
+        // `.benchtop` at the root is Benchtop's own (trash, staging; the lockfile has its reserved
+        // path): never synced, so the trash stays out of the synced tree even when the notebooks
+        // folder is the project folder itself.
+        if (isIgnoredName(name) || (prefix === '' && name === '.benchtop')) return;
         const rel = prefix + name;
         if (dirent.isDirectory()) {
           tree.set(rel, { type: 'dir' });
@@ -57,7 +85,7 @@ export class LocalTree {
         }
       }));
     };
-    await walk(this.notebooksDir, '');
+    if ((await this.rootState()) === 'folder') await walk(this.notebooksDir, '');
     if (this.lockfilePath && this.#lockfileSeparate) {
       const entry = await fileEntry(this.lockfilePath);
       if (entry) tree.set(LOCKFILE_REL, entry);
@@ -109,7 +137,7 @@ export class LocalTree {
    */
   async writeAtomic(rel: string, content: AsyncIterable<Uint8Array>, mode: number, accept: () => Promise<boolean>): Promise<FileEntry | undefined> {
     const target = this.pathOf(rel);
-    await mkdir(dirname(target), { recursive: true });
+    await this.#makeParents(rel);
     const temp = join(dirname(target), `.${randomBytes(4).toString('hex')}${TEMP_MARKER}${basenameOf(target)}`);
     const hash = createHash('sha256');
     const handle = await open(temp, 'wx', (mode & 0o777) | 0o600);
@@ -129,6 +157,8 @@ export class LocalTree {
       await unlink(temp);
       return undefined;
     }
+    // The version being replaced is kept first (a hard link: the rename below leaves it whole).
+    if (this.trash && (await fileEntry(target))) await this.trash.store.keep(target, this.trash.batch, 'replaced', rel);
     await rename(temp, target);
     const entry = await fileEntry(target);
     if (!entry) return undefined;
@@ -139,6 +169,8 @@ export class LocalTree {
   /** Removes a file if it is still what the scan saw; false when it changed meanwhile and was kept. */
   async deleteFile(rel: string, seen: FileEntry): Promise<boolean> {
     if (!(await this.unchangedSince(rel, seen))) return false;
+    await this.#checkParents(rel);
+    if (this.trash) await this.trash.store.keep(this.pathOf(rel), this.trash.batch, 'deleted', rel);
     await unlink(this.pathOf(rel)).catch((error: unknown) => {
       if (systemCode(error) !== 'ENOENT') throw error;
     });
@@ -159,7 +191,38 @@ export class LocalTree {
   }
 
   async makeDir(rel: string): Promise<void> {
-    await mkdir(this.pathOf(rel), { recursive: true });
+    await this.#makeParents(`${rel}/x`);
+  }
+
+  /**
+   * Creates the folders above `rel` one at a time, refusing any that is a symlink (or not a folder):
+   * a sync neither follows nor creates links, so nothing it writes can land outside the notebooks folder.
+   */
+  async #makeParents(rel: string): Promise<void> {
+    if (rel === LOCKFILE_REL && this.lockfilePath) return mkdir(dirname(this.lockfilePath), { recursive: true }).then(() => undefined);
+    const parts = rel.split('/').slice(0, -1);
+    let dir = this.notebooksDir;
+    await mkdir(dir, { recursive: true });
+    for (const part of parts) {
+      dir = join(dir, part);
+      try {
+        await mkdir(dir);
+      } catch (error) {
+        if (systemCode(error) !== 'EEXIST') throw error;
+        if (!(await lstat(dir)).isDirectory()) throw unsafeParent(rel, dir);
+      }
+    }
+  }
+
+  /** Refuses a path whose folders include a symlink: deleting through it would touch files elsewhere. */
+  async #checkParents(rel: string): Promise<void> {
+    if (rel === LOCKFILE_REL && this.lockfilePath) return;
+    let dir = this.notebooksDir;
+    for (const part of rel.split('/').slice(0, -1)) {
+      dir = join(dir, part);
+      const s = await lstat(dir).catch(() => undefined); // missing: the delete finds nothing either
+      if (s && !s.isDirectory()) throw unsafeParent(rel, dir);
+    }
   }
 
   /** Reads a non-empty file for upload, capped at the scan's size so the tar header stays true. */
@@ -167,6 +230,11 @@ export class LocalTree {
     // Large reads: fewer, bigger chunks through tar, HTTP and SSH cost less per byte.
     return createReadStream(this.pathOf(rel), { start: 0, end: size - 1, highWaterMark: 1024 * 1024 });
   }
+}
+
+function unsafeParent(rel: string, dir: string): BenchtopError {
+  return new BenchtopError('SYNC_PATH_UNSAFE', `"${rel}" was not synced: ${dir} is a link or a file, not a folder, and a sync never writes through links.`,
+    'Replace the link with a real folder (or move it out of the notebooks folder), then sync again.');
 }
 
 function basenameOf(path: string): string {

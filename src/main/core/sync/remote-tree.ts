@@ -5,6 +5,8 @@ import { BenchtopError } from '../errors';
 import { execOk } from './container-exec';
 import { REMOTE_APPLY_SCRIPT } from './remote-apply-script';
 import { withScopedSignal } from './scoped-signal';
+import type { TrashEntry, TrashEntryRef } from '../../../shared/contract/hosts';
+import { batchTime, TRASH_REL, type TrashKind } from './trash';
 import { LOCKFILE_REL, STAGING_DIR, type FileEntry, type Tree } from './tree';
 
 /** Where every analysis image keeps notebooks; the project's volume is mounted here. */
@@ -28,6 +30,11 @@ export interface UploadItem {
 }
 
 export interface ApplyPlan {
+  /** The trash batch for what this sync deletes or overwrites in the volume. */
+  batch: string;
+  /** Now, and how long kept versions stay (the apply step expires older ones). */
+  now: number;
+  keepMs: number;
   links: string[];
   renames: [string, string, [number, string]][];
   deletes: [string, [number, string]][];
@@ -42,6 +49,8 @@ export interface ApplyReport {
   skipped: string[];
   /** [size, mtime] of each download snapshot when it was taken (null when the file was gone). */
   linked: ([number, string] | null)[];
+  /** Paths refused because a folder in them is a link (or not a folder), with why. */
+  unsafe?: Record<string, string>;
 }
 
 /**
@@ -50,19 +59,48 @@ export interface ApplyReport {
  * putArchive, one python3 run, one getArchive.
  */
 export class RemoteTree {
+  /** `uid:gid` owning the volume's root, learnt by the scan: every step that writes runs as it. */
+  #user = '';
+
   constructor(
     readonly container: Docker.Container,
     readonly root = NOTEBOOKS_ROOT,
   ) {}
 
-  /** One `find` lists everything with size, mtime and mode; leftovers of an interrupted sync go first. */
+  get user(): string {
+    if (!this.#user) throw new Error('RemoteTree: scan() or learnOwner() first, they learn whom the volume belongs to');
+    return this.#user;
+  }
+
+  /** Learns whom the volume's root belongs to, for the steps that run as that owner. */
+  async learnOwner(signal?: AbortSignal): Promise<void> {
+    const out = await execOk(this.container, ['find', this.root, '-maxdepth', '0', '-printf', '%U %G'], 'Reading the volume owner', signal);
+    this.#setOwner(out.toString('utf8'));
+  }
+
+  #setOwner(record: string): [number, number] {
+    const [uid, gid] = record.split(' ').map(Number);
+    if (!uid) {
+      throw new BenchtopError('SYNC_FAILED', `The notebooks volume's root (${this.root}) belongs to root, and Benchtop never writes into a volume as root.`,
+        "Make the image's user own it (`chown 1000:1000` it from a container of the image), then sync again.");
+    }
+    this.#user = `${uid}:${gid}`;
+    return [uid, gid];
+  }
+
+  /**
+   * One `find` lists everything with size, mtime and mode (as root, which reads everything and
+   * writes nothing but the cleanup). Leftover staging folders of interrupted syncs go first: the
+   * caller holds the sync lock for this project and target, so no other sync of this volume runs
+   * and every staging folder present now is stale.
+   */
   async scan(signal?: AbortSignal): Promise<RemoteScan> {
     const script = 'rm -rf "$1/.benchtop-sync" && find "$1" -maxdepth 0 -printf "%U %G\\0" && ' +
-      'find "$1" -mindepth 1 \\( -name .ipynb_checkpoints -o -name .benchtop-sync -o -name "*.benchtop-tmp-*" \\) -prune ' +
+      'find "$1" -mindepth 1 \\( -path "$1/.benchtop/trash" -o -name .ipynb_checkpoints -o -name .benchtop-sync -o -name "*.benchtop-tmp-*" \\) -prune ' +
       '-o \\( -type f -o -type d \\) -printf "%y %s %T@ %m %P\\0"';
     const out = await execOk(this.container, ['sh', '-c', script, 'sh', this.root], 'Listing the notebooks volume', signal);
     const records = out.toString('utf8').split('\0');
-    const [uid, gid] = (records.shift() ?? '0 0').split(' ').map(Number);
+    const [uid, gid] = this.#setOwner(records.shift() ?? '0 0');
     const tree: Tree = new Map();
     for (const record of records) {
       if (!record) continue;
@@ -80,7 +118,7 @@ export class RemoteTree {
   async hash(tree: Tree, rels: string[], signal?: AbortSignal): Promise<void> {
     for (const batch of batches(rels)) {
       const out = await execOk(this.container, ['sh', '-c', 'cd "$1" && shift && exec sha256sum -z -- "$@"', 'sh', this.root, ...batch],
-        'Hashing changed files in the volume', signal);
+        'Hashing changed files in the volume', signal, this.user);
       for (const line of out.toString('utf8').split('\0')) {
         if (line.length < 67) continue;
         const entry = tree.get(line.slice(66));
@@ -97,7 +135,7 @@ export class RemoteTree {
   async apply(stageId: string, plan: ApplyPlan, uploads: UploadItem[], owner: [number, number], onBytes: (n: number) => void, signal?: AbortSignal): Promise<ApplyReport> {
     const stage = `${STAGING_DIR}/${stageId}`;
     await withScopedSignal(signal, (scoped) => this.#send(stage, plan, uploads, owner, onBytes, scoped));
-    const out = await execOk(this.container, ['python3', '-S', '-c', REMOTE_APPLY_SCRIPT, this.root, `${this.root}/${stage}`], 'Placing synced files in the volume', signal);
+    const out = await execOk(this.container, ['python3', '-S', '-c', REMOTE_APPLY_SCRIPT, this.root, stage], 'Placing synced files in the volume', signal, this.user);
     try {
       return JSON.parse(out.toString('utf8')) as ApplyReport;
     } catch {
@@ -114,13 +152,21 @@ export class RemoteTree {
     // A cut request destroys the pack through pipe(); the failure is reported by putArchive itself.
     pack.on('error', () => undefined);
     const common = { uid: owner[0], gid: owner[1], mtime: new Date() };
+    // Every staging folder is in the tar as the volume's owner: the apply step, which runs as that
+    // owner, must be able to move files out of them and remove them.
+    const dirs = new Set<string>([STAGING_DIR, stage, `${stage}/up`]);
+    for (const item of uploads) {
+      const parts = item.rel.split('/');
+      for (let i = 1; i < parts.length; i += 1) dirs.add(`${stage}/up/${parts.slice(0, i).join('/')}`);
+    }
     // Cancelling destroys the tar, which makes the engine request fail (no signal is handed to
     // dockerode: see scoped-signal.ts for why that crashes on responses it already finished).
     const cut = () => pack.destroy(new DOMException('The sync was cancelled.', 'AbortError'));
     signal?.addEventListener('abort', cut, { once: true });
     const sending = this.container.putArchive(pack as unknown as NodeJS.ReadableStream, { path: this.root });
     const writing = (async () => {
-      const planJson = Buffer.from(JSON.stringify({ ...plan, owner }), 'utf8');
+      for (const dir of [...dirs].sort()) await addEntry(pack, { ...common, name: `${dir}/`, type: 'directory', mode: 0o755 }, undefined, closed.signal);
+      const planJson = Buffer.from(JSON.stringify(plan), 'utf8');
       await addEntry(pack, { ...common, name: `${stage}/plan.json`, size: planJson.length, mode: 0o600 }, planJson, closed.signal);
       for (const item of uploads) {
         const source = item.size > 0 ? item.open() : undefined;
@@ -166,7 +212,48 @@ export class RemoteTree {
 
   /** Removes this sync's staging folder (the next scan removes any that an interruption left). */
   async cleanup(stageId: string): Promise<void> {
-    await execOk(this.container, ['rm', '-rf', '--', `${this.root}/${STAGING_DIR}/${stageId}`], 'Cleaning up the staging folder');
+    await execOk(this.container, ['rm', '-rf', '--', `${this.root}/${STAGING_DIR}/${stageId}`], 'Cleaning up the staging folder', undefined, this.user);
+  }
+
+  /** The versions kept in the volume's trash (`where` is the target's id). */
+  async trashList(where: string, signal?: AbortSignal): Promise<TrashEntry[]> {
+    const out = await execOk(this.container, ['sh', '-c', 'test -d "$1" || exit 0; cd "$1" && find . -mindepth 3 -type f -printf "%s %P\\0"', 'sh', `${this.root}/${TRASH_REL}`],
+      "Listing the volume's trash", signal, this.user);
+    const entries: TrashEntry[] = [];
+    for (const record of out.toString('utf8').split('\0')) {
+      const match = /^(\d+) ([^/]+)\/(deleted|replaced)\/(.+)$/s.exec(record);
+      const at = match ? batchTime(match[2]) : undefined;
+      if (!match || at === undefined) continue;
+      entries.push({ where, batch: match[2], kind: match[3] as TrashKind, path: match[4], removedAt: new Date(at).toISOString(), size: Number(match[1]) });
+    }
+    return entries;
+  }
+
+  /** Streams one kept version out of the volume's trash (the reference is checked by the caller). */
+  async trashRead(entry: TrashEntryRef, receive: (header: Header, content: AsyncIterable<Uint8Array>) => Promise<void>): Promise<boolean> {
+    let archive: NodeJS.ReadableStream;
+    try {
+      archive = await this.container.getArchive({ path: `${this.root}/${TRASH_REL}/${entry.batch}/${entry.kind}/${entry.path}` });
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return false;
+      throw error;
+    }
+    const extract = tarExtract();
+    archive.on('error', (error: Error) => extract.destroy(error));
+    archive.pipe(extract as unknown as NodeJS.WritableStream);
+    let found = false;
+    for await (const item of extract) {
+      if (!found && item.header.type === 'file') {
+        found = true;
+        await receive(item.header, item as unknown as AsyncIterable<Uint8Array>);
+      } else item.resume();
+    }
+    return found;
+  }
+
+  /** Forgets one kept version in the volume (after it was restored). */
+  async trashDrop(entry: TrashEntryRef): Promise<void> {
+    await execOk(this.container, ['rm', '-f', '--', `${this.root}/${TRASH_REL}/${entry.batch}/${entry.kind}/${entry.path}`], 'Removing a restored version from the trash', undefined, this.user);
   }
 }
 

@@ -1,8 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { SyncProgress } from '../../../shared/contract/hosts';
+import { BenchtopError } from '../errors';
+import { checkMassDelete, checkRoots } from './guards';
 import { fileEntry, type HashCache, type LocalTree } from './local-tree';
 import { planIsEmpty, planSync, type SyncPlan } from './plan';
 import type { ApplyPlan, ApplyReport, RemoteTree, UploadItem } from './remote-tree';
+import { refusedPaths, type PathPlatform } from './safe-path';
+import { TRASH_KEEP_MS } from './trash';
 import { sameStamp, type Base, type FileEntry, type Tree } from './tree';
 
 export interface SyncRun {
@@ -14,6 +18,12 @@ export interface SyncRun {
   now: () => Date;
   progress: (update: Omit<SyncProgress, 'opId' | 'sessionId'>) => void;
   signal: AbortSignal;
+  /** This sync's id: its staging folder in the volume and its trash batch on both sides. */
+  stageId: string;
+  /** The user agreed to bulk deletions (SYNC_MASS_DELETE, an emptied folder). */
+  confirmed: boolean;
+  /** How names are judged before they are written here. */
+  localPaths: { platform?: PathPlatform; caseInsensitive: boolean };
 }
 
 export interface SyncOutcome {
@@ -22,6 +32,8 @@ export interface SyncOutcome {
   deleted: number;
   conflicts: string[];
   bytes: number;
+  /** Paths not written on one side (SYNC_PATH_UNSAFE), each as `"path": why`. */
+  refused: string[];
   /** The base to keep, or undefined when nothing about it changed. */
   nextBase?: Base;
 }
@@ -42,8 +54,15 @@ const asFile = (tree: Tree, rel: string) => {
 export async function runSync(run: SyncRun): Promise<SyncOutcome> {
   const { local, remote, base, caches, signal } = run;
   run.progress({ phase: 'scanning', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, conflicts: [] });
-  const [localTree, remoteScan] = await Promise.all([local.scan(), remote.scan(signal)]);
-  const remoteTree = remoteScan.tree;
+  const [localRoot, localScanned, remoteScan] = await Promise.all([local.rootState(), local.scan(), remote.scan(signal)]);
+  // Names this side must not write (unsafe, or a case-only twin here) are left out of the plan on
+  // both sides, together with everything under them; their base entries stay as they were.
+  const refused = new Map(refusedPaths(remoteScan.tree.keys(), localScanned.keys(), run.localPaths).map((r) => [r.path, r.reason]));
+  const isRefused = (rel: string) => refused.has(rel) || [...refused.keys()].some((r) => rel.startsWith(`${r}/`));
+  const withoutRefused = <T>(tree: Map<string, T>) => (refused.size === 0 ? tree : new Map([...tree].filter(([rel]) => !isRefused(rel))));
+  const localTree = withoutRefused(localScanned);
+  const remoteTree = withoutRefused(remoteScan.tree);
+  const planBase = withoutRefused(base);
   // Content is compared only where both sides (or a side and the base) hold the path.
   await local.hash(localTree, (rel, entry) => {
     const b = base.get(rel);
@@ -52,17 +71,32 @@ export async function runSync(run: SyncRun): Promise<SyncOutcome> {
   await hashRemote(remote, remoteTree, base, caches.remote, (rel) => localTree.has(rel) || base.has(rel), signal);
   signal.throwIfAborted();
 
-  const plan = planSync({ local: localTree, remote: remoteTree, base, targetName: run.targetName, now: run.now() });
+  const plan = planSync({ local: localTree, remote: remoteTree, base: planBase, targetName: run.targetName, now: run.now() });
+  // Nothing has been touched yet: a missing folder or a bulk deletion stops here.
+  const guard = { plan, local: localTree, remote: remoteTree, base: planBase, localRoot, localRootPath: local.notebooksDir, targetName: run.targetName, confirmed: run.confirmed };
+  checkRoots(guard);
+  checkMassDelete(guard);
+  const refusedList = [...refused].map(([rel, why]) => `"${rel}" from ${run.targetName} ${why}`);
   const conflicts = plan.conflicts.map((c) => `${c.path}: ${c.reason}`);
   const next = new Map(base);
   for (const rel of plan.forgotten) next.delete(rel);
   for (const rel of plan.agreed) next.set(rel, agreedEntry(localTree, remoteTree, rel));
   if (planIsEmpty(plan)) {
     run.progress({ phase: 'done', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, conflicts });
-    return { uploaded: 0, downloaded: 0, deleted: 0, conflicts, bytes: 0, nextBase: baseChanged(base, next) ? next : undefined };
+    return { uploaded: 0, downloaded: 0, deleted: 0, conflicts, bytes: 0, refused: refusedList, nextBase: baseChanged(base, next) ? next : undefined };
   }
 
-  const stageId = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+  const { stageId } = run;
+  /** A path this side refused while writing (a link in its folders): reported, and the sync goes on. */
+  const unsafeHere = async <T>(rel: string, work: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof BenchtopError) || error.code !== 'SYNC_PATH_UNSAFE') throw error;
+      refusedList.push(`"${rel}" ${error.message.replace(/^"[^"]*" was not synced: /, '')}`);
+      return undefined;
+    }
+  };
   const counts = { files: 0, bytes: 0 };
   const filesTotal = plan.upload.length + plan.download.length;
   const bytesTotal = plan.upload.reduce((n, u) => n + (asFile(localTree, u.from)?.size ?? 0), 0) +
@@ -95,10 +129,12 @@ export async function runSync(run: SyncRun): Promise<SyncOutcome> {
     };
   });
   for (const item of uploads) if (item.size === 0) sent.set(item.rel, EMPTY_SHA256);
-  const report = await remote.apply(stageId, toApplyPlan(plan, remoteTree, localTree), uploads, remoteScan.owner, (n) => {
+  const applyPlan = { ...toApplyPlan(plan, remoteTree, localTree), batch: stageId, now: run.now().getTime(), keepMs: TRASH_KEEP_MS };
+  const report = await remote.apply(stageId, applyPlan, uploads, remoteScan.owner, (n) => {
     counts.bytes += n;
     emit('uploading');
   }, signal);
+  for (const [rel, why] of Object.entries(report.unsafe ?? {})) refusedList.push(`"${rel}" was not written in the volume on ${run.targetName}: ${why}`);
   const uploaded = await recordUploads(plan, report, localTree, sent, next, (rel) => fileEntry(local.pathOf(rel)));
 
   // Down: one tar of the snapshots the apply step linked, each written locally temp-then-rename.
@@ -113,9 +149,13 @@ export async function runSync(run: SyncRun): Promise<SyncOutcome> {
         counts.bytes += n;
         emit('downloading');
       });
-      const written = await local.writeAtomic(transfer.to, counted, header.mode ?? 0o644, () => local.unchangedSince(transfer.to, seen));
+      const written = await unsafeHere(transfer.to, () => local.writeAtomic(transfer.to, counted, header.mode ?? 0o644, () => local.unchangedSince(transfer.to, seen)));
       counts.files += 1;
-      if (!written) return;
+      if (!written) {
+        // Refused or given up: the rest of its tar entry is skipped so the next entry can be read.
+        for await (const _chunk of counted) { /* drain */ }
+        return;
+      }
       downloaded += 1;
       const source = asFile(remoteTree, transfer.from);
       // The volume's stamp vouches for what came down only if the snapshot was taken of the file
@@ -139,7 +179,7 @@ export async function runSync(run: SyncRun): Promise<SyncOutcome> {
   }
   for (const rel of plan.deleteLocal) {
     const seen = asFile(localTree, rel);
-    if (seen && (await local.deleteFile(rel, seen))) {
+    if (seen && (await unsafeHere(rel, () => local.deleteFile(rel, seen)))) {
       next.delete(rel);
       deleted += 1;
     }
@@ -151,12 +191,11 @@ export async function runSync(run: SyncRun): Promise<SyncOutcome> {
     }
   }
   for (const rel of plan.mkdirLocal) {
-    await local.makeDir(rel);
-    next.set(rel, { type: 'dir' });
+    if ((await unsafeHere(rel, () => local.makeDir(rel).then(() => true))) === true) next.set(rel, { type: 'dir' });
   }
   for (const rel of plan.mkdirRemote) if (report.done[rel] === 'dir') next.set(rel, { type: 'dir' });
   emit('done', true);
-  return { uploaded, downloaded, deleted, conflicts, bytes: counts.bytes, nextBase: next };
+  return { uploaded, downloaded, deleted, conflicts, bytes: counts.bytes, refused: refusedList, nextBase: next };
 }
 
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -178,7 +217,7 @@ async function hashRemote(remote: RemoteTree, tree: Tree, base: Base, cache: Has
   }
 }
 
-function toApplyPlan(plan: SyncPlan, remoteTree: Tree, localTree: Tree): ApplyPlan {
+function toApplyPlan(plan: SyncPlan, remoteTree: Tree, localTree: Tree): Omit<ApplyPlan, 'batch' | 'now' | 'keepMs'> {
   const conflicted = new Set(plan.renameRemote.map((r) => r.from));
   return {
     links: plan.download.map((d) => d.from),

@@ -1,19 +1,25 @@
+import { createReadStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type Docker from 'dockerode';
-import type { SyncProgress, SyncResult } from '../../../shared/contract/hosts';
+import type { SyncProgress, SyncResult, TrashEntry, TrashEntryRef } from '../../../shared/contract/hosts';
 import type { Clock } from '../clock';
 import type { EngineService } from '../engine/service';
 import { BenchtopError, isAbortError } from '../errors';
 import type { EventBus } from '../events';
+import type { Owner } from '../identity/owner';
 import type { Operations } from '../operations';
 import type { ProjectService } from '../project/service';
-import { BaseStore } from './base-store';
-import { LocalTree, type HashCache } from './local-tree';
+import { imageToRun } from '../project/image-to-run';
+import { isCaseInsensitive } from './case-probe';
+import { fileEntry, LocalTree, sha256File, type HashCache } from './local-tree';
 import { RemoteTree } from './remote-tree';
 import { runSync } from './run-sync';
+import { acquireSyncLock, type HeldLock } from './sync-lock';
+import { SyncStateStore, type VolumeIdentity } from './sync-state';
+import { checkEntryRef, LocalTrash, newBatch, sortNewestFirst } from './trash';
 import { sameStamp } from './tree';
-import { ensureNotebooksVolume, notebooksVolumeName, startSyncHelper, volumeId } from './volume';
-import { imageToRun } from '../project/image-to-run';
+import { inspectVolume, mountedVolume, startSyncHelper } from './volume';
+import { resolveVolume } from './volume-identity';
 
 export interface SyncServiceDeps {
   engines: EngineService;
@@ -21,7 +27,9 @@ export interface SyncServiceDeps {
   bus: EventBus;
   ops: Operations;
   clock: Clock;
-  /** Where base manifests live: the app's settings folder + `sync/`. */
+  /** This install: owns the volumes it makes; its id, not the computer's name, is the identity. */
+  owner: Owner;
+  /** Where sync states (volume identity + base manifest) and locks live: the app's settings folder + `sync/`. */
   dataDir: string;
 }
 
@@ -39,26 +47,40 @@ export interface SyncRequest {
   image?: string;
   /** A caller's own signal (a move, the watcher): aborting it cancels this sync too. */
   signal?: AbortSignal;
+  /** The user agreed to bulk deletions (`--yes`, the app's confirmation). */
+  confirmDeletes?: boolean;
+  /** Adopt this volume (`new` for a fresh one) as the one this project syncs with on the target. */
+  adoptVolume?: string;
+  /** How long to wait for another process's sync of the same project and target before SYNC_BUSY. */
+  waitMs?: number;
 }
 
 export interface SyncAnswer extends SyncResult {
   volume: string;
 }
 
+/** Where a trash operation reaches the volume: a running session's container, else a helper of `image`. */
+export interface VolumeAccess {
+  containerId?: string;
+  image?: string;
+}
+
 /**
  * Two-way sync between a project's notebooks folder (plus its lockfile) and the project's notebooks
- * volume on a target. One sync at a time per (project, target): a second request waits for the
- * running one, so the watcher, the CLI and a move never interleave on the same files.
+ * volume on a target. One sync at a time per (project, target): within this process a second
+ * request waits for the running one; across processes (the app and `benchtop sync`) a lock file
+ * does the same, so nothing ever interleaves on the same files.
  */
 export class SyncService {
   readonly #deps: SyncServiceDeps;
-  readonly #bases: BaseStore;
+  readonly #states: SyncStateStore;
   readonly #running = new Map<string, Promise<unknown>>();
   readonly #caches = new Map<string, { local: HashCache; remote: HashCache }>();
+  readonly #caseInsensitive = new Map<string, Promise<boolean>>();
 
   constructor(deps: SyncServiceDeps) {
     this.#deps = deps;
-    this.#bases = new BaseStore(join(deps.dataDir, 'sync'));
+    this.#states = new SyncStateStore(join(deps.dataDir, 'sync'));
   }
 
   /** Resolves once every sync under way has ended (cancel them first to make it quick). */
@@ -66,9 +88,13 @@ export class SyncService {
     while (this.#running.size > 0) await Promise.allSettled([...this.#running.values()]);
   }
 
-  /** True while a sync of this project with this target is under way (the watcher skips a tick then). */
+  /** True while a sync of this project with this target is under way in this process (the watcher skips a tick then). */
   busy(projectDir: string, target: string): boolean {
     return this.#running.has(`${resolve(projectDir)}\0${target}`);
+  }
+
+  lockFileOf(projectDir: string, target: string): string {
+    return join(this.#states.dir, `${this.#states.keyOf(resolve(projectDir), target)}.lock`);
   }
 
   async sync(request: SyncRequest): Promise<SyncAnswer> {
@@ -76,14 +102,22 @@ export class SyncService {
     const key = `${resolve(request.projectDir)}\0${request.target}`;
     const previous = this.#running.get(key);
     const current = (async () => {
-      await previous?.catch(() => undefined);
+      await previous?.catch(() => undefined); // its caller got its error; this request only waits for it
       const project = await this.#deps.projects.read(request.projectDir);
-      return this.#deps.ops.run(request.opId, (signal) => {
+      return this.#deps.ops.run(request.opId, async (signal) => {
         const cancel = () => this.#deps.ops.cancel(request.opId);
         if (request.signal?.aborted) cancel();
         request.signal?.addEventListener('abort', cancel, { once: true });
-        return this.#syncNow({ ...request, projectDir: project.dir }, project, signal)
-          .finally(() => request.signal?.removeEventListener('abort', cancel));
+        try {
+          const lock = await this.#lock(project.dir, request.target, `sync ${request.opId}`, request.waitMs ?? 10_000, signal);
+          try {
+            return await this.#syncNow({ ...request, projectDir: project.dir }, project, signal);
+          } finally {
+            await lock.release();
+          }
+        } finally {
+          request.signal?.removeEventListener('abort', cancel);
+        }
       });
     })();
     this.#running.set(key, current);
@@ -94,34 +128,80 @@ export class SyncService {
     }
   }
 
+  #lock(projectDir: string, target: string, what: string, waitMs: number, signal?: AbortSignal): Promise<HeldLock> {
+    return acquireSyncLock(this.lockFileOf(projectDir, target), what, { waitMs, signal });
+  }
+
   async #syncNow(request: SyncRequest, project: Awaited<ReturnType<ProjectService['read']>>, signal: AbortSignal): Promise<SyncAnswer> {
     const { engines, bus, clock } = this.#deps;
     const { target } = request;
     const started = clock.now();
-    const volume = await engines.call(target, 'create the notebooks volume', (docker) => ensureNotebooksVolume(docker, project.dir, project.name));
+    const state = await this.#states.read(project.dir, target);
     const image = request.image ?? imageToRun(project);
     let helper: Docker.Container | undefined;
     try {
-      const container = request.containerId
-        ? (await engines.docker(target)).getContainer(request.containerId)
-        : (helper = await engines.call(target, 'start a sync helper', (docker) => startSyncHelper(docker, image, volume.name, project.dir), 60_000));
-      const caches = this.#cachesFor(`${project.dir}\0${target}`);
-      const base = await this.#bases.read(project.dir, target, volume.id);
+      const session = request.containerId ? (await engines.docker(target)).getContainer(request.containerId) : undefined;
+      const mounted = session ? await engines.call(target, 'inspect the session container', () => mountedVolume(session)) : undefined;
+      const { volume, changed } = await engines.call(target, 'find the notebooks volume', (docker) => resolveVolume(docker, {
+        project, target, owner: this.#deps.owner, recorded: state.volume, mounted, adopt: request.adoptVolume,
+      }));
+      // A new identity is recorded before anything moves, with no base: everything on either side
+      // is then "new", so differences become conflict copies and nothing is deleted.
+      const base = changed ? new Map() : state.base;
+      if (changed) await this.#states.write(project.dir, target, volume, base);
+      const container = session
+        ?? (helper = await engines.call(target, 'start a sync helper', (docker) => startSyncHelper(docker, image, volume.name, project.dir), 60_000));
+      const caches = this.#cachesFor(`${project.dir}\0${target}\0${volume.id}`);
       const progress = (update: Omit<SyncProgress, 'opId' | 'sessionId'>) =>
         bus.emit('syncProgress', { opId: request.opId, sessionId: request.sessionId ?? '', ...update });
+      const stageId = newBatch(clock.now());
+      const trash = LocalTrash.of(project.dir);
       const outcome = await runSync({
-        local: new LocalTree(project.notebooksDir, project.lockfilePath),
+        local: new LocalTree(project.notebooksDir, project.lockfilePath, { store: trash, batch: stageId }),
         remote: new RemoteTree(container),
         base, caches, targetName: target, now: () => new Date(clock.now()), progress, signal,
+        stageId, confirmed: request.confirmDeletes === true,
+        localPaths: { caseInsensitive: await this.#localCaseInsensitive(project.notebooksDir) },
       });
-      if (outcome.nextBase) await this.#bases.write(project.dir, target, volume, outcome.nextBase, new Date(clock.now()));
+      if (outcome.nextBase) await this.#states.write(project.dir, target, volume, outcome.nextBase, new Date(clock.now()));
+      await trash.expire(clock.now());
       const { nextBase: _next, ...counts } = outcome;
       return { ...counts, durationMs: clock.now() - started, volume: volume.name };
     } catch (error) {
       throw syncError(error, target, signal);
     } finally {
+      // A helper left behind holds no data and is removed by a later sync once stale.
       if (helper) await helper.remove({ force: true }).catch(() => undefined);
     }
+  }
+
+  #localCaseInsensitive(dir: string): Promise<boolean> {
+    let known = this.#caseInsensitive.get(dir);
+    if (!known) this.#caseInsensitive.set(dir, (known = isCaseInsensitive(dir)));
+    return known;
+  }
+
+  /**
+   * The volume this project syncs with on the target, made and recorded when there is none yet;
+   * SYNC_VOLUME_CHANGED when the recorded one is gone or was made again.
+   */
+  async ensureVolume(projectDir: string, target: string): Promise<VolumeIdentity> {
+    const project = await this.#deps.projects.read(projectDir);
+    const lock = await this.#lock(project.dir, target, 'prepare the notebooks volume', 10_000);
+    try {
+      const state = await this.#states.read(project.dir, target);
+      const { volume, changed } = await this.#deps.engines.call(target, 'find the notebooks volume', (docker) =>
+        resolveVolume(docker, { project, target, owner: this.#deps.owner, recorded: state.volume }));
+      if (changed) await this.#states.write(project.dir, target, volume, new Map());
+      return volume;
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** The volume recorded for this project on this target (what a session there must mount), if any. */
+  async recordedVolume(projectDir: string, target: string): Promise<VolumeIdentity | undefined> {
+    return (await this.#states.read(resolve(projectDir), target)).volume;
   }
 
   /**
@@ -131,10 +211,10 @@ export class SyncService {
    */
   async localUnchanged(projectDir: string, target: string): Promise<boolean> {
     const project = await this.#deps.projects.read(projectDir);
-    const id = await this.#deps.engines.call(target, 'inspect the notebooks volume', (docker) => volumeId(docker, notebooksVolumeName(project.dir, project.name)));
-    if (!id) return false;
-    const base = await this.#bases.read(project.dir, target, id);
-    if (base.size === 0) return false;
+    const { volume, base } = await this.#states.read(project.dir, target);
+    if (!volume || base.size === 0) return false;
+    const now = await this.#deps.engines.call(target, 'inspect the notebooks volume', (docker) => inspectVolume(docker, volume.name));
+    if (now?.identity.id !== volume.id) return false;
     const tree = await new LocalTree(project.notebooksDir, project.lockfilePath).scan();
     if (tree.size !== base.size) return false;
     for (const [rel, entry] of tree) {
@@ -142,6 +222,80 @@ export class SyncService {
       if (!b || b.type !== entry.type || (entry.type === 'file' && !sameStamp(entry, b.size, b.localMtime))) return false;
     }
     return true;
+  }
+
+  /**
+   * The versions syncs removed or overwrote, newest first: those kept on this computer, and, with a
+   * target, those kept in its volume (through the session's container, else a short-lived helper).
+   */
+  async trashList(projectDir: string, target?: string, access: VolumeAccess = {}): Promise<TrashEntry[]> {
+    const project = await this.#deps.projects.read(projectDir);
+    const trash = LocalTrash.of(project.dir);
+    await trash.expire(this.#deps.clock.now());
+    const entries = await trash.list();
+    if (target) {
+      const remote = await this.#withVolume(project, target, access, (tree) => tree.trashList(target));
+      if (remote) entries.push(...remote);
+    }
+    return sortNewestFirst(entries);
+  }
+
+  /**
+   * Puts a kept version back into the notebooks folder on this computer; the next sync carries it to
+   * the target. Whatever is at that path now is kept in the trash first (unless it is the same).
+   */
+  async trashRestore(projectDir: string, entry: TrashEntryRef, access: VolumeAccess = {}): Promise<{ restored: string }> {
+    checkEntryRef(entry);
+    const project = await this.#deps.projects.read(projectDir);
+    const trash = LocalTrash.of(project.dir);
+    const target = entry.where;
+    const lock = await this.#lock(project.dir, target, `restore ${entry.path}`, 10_000);
+    try {
+      const local = new LocalTree(project.notebooksDir, project.lockfilePath, { store: trash, batch: newBatch(this.#deps.clock.now()) });
+      const place = async (content: AsyncIterable<Uint8Array>, mode: number, sha: string | undefined) => {
+        const current = await fileEntry(local.pathOf(entry.path));
+        if (current && sha && (await sha256File(local.pathOf(entry.path))) === sha) {
+          for await (const _chunk of content) { /* same content already there */ }
+          return;
+        }
+        await local.writeAtomic(entry.path, content, mode, async () => true);
+      };
+      if (target === 'local') {
+        const file = trash.pathOf(entry.batch, entry.kind, entry.path);
+        const kept = await fileEntry(file);
+        if (!kept) throw notInTrash(entry);
+        await place(createReadStream(file), kept.mode, await sha256File(file));
+        await trash.drop(entry);
+      } else {
+        const found = await this.#withVolume(project, target, access, async (tree) => {
+          const got = await tree.trashRead(entry, (header, content) => place(content, header.mode ?? 0o644, undefined));
+          if (got) await tree.trashDrop(entry);
+          return got;
+        });
+        if (!found) throw notInTrash(entry);
+      }
+      return { restored: entry.path };
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** Runs `work` against the recorded volume through the session's container or a helper; undefined when nothing is recorded. */
+  async #withVolume<T>(project: Awaited<ReturnType<ProjectService['read']>>, target: string, access: VolumeAccess, work: (tree: RemoteTree) => Promise<T>): Promise<T | undefined> {
+    const { engines } = this.#deps;
+    const { volume } = await this.#states.read(project.dir, target);
+    if (!volume) return undefined;
+    let helper: Docker.Container | undefined;
+    try {
+      const container = access.containerId
+        ? (await engines.docker(target)).getContainer(access.containerId)
+        : (helper = await engines.call(target, 'start a sync helper', (docker) => startSyncHelper(docker, access.image ?? imageToRun(project), volume.name, project.dir), 60_000));
+      const tree = new RemoteTree(container);
+      await tree.learnOwner();
+      return await work(tree);
+    } finally {
+      if (helper) await helper.remove({ force: true }).catch(() => undefined); // removed by a later sync once stale
+    }
   }
 
   #cachesFor(key: string): { local: HashCache; remote: HashCache } {
@@ -152,6 +306,11 @@ export class SyncService {
     }
     return caches;
   }
+}
+
+function notInTrash(entry: TrashEntryRef): BenchtopError {
+  return new BenchtopError('TRASH_NOT_FOUND', `No removed version of "${entry.path}" from ${entry.batch} is kept ${entry.where === 'local' ? 'on this computer' : `on ${entry.where}`} any more.`,
+    'It may have expired (versions are kept 30 days) or been restored already. See `benchtop sync restore --list`.');
 }
 
 /** Every failure of a sync says the same reassuring thing, because it is true: nothing was lost. */

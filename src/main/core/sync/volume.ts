@@ -1,61 +1,74 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type Docker from 'dockerode';
 import { BenchtopError } from '../errors';
+import { isOwnedBy, ownerFromLabels, ownerLabels, type Owner } from '../identity/owner';
 import { NOTEBOOKS_ROOT } from './remote-tree';
+import type { VolumeIdentity } from './sync-state';
 
 export const LABEL_PROJECT = 'dev.benchtop.project';
 export const LABEL_PROJECT_NAME = 'dev.benchtop.project-name';
 export const LABEL_ROLE = 'dev.benchtop.role';
-
-/**
- * The named volume that holds a project's notebooks on a target: one per project folder and per
- * computer it comes from (two laptops with the same path must not share one), readable by name.
- * Sessions on that target mount it at /home/analyst/work.
- */
-export function notebooksVolumeName(projectDir: string, projectName: string): string {
-  const slug = projectName.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[^a-z0-9]+|-+$/g, '').slice(0, 40) || 'project';
-  const hash = createHash('sha256').update(`${hostname()}\0${projectDir}`).digest('hex').slice(0, 10);
-  return `benchtop-${slug}-${hash}-notebooks`;
-}
-
-export function notebooksVolumeLabels(projectDir: string, projectName: string): Record<string, string> {
-  return { [LABEL_PROJECT]: projectDir, [LABEL_PROJECT_NAME]: projectName, [LABEL_ROLE]: 'notebooks', 'dev.benchtop.origin-host': hostname() };
-}
-
 export const LABEL_VOLUME_ID = 'dev.benchtop.volume-id';
 const STALE_HELPER_S = 3600;
 
-export interface NotebooksVolume {
-  name: string;
-  /**
-   * A random id given when Benchtop creates the volume (a label, so it never changes): a volume
-   * removed and made again is a new, empty one, and the old base must not read as "all deleted".
-   * Empty for a volume someone else created.
-   */
-  id: string;
+/**
+ * The name a project's notebooks volume gets when it is first made: readable (the project's name
+ * at that moment) and distinct per project folder. Only a first choice: the volume actually used is
+ * the identity recorded in the sync state (sync-state.ts), so renaming the project later changes
+ * nothing, and a name another owner already holds is never shared (see createNotebooksVolume).
+ */
+export function notebooksVolumeName(projectDir: string, projectName: string): string {
+  const slug = projectName.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[^a-z0-9]+|-+$/g, '').slice(0, 40) || 'project';
+  const hash = createHash('sha256').update(projectDir).digest('hex').slice(0, 10);
+  return `benchtop-${slug}-${hash}-notebooks`;
 }
 
-/** Creates the volume when missing, with a fresh id; an existing one keeps its id. */
-export async function ensureNotebooksVolume(docker: Docker, projectDir: string, projectName: string): Promise<NotebooksVolume> {
-  const name = notebooksVolumeName(projectDir, projectName);
-  const existing = await volumeId(docker, name);
-  if (existing !== undefined) return { name, id: existing };
-  const id = randomUUID();
-  await docker.createVolume({ Name: name, Labels: { ...notebooksVolumeLabels(projectDir, projectName), [LABEL_VOLUME_ID]: id } });
-  // Two syncs racing to create it: whichever label the engine kept is the id.
-  return { name, id: (await volumeId(docker, name)) ?? id };
+export interface VolumeFacts {
+  identity: VolumeIdentity;
+  owner?: Owner;
+  labels: Record<string, string>;
 }
 
-/** The volume's id label ('' when it has none), or undefined when there is no such volume. */
-export async function volumeId(docker: Docker, name: string): Promise<string | undefined> {
+/** What the engine says about a volume, or undefined when there is none of that name. */
+export async function inspectVolume(docker: Docker, name: string): Promise<VolumeFacts | undefined> {
   try {
-    const info = (await docker.getVolume(name).inspect()) as { Labels?: Record<string, string> | null };
-    return info.Labels?.[LABEL_VOLUME_ID] ?? '';
+    const info = (await docker.getVolume(name).inspect()) as { Labels?: Record<string, string> | null; CreatedAt?: string };
+    const labels = info.Labels ?? {};
+    // A volume made outside Benchtop has no id label: its creation time tells a re-made one apart.
+    const id = labels[LABEL_VOLUME_ID] || `created:${info.CreatedAt ?? ''}`;
+    return { identity: { name, id }, owner: ownerFromLabels(labels), labels };
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404) return undefined;
     throw error;
   }
+}
+
+/**
+ * Makes a new notebooks volume owned by `owner`, with a fresh id label. Creating a volume whose name
+ * exists returns the old one silently, so the id read back tells whether this call made it; a name
+ * held by another volume gets a random suffix instead.
+ */
+export async function createNotebooksVolume(docker: Docker, project: { dir: string; name: string }, owner: Owner, fresh = false): Promise<VolumeIdentity> {
+  const first = notebooksVolumeName(project.dir, project.name);
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const name = attempt === 0 && !fresh ? first : first.replace(/-notebooks$/, `-${randomBytes(3).toString('hex')}-notebooks`);
+    const id = randomUUID();
+    await docker.createVolume({
+      Name: name,
+      Labels: { [LABEL_PROJECT]: project.dir, [LABEL_PROJECT_NAME]: project.name, [LABEL_ROLE]: 'notebooks', [LABEL_VOLUME_ID]: id, ...ownerLabels(owner) },
+    });
+    const made = await inspectVolume(docker, name);
+    if (made?.identity.id === id) return made.identity;
+    // Two of this owner's syncs racing to make the first name: the one the engine kept is ours too.
+    if (made && attempt === 0 && !fresh && isOwnedBy(made.labels, owner) && made.labels[LABEL_PROJECT] === project.dir && made.labels[LABEL_VOLUME_ID]) return made.identity;
+  }
+  throw new BenchtopError('SYNC_FAILED', `Could not make a notebooks volume for ${project.dir}: every name tried was taken.`, 'Remove unused benchtop-* volumes on the host and try again.');
+}
+
+/** The named volume a container mounts at the notebooks folder, if any. */
+export async function mountedVolume(container: Docker.Container): Promise<string | undefined> {
+  const info = (await container.inspect()) as { Mounts?: { Type?: string; Name?: string; Destination?: string }[] };
+  return info.Mounts?.find((m) => m.Destination === NOTEBOOKS_ROOT && m.Type === 'volume')?.Name;
 }
 
 /**
@@ -67,6 +80,7 @@ export async function startSyncHelper(docker: Docker, image: string, volume: str
   // lives; younger ones may belong to another Benchtop process syncing right now).
   const helpers = await docker.listContainers({ all: true, filters: { label: [`${LABEL_ROLE}=sync-helper`, `${LABEL_PROJECT}=${projectDir}`] } });
   const stale = helpers.filter((c) => Date.now() / 1000 - c.Created > STALE_HELPER_S);
+  // A helper that cannot be removed now is retried by the next sync; it holds no data of its own.
   await Promise.all(stale.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
   let container: Docker.Container;
   try {
@@ -90,7 +104,7 @@ export async function startSyncHelper(docker: Docker, image: string, volume: str
   try {
     await container.start();
   } catch (error) {
-    await container.remove({ force: true }).catch(() => undefined);
+    await container.remove({ force: true }).catch(() => undefined); // the start error is the one to report
     throw error;
   }
   return container;

@@ -70,7 +70,8 @@ export class SyncWatcher {
   }
 
   #onState(session: SessionInfo): void {
-    if (session.target === LOCAL) return;
+    // Someone else's session on a shared host is theirs to sync (their notebooks, their volume).
+    if (session.target === LOCAL || !session.mine) return;
     const watched = this.#watches.get(session.id);
     if (session.state === 'pulling' || session.state === 'starting' || session.state === 'ready') this.#cancelFinal(session.id);
     // From 'starting' on: a tick before Jupyter answers just syncs early (or fails and retries).
@@ -107,9 +108,15 @@ export class SyncWatcher {
     if (running && this.sync.busy(session.projectDir, session.target)) return true;
     const opId = `sync-watch-${session.id}-${Date.now().toString(36)}`;
     try {
-      await this.sync.sync({ opId, projectDir: session.projectDir, target: session.target, sessionId: session.id, containerId: running ? session.name : undefined, image: sessionImageRef(session) });
+      // Never confirms deletions: a bulk one stops with SYNC_MASS_DELETE, shown on the session card
+      // until the user says yes (the card's sync, the CLI's --yes). waitMs 0: when `benchtop sync`
+      // in a terminal holds the lock, this tick is simply skipped.
+      await this.sync.sync({ opId, projectDir: session.projectDir, target: session.target, sessionId: session.id, containerId: running ? session.name : undefined, image: sessionImageRef(session), waitMs: 0 });
     } catch (error) {
       if (error instanceof BenchtopError && error.code === 'CANCELLED') return true;
+      // Another process is syncing the same project and target right now: its sync carries the
+      // changes; a periodic tick skips, the final sync tries again on the next interval.
+      if (error instanceof BenchtopError && error.code === 'SYNC_BUSY') return running;
       this.options.onError?.(session, error);
       this.#report(session, error);
       return false;

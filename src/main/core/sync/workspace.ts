@@ -1,12 +1,13 @@
 import type { ProjectInfo } from '../../../shared/contract/project';
 import { LOCAL } from '../engine/service';
+import { BenchtopError } from '../errors';
 import type { SessionMounts, WorkspaceResolver } from '../session/adapters';
 import type { SyncService } from './service';
-import { notebooksVolumeName } from './volume';
 
 /**
  * Where sessions find notebooks. On this computer: the project folder itself (the fallback). On any
- * other target: the project's notebooks volume, brought up to date with the local folder before the
+ * other target: the project's notebooks volume, the one its sync state records (never one named
+ * after the project as it is called today), brought up to date with the local folder before the
  * session container starts, so Jupyter opens on the latest notebooks (sync on session start).
  */
 export function syncedWorkspace(sync: SyncService, fallback: WorkspaceResolver): WorkspaceResolver {
@@ -14,12 +15,15 @@ export function syncedWorkspace(sync: SyncService, fallback: WorkspaceResolver):
     async mounts(target: string, project: ProjectInfo): Promise<SessionMounts> {
       if (target === LOCAL) return fallback.mounts(target, project);
       if (!(await sync.localUnchanged(project.dir, target))) {
-        // The sync helper runs the project's pinned image (SyncService's default).
+        // The sync helper runs the project's pinned image (SyncService's default). The first sync
+        // with a target makes the volume and records it.
         await sync.sync({ opId: `sync-start-${target}-${Date.now().toString(36)}`, projectDir: project.dir, target });
       }
+      const volume = await sync.recordedVolume(project.dir, target);
+      if (!volume) throw new BenchtopError('SYNC_FAILED', `No notebooks volume is recorded for ${project.dir} on ${target} after syncing.`, 'Run `benchtop sync --target ' + target + '` and start the session again.');
       // A bare name in a bind is a named volume; the image's own user (which owns the volume's root,
       // copied from the image on first mount) runs Jupyter there.
-      return { notebooksDir: notebooksVolumeName(project.dir, project.name) };
+      return { notebooksDir: volume.name };
     },
   };
 }
