@@ -44,6 +44,13 @@ export const INVOKE_CHANNELS = [
   'syncTrashList',
   'syncTrashRestore',
   'sessionMove',
+  'gpuBoard',
+  'gpuClaim',
+  'gpuExtend',
+  'gpuRelease',
+  'gpuQueueCancel',
+  'hostPolicyGet',
+  'hostPolicySet',
 ] as const satisfies readonly Channel[];
 
 export const EVENT_NAMES = [
@@ -54,6 +61,7 @@ export const EVENT_NAMES = [
   'sessionStats',
   'operationStep',
   'syncProgress',
+  'gpuNotice',
 ] as const satisfies readonly EventName[];
 
 type Exhaustive<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : { missing: Exclude<All, Listed> };

@@ -5,6 +5,7 @@
  */
 import type { AppInvoke } from './contract/app';
 import type { EngineInvoke } from './contract/engine';
+import type { GpusEvents, GpusInvoke } from './contract/gpus';
 import type { HostsEvents, HostsInvoke } from './contract/hosts';
 import type { ImagesInvoke } from './contract/images';
 import type { MachineEvents, MachineInvoke } from './contract/machine';
@@ -18,9 +19,10 @@ export interface InvokeMap
     ProjectInvoke,
     ImagesInvoke,
     SessionsInvoke,
-    HostsInvoke {}
+    HostsInvoke,
+    GpusInvoke {}
 
-export interface EventMap extends MachineEvents, SessionsEvents, HostsEvents {}
+export interface EventMap extends MachineEvents, SessionsEvents, HostsEvents, GpusEvents {}
 
 export type Channel = keyof InvokeMap;
 export type EventName = keyof EventMap;
@@ -37,6 +39,7 @@ export type BenchtopApi = {
 
 export type * from './contract/app';
 export type * from './contract/engine';
+export type * from './contract/gpus';
 export type * from './contract/hosts';
 export type * from './contract/images';
 export type * from './contract/machine';

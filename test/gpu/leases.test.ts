@@ -25,11 +25,14 @@ const csv = readFileSync(new URL('../fixtures/nvidia-smi/a100x4-driver-550.csv',
 const uuids = [...csv.matchAll(/GPU-[0-9a-f-]{36}/g)].map((m) => m[0]);
 const run = randomBytes(3).toString('hex');
 const engines = new EngineService();
-let now = Date.now();
+const now = Date.now();
 /** Leases of this run only: reap frees stale leases of anyone on the engine. */
 const ours = <T extends { sessionId: string }>(list: T[]) => list.filter((l) => l.sessionId.includes(run));
-const gpus = (deps: Partial<ConstructorParameters<typeof GpuService>[0]> = {}) =>
+type Deps = Partial<ConstructorParameters<typeof GpuService>[0]>;
+const gpus = (deps: Deps = {}) =>
   new GpuService({ engines, clock: { now: () => now }, localProbe: async () => interpretNvidiaSmi({ stdout: csv, stderr: '', exitCode: 0 }), ...deps });
+/** A holder is an install of its own (its own owner id), as two teammates' laptops are. */
+const as = (holder: string, deps: Deps = {}) => gpus({ owner: { id: `install-${holder}-${run}`, name: holder }, ...deps });
 let image = '';
 
 const execFileAsync = promisify(execFile);
@@ -58,8 +61,8 @@ afterAll(() => {
 describe('GPU leases on the real engine', () => {
   it('lets exactly one of two concurrent claims for the same GPU win; the loser learns who holds it', async () => {
     const [a, b] = await Promise.allSettled([
-      gpus().claim('local', { ids: [uuids[0]] }, 'ana@ws-1', `s-a-${run}`, image),
-      gpus().claim('local', { ids: ['0'] }, 'ben@ws-2', `s-b-${run}`, image),
+      as('ana@ws-1').claim('local', { ids: [uuids[0]] }, `s-a-${run}`, image),
+      as('ben@ws-2').claim('local', { ids: ['0'] }, `s-b-${run}`, image),
     ]);
     const won = [a, b].filter((r) => r.status === 'fulfilled');
     const lost = [a, b].filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -74,21 +77,21 @@ describe('GPU leases on the real engine', () => {
 
   it('claims all or nothing, never the same card twice, and refuses more GPUs than the host has', async () => {
     const svc = gpus();
-    const first = await svc.claim('local', { count: 2, idleMinutes: 30 }, 'ana@ws-1', `s-c-${run}`, image);
+    const first = await as('ana@ws-1').claim('local', { count: 2, idleMinutes: 30 }, `s-c-${run}`, image);
     expect(first).toHaveLength(2);
-    await expect(svc.claim('local', { count: 3 }, 'ben@ws-2', `s-d-${run}`, image)).rejects.toMatchObject({ code: 'GPU_BUSY' });
+    await expect(as('ben@ws-2').claim('local', { count: 3 }, `s-d-${run}`, image)).rejects.toMatchObject({ code: 'GPU_BUSY' });
     // The failed claim left nothing behind: its two would-be cards are still free.
     expect((await svc.list('local')).filter((l) => uuids.includes(l.gpu)).map((l) => l.sessionId)).toEqual([`s-c-${run}`, `s-c-${run}`]);
-    const second = await svc.claim('local', { count: 2 }, 'ben@ws-2', `s-d-${run}`, image);
+    const second = await as('ben@ws-2').claim('local', { count: 2 }, `s-d-${run}`, image);
     expect(new Set([...first, ...second]).size).toBe(4);
-    await expect(svc.claim('local', { count: 1 }, 'cy@ws-3', `s-e-${run}`, image)).rejects.toMatchObject({
+    await expect(as('cy@ws-3').claim('local', { count: 1 }, `s-e-${run}`, image)).rejects.toMatchObject({
       code: 'GPU_BUSY', message: expect.stringMatching(/held by (ana@ws-1|ben@ws-2)/),
     });
-    await expect(svc.claim('local', { count: 5 }, 'cy@ws-3', `s-e-${run}`, image)).rejects.toMatchObject({
+    await expect(as('cy@ws-3').claim('local', { count: 5 }, `s-e-${run}`, image)).rejects.toMatchObject({
       code: 'GPU_UNAVAILABLE', message: 'The session asks for 5 GPUs but local has 4.',
     });
     // Claiming again for the same session is harmless.
-    expect(await svc.claim('local', { ids: first }, 'ana@ws-1', `s-c-${run}`, image)).toEqual(first);
+    expect(await as('ana@ws-1').claim('local', { ids: first }, `s-c-${run}`, image)).toEqual(first);
     const mine = (await svc.list('local')).filter((l) => l.sessionId === `s-c-${run}`);
     expect(mine.map((l) => l.idleMinutes)).toEqual([30, 30]);
     expect((await svc.release(`s-c-${run}`)).sort()).toEqual([...first].sort());
@@ -97,13 +100,13 @@ describe('GPU leases on the real engine', () => {
   });
 
   it('refuses a GPU the host does not have, naming the ones it has', async () => {
-    await expect(gpus().claim('local', { ids: ['7'] }, 'ana@ws-1', `s-f-${run}`, image)).rejects.toMatchObject({
+    await expect(as('ana@ws-1').claim('local', { ids: ['7'] }, `s-f-${run}`, image)).rejects.toMatchObject({
       code: 'GPU_UNAVAILABLE', message: expect.stringContaining(`has no GPU "7" (it has 0 ${uuids[0]}`),
     });
   });
 
   it('says the session image is missing rather than failing obscurely', async () => {
-    await expect(gpus().claim('local', { count: 1 }, 'ana@ws-1', `s-g-${run}`, `bt-test-absent-${run}:1`)).rejects.toMatchObject({
+    await expect(as('ana@ws-1').claim('local', { count: 1 }, `s-g-${run}`, `bt-test-absent-${run}:1`)).rejects.toMatchObject({
       code: 'IMAGE_NOT_FOUND',
     });
   });
@@ -112,7 +115,7 @@ describe('GPU leases on the real engine', () => {
     const session = `bt-test-session-${run}`;
     execFileSync('docker', ['run', '-d', '--name', session, image]);
     const svc = gpus();
-    const held = await svc.claim('local', { count: 1 }, 'ana@ws-1', session, image);
+    const held = await as('ana@ws-1').claim('local', { count: 1 }, session, image);
     expect(ours(await svc.reap('local'))).toEqual([]);
     execFileSync('docker', ['stop', '-t', '0', session]);
     const freed = ours(await svc.reap('local'));
@@ -125,8 +128,8 @@ describe('GPU leases on the real engine', () => {
     execFileSync('docker', ['run', '--name', stopped, image, '/bin/true']); // ran, then exited
     const svc = gpus();
     try {
-      const all = await svc.claim('local', { count: 4 }, 'ana@ws-1', stopped, image);
-      const [card] = await svc.claim('local', { count: 1 }, 'ben@ws-2', `s-i-${run}`, image);
+      const all = await as('ana@ws-1').claim('local', { count: 4 }, stopped, image);
+      const [card] = await as('ben@ws-2').claim('local', { count: 1 }, `s-i-${run}`, image);
       expect(all).toContain(card);
       expect(ours(await svc.list('local')).map((l) => l.sessionId)).toEqual([`s-i-${run}`]);
     } finally {
@@ -139,16 +142,14 @@ describe('GPU leases on the real engine', () => {
   it('reap gives a session that does not exist yet a grace period, then frees its cards', async () => {
     const svc = gpus();
     const sessionId = `bt-test-session-${run}-never`;
-    await svc.claim('local', { count: 1 }, 'ana@ws-1', sessionId, image);
+    await as('ana@ws-1').claim('local', { count: 1 }, sessionId, image);
     expect(ours(await svc.reap('local'))).toEqual([]);
-    now += 3 * 60_000;
-    expect(ours(await svc.reap('local')).map((l) => l.sessionId)).toEqual([sessionId]);
-    now = Date.now();
+    // The grace is counted on the engine's clock from the lease's creation: past it, the card is freed.
+    expect(ours(await gpus({ setupGraceMs: 0 }).reap('local')).map((l) => l.sessionId)).toEqual([sessionId]);
   });
 
   it('on this computer, with no NVIDIA GPU, a claim says so', async () => {
-    const real = new GpuService({ engines, env: { PATH: '/nonexistent' } });
-    await expect(real.claim('local', { count: 1 }, 'ana@ws-1', `s-h-${run}`, image)).rejects.toMatchObject({
+    await expect(as('ana@ws-1', { localProbe: undefined, env: { PATH: '/nonexistent' } }).claim('local', { count: 1 }, `s-h-${run}`, image)).rejects.toMatchObject({
       code: 'GPU_UNAVAILABLE', message: 'local has no NVIDIA GPU.',
     });
   });
@@ -160,7 +161,7 @@ describe('benchtop gpus', () => {
   let uuid = '';
   beforeAll(async () => {
     // Another process (the app on a teammate's machine) leased a card; this CLI has no GPU to list.
-    [uuid] = await svc.claim('local', { count: 1, idleMinutes: 45 }, 'ana@ws-1', session, image);
+    [uuid] = await as('ana@ws-1').claim('local', { count: 1, idleMinutes: 45 }, session, image);
   });
   afterAll(async () => {
     await svc.release(session);
@@ -192,9 +193,10 @@ describe('benchtop gpus', () => {
 
   it('--reap frees the GPUs of a session that is gone and says whose they were', async () => {
     const gone = `${session}-gone`;
-    // A lease taken an hour ago for a session whose container never appeared.
-    const [card] = await gpus({ clock: { now: () => Date.now() - 60 * 60_000 } }).claim('local', { count: 1 }, 'ben@ws-2', gone, image);
-    const { code, stdout } = await benchtop(['gpus', '--reap']);
+    // A lease of a session whose container ran and exited.
+    execFileSync('docker', ['run', '--name', gone, image, '/bin/true']);
+    const [card] = await as('ben@ws-2').claim('local', { count: 1 }, gone, image);
+    const { code, stdout } = await benchtop(['gpus', '--reap']).finally(() => execFileSync('docker', ['rm', '-f', gone]));
     expect(code).toBe(0);
     expect(stdout).toContain(`Freed ${card} (held by ben@ws-2 for session ${gone}, which is no longer running).`);
     const left = await svc.list('local');

@@ -4,9 +4,10 @@ import { headlessDesktop, type Desktop } from './desktop';
 import { EngineService } from './engine/service';
 import { EventBus } from './events';
 import { GpuService } from './gpu/service';
+import { hostAgentConfig } from './gpu/agent-config';
 import { NVIDIA_SMI_ARGS } from './gpu/nvidia-smi';
 import { hostPathsFrom } from './hosts/paths';
-import { HostsService } from './hosts/service';
+import { DEFAULT_DOCKER_SOCKET, HostsService } from './hosts/service';
 import { installOwner, type Owner } from './identity/owner';
 import { coreLogger } from './log/core-logger';
 import type { Logger } from './log/logger';
@@ -102,7 +103,7 @@ export class Core {
       // Built below; only called later, when drift is asked for.
       sessionTarget: async (id) => (await this.sessions.get(id)).target,
     });
-    this.gpus = new GpuService({ engines: this.engines, clock: this.clock, env: this.env });
+    this.gpus = new GpuService({ engines: this.engines, clock: this.clock, env: this.env, owner: this.owner, log: this.log.child('gpus') });
     // Shared hosts: one SSH connection per host carries its engine, port forwards and nvidia-smi.
     this.hosts = new HostsService({
       settings: this.settings, engines: this.engines, clock: this.clock, env: this.env, paths: hostPathsFrom(this.env),
@@ -110,6 +111,9 @@ export class Core {
     });
     this.engines.remote = this.hosts;
     this.gpus.remoteProbe = (target) => this.hosts.exec(target, `nvidia-smi ${NVIDIA_SMI_ARGS.join(' ')}`, 15_000);
+    this.gpus.remoteExec = (target, command, timeoutMs) => this.hosts.exec(target, command, timeoutMs);
+    // Each host gets its agent (idle stop, lease expiry, the queue) from the first client that needs it.
+    this.gpus.agentConfig = hostAgentConfig(this.hosts, DEFAULT_DOCKER_SOCKET);
     this.machine = new MachineCheckService({
       engines: this.engines,
       bus: this.bus,

@@ -12,11 +12,101 @@ export interface GpuInfo {
 export interface GpuLease {
   host: string;
   gpu: string;
+  /** The holder's shown name. */
   holder: string;
+  /** The holder's per-install id (empty on leases made before owners). */
+  ownerId?: string;
+  /** True when this install holds it. */
+  mine?: boolean;
   sessionId: string;
+  /** When the lease was made, by the host engine's clock (ISO). */
   since: string;
+  /** When the host's agent stops the session and frees the card, by the engine's clock (ISO). */
+  expires?: string;
+  /** `reservation`: claimed with `benchtop gpus claim`, no session container expected. */
+  kind?: 'session' | 'reservation';
   idleMinutes: number;
 }
+
+/**
+ * A host's rules, set once by its admin (`benchtop host policy`), stored on the host's engine and
+ * obeyed by every client and the host's agent. 0 means "no limit" / "no idle stop by policy".
+ */
+export interface HostPolicy {
+  maxGpusPerUser: number;
+  /** A lease's length unless its claim asks for less. */
+  leaseHours: number;
+  /** The longest lease a claim or an extension may ask for. */
+  maxLeaseHours: number;
+  /** Sessions holding GPUs on the host stop after this long idle (a project's shorter rule wins). */
+  idleMinutes: number;
+  /** A card below this utilization (percent) counts as idle. */
+  gpuIdleUtilPercent: number;
+  /** Who set it and when (engine clock); absent while the host has the defaults. */
+  setBy?: string;
+  setAt?: string;
+}
+
+/** One row of the GPU board. */
+export interface GpuCard {
+  index: number;
+  uuid: string;
+  name: string;
+  memoryMiB: number;
+  memoryUsedMiB?: number;
+  utilizationPercent?: number;
+  /** `unleased`: a process or container uses it outside any lease; it is not handed out. */
+  state: 'free' | 'leased' | 'unleased';
+  lease?: GpuLease;
+  /** What uses the card outside a lease (pids, container names). */
+  unleasedBy?: string[];
+}
+
+/** A claim waiting for GPUs in the host's queue (first come, first served). */
+export interface GpuQueueEntry {
+  /** 1 is next. */
+  position: number;
+  sessionId: string;
+  holder: string;
+  mine: boolean;
+  count: number;
+  /** When it joined, by the engine's clock (ISO). */
+  since: string;
+  kind: 'session' | 'reservation';
+}
+
+/** What the host's agent tells the holders (warnings before a stop, a stop, a card in use without a lease). */
+export interface GpuNotice {
+  target: string;
+  kind: 'lease-expiry' | 'idle-stop' | 'stopped' | 'unleased-use';
+  sessionId?: string;
+  gpu?: string;
+  /** When it happens (warnings) or happened (stops), ISO. */
+  at: string;
+  message: string;
+  mine: boolean;
+}
+
+export interface GpuBoard {
+  target: string;
+  /** The engine's clock when the board was read (ISO): `since`/`expires` are on this clock. */
+  engineTime: string;
+  policy: HostPolicy;
+  cards: GpuCard[];
+  queue: GpuQueueEntry[];
+  notices: GpuNotice[];
+  /** Leases on cards nvidia-smi does not list (removed, or nvidia-smi failing). */
+  orphanLeases: GpuLease[];
+  /** Whether the host's agent (idle stop, expiry, queue) runs, and its version. */
+  agent: { running: boolean; version?: number };
+  /** Why the cards could not be read (nvidia-smi missing, driver broken). */
+  problem?: string;
+}
+
+/** `benchtop gpus claim`: cards for use outside a session, or a place in the queue. */
+export type GpuClaimResult =
+  | { status: 'granted'; sessionId: string; gpus: string[]; expires?: string }
+  | { status: 'queued'; sessionId: string; position: number };
 
 export interface HostInfo {
   id: string;

@@ -2,6 +2,7 @@ import type { Core } from '../core';
 import { loggedHandlers } from '../log/logged-handlers';
 import { appHandlers } from './app';
 import { engineHandlers } from './engine';
+import { gpusHandlers } from './gpus';
 import { hostsHandlers } from './hosts';
 import { imagesHandlers } from './images';
 import { machineHandlers } from './machine';
@@ -22,5 +23,6 @@ export function createHandlers(core: Core): Handlers {
     ...imagesHandlers(core),
     ...sessionsHandlers(core),
     ...hostsHandlers(core),
+    ...gpusHandlers(core),
   }, core.log.child('api'));
 }

@@ -1,17 +1,29 @@
 import { hostname, userInfo } from 'node:os';
 import type Docker from 'dockerode';
-import type { GpuInfo, GpuLease } from '../../../shared/contract/hosts';
+import type { GpuBoard, GpuClaimResult, GpuInfo, GpuLease, GpuQueueEntry, HostPolicy } from '../../../shared/contract/hosts';
 import type { Clock } from '../clock';
 import { systemClock } from '../clock';
 import type { EngineService } from '../engine/service';
 import { LOCAL } from '../engine/service';
 import { BenchtopError } from '../errors';
-import { describeLease, LEASE_LABEL, leaseContainerName, leaseFromLabels, leaseLabels } from './lease-labels';
+import { OWNER_LABEL, ownerFromLabels, type Owner } from '../identity/owner';
+import type { Logger } from '../log/logger';
+import { ensureAgent, type AgentConfig } from './agent';
+import { busyCards, readBooks, type GpuBooks } from './books';
+import { describeLease, LEASE_LABELS, SCOPE_LABEL, type LeaseRecordInput } from './lease-labels';
+import { noticeFromLabels } from './notice-labels';
 import { gpuId, interpretNvidiaSmi, type CommandOutput, type NvidiaSmiOutcome } from './nvidia-smi';
+import { mergePolicy, newestPolicy, policyFromLabels, policyLabels, POLICY_LABEL } from './policy';
+import { queueEntries } from './queue-labels';
+import { readGpuRecords, type GpuRecords } from './records';
+import { RecordStore } from './record-store';
 import { runLocalNvidiaSmi } from './run-nvidia-smi';
+import { parseUsage, USAGE_COMMAND, type GpuUsage } from './usage';
 
 /** Runs `nvidia-smi` with NVIDIA_SMI_ARGS on a remote target (the hosts service supplies one over SSH). */
 export type RemoteGpuProbe = (target: string) => Promise<CommandOutput>;
+/** Runs a shell command on a remote target (the hosts service, over the host's SSH connection). */
+export type RemoteExec = (target: string, command: string, timeoutMs: number) => Promise<CommandOutput>;
 
 /** Where a lease's session stands; `created` is a session still being set up. */
 export type SessionState = 'running' | 'created' | 'stopped' | 'gone';
@@ -21,12 +33,20 @@ export interface GpuServiceDeps {
   engines: EngineService;
   clock?: Clock;
   env?: NodeJS.ProcessEnv;
+  /** This install: the holder of every lease it makes. */
+  owner?: Owner;
+  log?: Logger;
   /** nvidia-smi on this computer; replaced in tests of the parser paths only. */
   localProbe?: () => Promise<NvidiaSmiOutcome>;
   remoteProbe?: RemoteGpuProbe;
+  remoteExec?: RemoteExec;
   sessionState?: SessionStateLookup;
-  /** How long a lease may wait for its session container to appear before reap frees it. */
+  /** How long a lease may wait for its session container to appear before reap frees it (engine clock). */
   setupGraceMs?: number;
+  /** How the host's agent is set up on a target; undefined: no agent there (and no queue). */
+  agentConfig?: (target: string) => Promise<AgentConfig | undefined>;
+  /** Tests of the agent on a shared engine: records carry and see only this scope. */
+  scope?: string;
 }
 
 export interface ClaimRequest {
@@ -36,9 +56,21 @@ export interface ClaimRequest {
   ids?: string[];
   /** The idle rule the lease carries (minutes of inactivity before it is freed; 0 = never). */
   idleMinutes?: number;
+  /** How long the lease lasts; the host policy's default when absent, never more than its maximum. */
+  hours?: number;
+  /** `reservation`: cards for use outside a session (`benchtop gpus claim`), kept until expiry or release. */
+  kind?: 'session' | 'reservation';
 }
 
-/** `user@hostname`, the holder shown to everyone sharing a host. */
+/** Waiting in a host's queue: position updates, and the signal that leaves the queue. */
+export interface QueueWait {
+  signal?: AbortSignal;
+  onPosition?: (position: number, of: number) => void;
+  /** How often the queue is read (default 1 s). */
+  pollMs?: number;
+}
+
+/** `user@hostname`, the holder shown where no owner is configured. */
 export function defaultHolder(): string {
   let user = 'unknown';
   try {
@@ -63,14 +95,19 @@ export const defaultSessionState: SessionStateLookup = async (_target, sessionId
   }
 };
 
-const statusOf = (error: unknown) => ((error as { cause?: { statusCode?: number } }).cause?.statusCode ?? (error as { statusCode?: number }).statusCode);
+const AGENT_RECHECK_MS = 5 * 60_000;
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 /**
- * GPU inventory and leases on a target (`local` or a host id). Docker never stops two containers
- * from sharing a card; this service does, with leases the engine itself makes atomic.
+ * GPU inventory, leases, the queue and the policy on a target (`local` or a host id). Docker never
+ * stops two containers from sharing a card; this service does, with leases the engine itself makes
+ * atomic. What must hold with every laptop closed (expiry, idle stop, handing the queue its cards)
+ * is done by the host's agent (agent.ts starts it); this service reads and writes the same books.
  */
 export class GpuService {
   readonly #deps: GpuServiceDeps;
+  readonly #usageInFlight = new Map<string, Promise<GpuUsage>>();
+  readonly #agentChecked = new Map<string, number>();
 
   constructor(deps: GpuServiceDeps) {
     this.#deps = deps;
@@ -81,9 +118,21 @@ export class GpuService {
     this.#deps.remoteProbe = probe;
   }
 
+  set remoteExec(exec: RemoteExec) {
+    this.#deps.remoteExec = exec;
+  }
+
+  set agentConfig(config: (target: string) => Promise<AgentConfig | undefined>) {
+    this.#deps.agentConfig = config;
+  }
+
   /** The sessions service may say how it finds a session's container. */
   set sessionState(lookup: SessionStateLookup) {
     this.#deps.sessionState = lookup;
+  }
+
+  get owner(): Owner {
+    return this.#deps.owner ?? { id: `holder:${defaultHolder()}`, name: defaultHolder() };
   }
 
   /** What nvidia-smi says on a target, as an outcome (no GPU, driver broken, hung…), never a throw. */
@@ -97,7 +146,10 @@ export class GpuService {
 
   /** The target's GPUs; [] where it has none. A broken driver or a hung nvidia-smi is GPU_UNAVAILABLE. */
   async inventory(target = LOCAL): Promise<GpuInfo[]> {
-    const outcome = await this.probe(target);
+    return this.#inventoryOf(target, await this.probe(target));
+  }
+
+  #inventoryOf(target: string, outcome: NvidiaSmiOutcome): GpuInfo[] {
     if (outcome.state === 'ok') return outcome.gpus;
     if (outcome.state === 'none' || outcome.state === 'missing') return [];
     throw new BenchtopError('GPU_UNAVAILABLE', `The GPUs of ${target} cannot be read: ${outcome.detail}.`,
@@ -106,22 +158,93 @@ export class GpuService {
         : 'Check the NVIDIA driver on that machine (`nvidia-smi` should list the GPUs); reinstall it or reboot after a driver update.');
   }
 
-  async list(target = LOCAL): Promise<GpuLease[]> {
-    return (await this.#leases(target)).map((l) => l.lease);
+  /** Inventory, memory in use and processes per card; concurrent callers share one nvidia-smi run. */
+  #usage(target: string): Promise<GpuUsage> {
+    let pending = this.#usageInFlight.get(target);
+    if (!pending) {
+      pending = (async (): Promise<GpuUsage> => {
+        if (target !== LOCAL && this.#deps.remoteExec) return parseUsage(await this.#deps.remoteExec(target, USAGE_COMMAND, 15_000));
+        return { outcome: await this.probe(target), memoryUsedMiB: new Map(), processes: new Map() };
+      })().finally(() => this.#usageInFlight.delete(target));
+      this.#usageInFlight.set(target, pending);
+    }
+    return pending;
   }
 
+  #records(target: string, what: { notices?: boolean; agent?: boolean } = {}): Promise<GpuRecords> {
+    return this.#deps.engines.call(target, 'read GPU leases', (d) => readGpuRecords(d, this.#deps.scope, what), 20_000);
+  }
+
+  #store(target: string): RecordStore {
+    return new RecordStore(this.#deps.engines, target, this.#deps.scope);
+  }
+
+  async #books(target: string, withUsage = true): Promise<{ books: GpuBooks; records: GpuRecords; usage?: GpuUsage; inventory: GpuInfo[] }> {
+    const [usage, records] = await Promise.all([withUsage ? this.#usage(target) : undefined, this.#records(target, { notices: true, agent: true })]);
+    const inventory = usage && usage.outcome.state === 'ok' ? usage.outcome.gpus : [];
+    return { books: readBooks(target, records, inventory, usage?.processes ?? new Map(), this.owner), records, usage, inventory };
+  }
+
+  /** Every lease on the target, with its holder and expiry (engine clock). */
+  async list(target = LOCAL): Promise<GpuLease[]> {
+    const records = await this.#records(target);
+    const books = readBooks(target, records, [], new Map(), this.owner);
+    return [...books.leases.values()].map((h) => h.lease).sort((a, b) => a.gpu.localeCompare(b.gpu));
+  }
+
+  // -- policy -----------------------------------------------------------------------------------
+
+  async policy(target: string): Promise<HostPolicy> {
+    const volumes = await this.#deps.engines.call(target, 'read host policy', (d) => d.listVolumes({ filters: { label: [`${POLICY_LABEL}=1`] } }));
+    return policyFromLabels(newestPolicy((volumes.Volumes ?? []).filter((v) => this.#inScope(v.Labels))));
+  }
+
+  /** Sets the fields given (the rest keep their value); the newest policy volume wins, older ones are removed. */
+  async setPolicy(target: string, change: Partial<HostPolicy>): Promise<HostPolicy> {
+    const current = await this.policy(target);
+    const next = mergePolicy(current, change);
+    const setAt = await this.#deps.engines.call(target, 'read engine clock', async (d) => (await d.info() as { SystemTime?: string }).SystemTime ?? new Date().toISOString());
+    const stamp = setAt.replace(/[^0-9]/g, '').slice(0, 20);
+    const labels = { ...policyLabels(next, this.owner.name, setAt), ...(this.#deps.scope ? { [SCOPE_LABEL]: this.#deps.scope } : {}) };
+    await this.#deps.engines.call(target, 'write host policy', (d) => d.createVolume({ Name: `benchtop-policy-${stamp}`, Labels: labels }));
+    const all = await this.#deps.engines.call(target, 'read host policy', (d) => d.listVolumes({ filters: { label: [`${POLICY_LABEL}=1`] } }));
+    for (const v of (all.Volumes ?? []).filter((x) => this.#inScope(x.Labels) && x.Name !== `benchtop-policy-${stamp}`)) {
+      await this.#deps.engines.call(target, 'remove old host policy', (d) => d.getVolume(v.Name).remove())
+        .catch((error: unknown) => this.#deps.log?.ignored(`removing the older policy volume ${v.Name} on ${target}`, error));
+    }
+    return { ...next, setBy: this.owner.name, setAt };
+  }
+
+  #inScope(labels: Record<string, string> | null | undefined): boolean {
+    return this.#deps.scope ? labels?.[SCOPE_LABEL] === this.#deps.scope : !labels?.[SCOPE_LABEL];
+  }
+
+  // -- claims -----------------------------------------------------------------------------------
+
   /**
-   * Claims GPUs for a session, all or nothing, and returns their ids (UUIDs where known). Claiming
-   * again for the same session is harmless: GPUs it already holds count as won.
+   * Claims GPUs for a session, all or nothing, when its container is about to be created, and
+   * returns their ids (UUIDs where known). Claiming again for the same session is harmless: cards
+   * it already holds count as won. Without `wait` a claim that cannot be met now is GPU_BUSY; with
+   * it, the claim joins the host's queue and resolves when the host's agent grants it.
    */
-  async claim(target: string, want: ClaimRequest, holder: string, sessionId: string, image: string): Promise<string[]> {
+  async claim(target: string, want: ClaimRequest, sessionId: string, image: string, wait?: QueueWait): Promise<string[]> {
+    const result = await this.claimOrQueue(target, want, sessionId, image, !!wait);
+    if (result.status === 'granted') return result.gpus;
+    return this.waitForGrant(target, sessionId, wait ?? {});
+  }
+
+  /** Claims now, or (with `queue`) joins the queue and says where. */
+  async claimOrQueue(target: string, want: ClaimRequest, sessionId: string, image: string, queue = false): Promise<GpuClaimResult> {
     if (!sessionId || !image) throw new BenchtopError('INVALID_ARGUMENT', 'A GPU claim needs a session id and the session image.');
     const ids = [...new Set(want.ids?.filter(Boolean) ?? [])];
     const count = ids.length ? ids.length : want.count ?? 1;
     if (!Number.isInteger(count) || count < 1) {
       throw new BenchtopError('INVALID_ARGUMENT', `Cannot claim ${String(want.count)} GPUs.`, 'Ask for a whole number of GPUs, 1 or more.');
     }
-    const inventory = await this.inventory(target);
+    const agent = await this.#ensureAgent(target, image);
+    const first = await this.#books(target);
+    let { books, records } = first;
+    const inventory = this.#inventoryOf(target, first.usage!.outcome);
     if (inventory.length === 0) {
       throw new BenchtopError('GPU_UNAVAILABLE', `${target} has no NVIDIA GPU.`,
         target === LOCAL ? 'Run the session on a GPU host (add one on the Hosts page) or start it without GPUs.' : 'Pick a host with GPUs or start the session without GPUs.');
@@ -131,75 +254,339 @@ export class GpuService {
       throw new BenchtopError('GPU_UNAVAILABLE', `The session asks for ${count} GPUs but ${target} has ${inventory.length}.`,
         'Ask for fewer GPUs or pick a bigger host.');
     }
-    let leases = await this.list(target);
-    const heldByOthers = (gpu: string) => leases.find((l) => l.gpu === gpu && l.sessionId !== sessionId);
+    const seconds = this.#leaseSeconds(books.policy, want.hours);
+    this.#checkQuota(target, books, count, sessionId);
+    await this.#reassert(target, books);
+    const kind = want.kind ?? 'session';
+    const input = (gpu: string): LeaseRecordInput => ({
+      gpu, owner: this.owner, sessionId, seconds, kind, idleMinutes: want.idleMinutes ?? 0, since: new Date(this.#now()).toISOString(),
+    });
+    const queueIt = async (why: string): Promise<GpuClaimResult> => {
+      if (!queue || !agent) {
+        throw new BenchtopError('GPU_BUSY', `${target} cannot give ${plural(count, 'GPU')} to ${sessionId} now: ${why}.`,
+          agent ? 'Wait in the queue (`benchtop gpus claim --wait`, or start the session again: it waits), ask a holder (`benchtop gpus`), or ask for fewer GPUs.'
+            : 'Wait for a GPU to be released, ask its holder (`benchtop gpus`), or ask for fewer GPUs.');
+      }
+      await this.#store(target).createQueueEntry({ owner: this.owner, sessionId, count, ids, seconds, kind, idleMinutes: want.idleMinutes ?? 0 }, image);
+      const line = await this.queue(target);
+      return { status: 'queued', sessionId, position: line.find((e) => e.sessionId === sessionId)?.position ?? line.length };
+    };
+
+    const mine = chosen.filter((g) => books.leases.get(g)?.lease.sessionId === sessionId);
+    if (mine.length >= count) return { status: 'granted', sessionId, gpus: mine.slice(0, count), expires: this.#expiry(books, sessionId) };
+    // First come, first served: nobody claims past a queue that waits (or a session already in it).
+    const waiting = queueEntries(records.queue, this.owner);
+    const ahead = waiting.filter((e) => e.sessionId !== sessionId);
+    if (waiting.some((e) => e.sessionId === sessionId)) return { status: 'queued', sessionId, position: waiting.find((e) => e.sessionId === sessionId)!.position };
+    if (ahead.length) return queueIt(`${plural(ahead.length, 'claim')} already wait${ahead.length === 1 ? 's' : ''} in its queue`);
+
+    let busy = busyCards(books);
+    const isFree = (g: string) => !busy.has(g) || mine.includes(g);
     // Cards still leased to sessions that stopped are freed here, so nobody has to run reap by hand.
-    if (chosen.filter((g) => !heldByOthers(g)).length < count) {
-      await this.reap(target);
-      leases = await this.list(target);
+    if (chosen.filter(isFree).length < count) {
+      if ((await this.reap(target)).length) {
+        ({ books, records } = await this.#books(target));
+        busy = busyCards(books);
+      }
     }
     // Try free cards first; a lease seen now may be gone by the time we create ours, and the engine decides.
-    const order = ids.length ? chosen : [...chosen.filter((g) => !heldByOthers(g)), ...chosen.filter((g) => heldByOthers(g))];
-    const since = new Date((this.#deps.clock ?? systemClock).now()).toISOString();
-    const idleMinutes = want.idleMinutes ?? 0;
-    const won: string[] = [];
-    const created: string[] = []; // container ids, to roll back
-    const lost: GpuLease[] = [];
+    const order = ids.length ? chosen : [...chosen.filter(isFree), ...chosen.filter((g) => !isFree(g))];
+    const won = [...mine];
+    const created: string[] = [];
+    const lost: string[] = [];
+    const store = this.#store(target);
     try {
       for (const gpu of order) {
         if (won.length === count) break;
-        const outcome = await this.#create(target, { gpu, holder, sessionId, since, idleMinutes }, image);
+        if (won.includes(gpu)) continue;
+        const unleased = books.unleased.get(gpu);
+        if (unleased) {
+          lost.push(`${gpu} is in use without a lease (${unleased.join(', ')})`);
+          if (ids.length) break;
+          continue;
+        }
+        const unrecorded = books.unrecorded.get(gpu);
+        if (unrecorded) {
+          lost.push(`${gpu} is used by the running session ${unrecorded.session}`);
+          if (ids.length) break;
+          continue;
+        }
+        const outcome = await store.createLease(input(gpu), image);
         if (typeof outcome === 'string') {
           created.push(outcome);
           won.push(gpu);
         } else if (outcome.sessionId === sessionId) {
           won.push(gpu);
         } else {
-          lost.push(outcome);
+          lost.push(describeLease(outcome));
           if (ids.length) break;
         }
       }
     } catch (error) {
-      await this.#remove(target, created).catch(() => undefined);
+      await store.remove(created).catch((e: unknown) => this.#deps.log?.ignored(`rolling back a failed GPU claim on ${target}`, e));
       throw error;
     }
     if (won.length < count) {
-      await this.#remove(target, created);
-      throw new BenchtopError('GPU_BUSY',
-        `${target} cannot give ${count} GPU${count > 1 ? 's' : ''} to session ${sessionId}: ${lost.map(describeLease).join('; ') || 'all are held'}.`,
-        'Wait for a GPU to be released, ask its holder (`benchtop gpus`), or ask for fewer GPUs.');
+      await store.remove(created);
+      return queueIt(lost.join('; ') || 'all are held');
     }
-    return won;
+    return { status: 'granted', sessionId, gpus: won, expires: new Date(this.#now() + seconds * 1000).toISOString() };
   }
 
-  /** Frees every GPU a session holds on a target; returns the GPU ids freed. */
+  /** Waits until the host's agent grants the session's place in the queue; leaving (signal) cancels it. */
+  async waitForGrant(target: string, sessionId: string, wait: QueueWait): Promise<string[]> {
+    let lastPosition = 0;
+    for (;;) {
+      if (wait.signal?.aborted) {
+        await this.#leaveQueue(target, sessionId);
+        throw new BenchtopError('CANCELLED', `Left the GPU queue of ${target}.`, '');
+      }
+      const records = await this.#records(target);
+      const held = records.leases.filter((r) => !r.extension && r.labels[LEASE_LABELS.session] === sessionId).map((r) => r.labels[LEASE_LABELS.gpu]);
+      const line = queueEntries(records.queue, this.owner);
+      const me = line.find((e) => e.sessionId === sessionId);
+      if (!me && held.length) return held.sort();
+      if (!me) {
+        throw new BenchtopError('GPU_BUSY', `The claim of ${sessionId} is no longer in the GPU queue of ${target} (cancelled, or removed by someone).`,
+          'Claim again to join the end of the queue.');
+      }
+      if (me.position !== lastPosition) {
+        lastPosition = me.position;
+        wait.onPosition?.(me.position, line.length);
+      }
+      await sleep(wait.pollMs ?? 1000, wait.signal);
+    }
+  }
+
+  async #leaveQueue(target: string, sessionId: string): Promise<void> {
+    const records = await this.#records(target);
+    const store = this.#store(target);
+    await store.remove(records.queue.filter((q) => q.labels['dev.benchtop.queue.session'] === sessionId).map((q) => q.containerId));
+    // Granted just as we left: give the cards back.
+    await store.remove(records.leases.filter((r) => r.labels[LEASE_LABELS.session] === sessionId).map((r) => r.containerId));
+  }
+
+  /** The queue of a target, in order. */
+  async queue(target: string): Promise<GpuQueueEntry[]> {
+    return queueEntries((await this.#records(target)).queue, this.owner);
+  }
+
+  /** Leaves the queue (only the claim's owner may). */
+  async cancel(target: string, sessionId: string): Promise<{ cancelled: true }> {
+    const records = await this.#records(target);
+    const entry = records.queue.find((q) => q.labels['dev.benchtop.queue.session'] === sessionId);
+    if (!entry) throw new BenchtopError('LEASE_NOT_FOUND', `No claim of ${sessionId} waits in the GPU queue of ${target}.`, 'Run `benchtop gpus queue --target ' + target + '` to see the queue.');
+    this.#assertOwner(entry.labels, `the queued claim of ${sessionId}`);
+    await this.#store(target).remove([entry.containerId]);
+    return { cancelled: true };
+  }
+
+  /**
+   * Extends the session's lease: a new record per card lasting `hours` from now (the policy's lease
+   * length by default, never more than its maximum). Only the holder may; an expired lease is gone.
+   */
+  async extend(target: string, sessionId: string, hours?: number): Promise<GpuLease[]> {
+    const { books } = await this.#books(target, false);
+    const held = [...books.leases.values()].filter((h) => h.lease.sessionId === sessionId);
+    if (!held.length) {
+      throw new BenchtopError('LEASE_NOT_FOUND', `${sessionId} holds no GPU on ${target}.`, 'Run `benchtop gpus --target ' + target + '` to see the leases.');
+    }
+    this.#assertOwner(held[0].base.labels, `the lease of ${sessionId}`);
+    if (held.some((h) => Date.parse(h.lease.expires ?? '') <= books.engineNow)) {
+      throw new BenchtopError('LEASE_EXPIRED', `The lease of ${sessionId} on ${target} has expired; the host's agent is freeing its cards.`,
+        'Claim GPUs again (start the session again).');
+    }
+    const seconds = this.#leaseSeconds(books.policy, hours);
+    const store = this.#store(target);
+    for (const h of held) {
+      const l = h.base.labels;
+      await store.createExtension({
+        gpu: l[LEASE_LABELS.gpu], owner: this.owner, sessionId, seconds, kind: l[LEASE_LABELS.kind] === 'reservation' ? 'reservation' : 'session',
+        idleMinutes: Number(l[LEASE_LABELS.idleMinutes]) || 0, since: new Date(this.#now()).toISOString(),
+      }, h.base.image ?? '');
+    }
+    return (await this.list(target)).filter((l) => l.sessionId === sessionId);
+  }
+
+  /** Frees every GPU a session holds on a target (and its place in the queue); returns the GPU ids freed. */
   async release(sessionId: string, target = LOCAL): Promise<string[]> {
-    const leases = (await this.#leases(target)).filter((l) => l.lease.sessionId === sessionId);
-    await this.#remove(target, leases.map((l) => l.containerId));
-    return leases.map((l) => l.lease.gpu);
+    const records = await this.#records(target);
+    const mine = records.leases.filter((r) => r.labels[LEASE_LABELS.session] === sessionId);
+    const queued = records.queue.filter((q) => q.labels['dev.benchtop.queue.session'] === sessionId);
+    await this.#store(target).remove([...mine, ...queued].map((r) => r.containerId));
+    return [...new Set(mine.filter((r) => !r.extension).map((r) => r.labels[LEASE_LABELS.gpu]))].sort();
+  }
+
+  /** `release` for a person acting by hand: NOT_OWNER for someone else's lease. */
+  async releaseOwn(target: string, sessionId: string): Promise<string[]> {
+    const records = await this.#records(target);
+    const any = records.leases.find((r) => r.labels[LEASE_LABELS.session] === sessionId) ?? records.queue.find((q) => q.labels['dev.benchtop.queue.session'] === sessionId);
+    if (!any) throw new BenchtopError('LEASE_NOT_FOUND', `${sessionId} holds no GPU on ${target} and is not in its queue.`, 'Run `benchtop gpus --target ' + target + '` to see the leases.');
+    this.#assertOwner(any.labels, `the lease of ${sessionId}`);
+    return this.release(sessionId, target);
   }
 
   /**
    * Frees leases whose session has stopped or is gone. A session still being set up (its container
-   * not created or not started yet) keeps its lease for a grace period, so reap never races `up`.
+   * not created or not started yet) keeps its lease for a grace period on the engine's clock, so reap
+   * never races `up`; reservations are not tied to a container. The host's agent does the same.
    */
   async reap(target = LOCAL): Promise<GpuLease[]> {
-    const leases = await this.#leases(target);
+    const records = await this.#records(target);
+    const books = readBooks(target, records, [], new Map(), this.owner);
     const lookup = this.#deps.sessionState ?? defaultSessionState;
-    const now = (this.#deps.clock ?? systemClock).now();
     const grace = this.#deps.setupGraceMs ?? 2 * 60_000;
+    const held = [...books.leases.values()].filter((h) => h.lease.kind !== 'reservation');
     const states = new Map<string, SessionState>();
-    for (const sessionId of new Set(leases.map((l) => l.lease.sessionId))) {
+    for (const sessionId of new Set(held.map((h) => h.lease.sessionId))) {
       states.set(sessionId, await this.#deps.engines.call(target, 'find session', (d) => lookup(target, sessionId, d)));
     }
-    const freed = leases.filter(({ lease }) => {
+    const freed = held.filter(({ lease, base }) => {
       const state = states.get(lease.sessionId);
-      const old = !(now - Date.parse(lease.since) <= grace);
+      const old = books.engineNow - base.createdMs > grace;
       return state === 'stopped' || ((state === 'gone' || state === 'created') && old);
     });
-    // By container id, not name: a card freed and claimed again meanwhile keeps its new lease.
-    await this.#remove(target, freed.map((l) => l.containerId));
-    return freed.map((l) => l.lease);
+    const sessions = new Set(freed.map((h) => h.lease.sessionId));
+    await this.#store(target).remove(records.leases.filter((r) => sessions.has(r.labels[LEASE_LABELS.session])).map((r) => r.containerId));
+    return freed.map((h) => h.lease);
+  }
+
+  // -- the board --------------------------------------------------------------------------------
+
+  /** Hosts → GPUs: every card with its holder, expiry and use, the queue, the policy and the agent's notices. */
+  async board(target: string): Promise<GpuBoard> {
+    const { books, records, usage, inventory } = await this.#books(target);
+    const outcome = usage!.outcome;
+    const cards = inventory.map((g) => {
+      const id = gpuId(g);
+      const held = books.leases.get(id);
+      const unrecorded = books.unrecorded.get(id);
+      const unleased = books.unleased.get(id);
+      return {
+        index: g.index, uuid: g.uuid, name: g.name, memoryMiB: g.memoryMiB,
+        memoryUsedMiB: usage!.memoryUsedMiB.get(g.uuid), utilizationPercent: g.utilizationPercent,
+        state: held || unrecorded ? 'leased' as const : unleased ? 'unleased' as const : 'free' as const,
+        lease: held?.lease ?? (unrecorded ? this.#unrecordedLease(target, id, unrecorded, books) : undefined),
+        ...(unleased ? { unleasedBy: unleased } : {}),
+      };
+    });
+    const known = new Set(inventory.map(gpuId));
+    return {
+      target,
+      engineTime: new Date(books.engineNow).toISOString(),
+      policy: books.policy,
+      cards,
+      queue: queueEntries(records.queue, this.owner),
+      notices: records.noticeVolumes.map((v) => noticeFromLabels(target, v.Labels, this.owner)).filter((n): n is NonNullable<typeof n> => !!n)
+        .sort((a, b) => a.at.localeCompare(b.at)),
+      orphanLeases: [...books.leases.entries()].filter(([id]) => !known.has(id)).map(([, h]) => h.lease),
+      agent: records.agent ? { running: records.agent.running, version: records.agent.version } : { running: false },
+      ...(outcome.state === 'ok' || outcome.state === 'none' ? {} : { problem: outcome.detail }),
+    };
+  }
+
+  #unrecordedLease(target: string, gpu: string, s: { session: string; labels: Record<string, string> }, books: GpuBooks): GpuLease {
+    const owner = ownerFromLabels(s.labels);
+    return {
+      host: target, gpu, holder: owner?.name ?? s.labels['dev.benchtop.user'] ?? 'unknown', ownerId: owner?.id ?? '', mine: owner?.id === this.owner.id,
+      sessionId: s.session, since: new Date(books.engineNow).toISOString(), kind: 'session', idleMinutes: Number(s.labels['dev.benchtop.idle-minutes']) || 0,
+    };
+  }
+
+  // -- the agent --------------------------------------------------------------------------------
+
+  /**
+   * Starts (or updates) the host's agent where the target has one configured; at most every few
+   * minutes per target. Answers whether an agent is there to hand out queued claims.
+   */
+  async #ensureAgent(target: string, image: string): Promise<boolean> {
+    const config = await this.#deps.agentConfig?.(target);
+    if (!config) return false;
+    const last = this.#agentChecked.get(target) ?? 0;
+    if (Date.now() - last < AGENT_RECHECK_MS) return true;
+    try {
+      const outcome = await this.#deps.engines.call(target, 'start the host agent', (d) => ensureAgent(d, image, config, this.owner), 60_000);
+      if (outcome !== 'running') this.#deps.log?.info(`host agent on ${target}: ${outcome}`);
+      this.#agentChecked.set(target, Date.now());
+      return true;
+    } catch (error) {
+      // Claims still work without it; idle stop, expiry and the queue wait until a client starts it.
+      this.#deps.log?.warn(`could not start the host agent on ${target}`, { error });
+      return false;
+    }
+  }
+
+  /**
+   * An image already on the target to make records from, for claims that bring none (a reservation
+   * by hand): the agent's, or any lease's or session's. Records are never started, so any image does.
+   */
+  async recordImage(target: string): Promise<string> {
+    const records = await this.#records(target, { agent: true });
+    const image = records.agent?.image || records.leases.find((r) => r.image)?.image || records.runningSessions[0]?.image;
+    if (!image) {
+      throw new BenchtopError('IMAGE_NOT_FOUND', `${target} has no Benchtop image yet to record a GPU claim with.`,
+        'Start a session on that host once (it pulls the team image), then claim again.');
+    }
+    return image;
+  }
+
+  /** Starts the agent on a target now (the image: any with python3, e.g. the session image). */
+  async startAgent(target: string, image: string): Promise<boolean> {
+    this.#agentChecked.delete(target);
+    return this.#ensureAgent(target, image);
+  }
+
+  // -- helpers ----------------------------------------------------------------------------------
+
+  #now(): number {
+    return (this.#deps.clock ?? systemClock).now();
+  }
+
+  #leaseSeconds(policy: HostPolicy, hours: number | undefined): number {
+    if (hours !== undefined && !(hours > 0)) {
+      throw new BenchtopError('INVALID_ARGUMENT', `A lease of ${hours} hours is not a lease.`, 'Ask for a positive number of hours (fractions allowed).');
+    }
+    if (hours !== undefined && hours > policy.maxLeaseHours) {
+      throw new BenchtopError('QUOTA_EXCEEDED', `The host allows leases of at most ${policy.maxLeaseHours} hours; ${hours} were asked.`,
+        `Ask for ${policy.maxLeaseHours} hours or less, and extend the lease later if you still need it.`);
+    }
+    return (hours ?? policy.leaseHours) * 3600;
+  }
+
+  #checkQuota(target: string, books: GpuBooks, count: number, sessionId: string): void {
+    const max = books.policy.maxGpusPerUser;
+    if (!max) return;
+    const mine = [...books.leases.values()].filter((h) => h.lease.ownerId === this.owner.id && h.lease.sessionId !== sessionId).length;
+    if (mine + count > max) {
+      throw new BenchtopError('QUOTA_EXCEEDED',
+        `${target} allows ${plural(max, 'GPU')} per user; you hold ${mine} and asked for ${count} more.`,
+        'Release a lease you no longer need (`benchtop gpus release SESSION`), or ask the host\'s admin.');
+    }
+  }
+
+  /** Cards a running session uses whose lease record vanished get it back, so every client sees them held. */
+  async #reassert(target: string, books: GpuBooks): Promise<void> {
+    const store = this.#store(target);
+    for (const [gpu, s] of books.unrecorded) {
+      const owner = ownerFromLabels(s.labels) ?? { id: s.labels[OWNER_LABEL.id] ?? '', name: s.labels['dev.benchtop.user'] ?? 'unknown' };
+      const outcome = await store.createLease({
+        gpu, owner, sessionId: s.session, seconds: books.policy.leaseHours * 3600, kind: 'session',
+        idleMinutes: Number(s.labels['dev.benchtop.idle-minutes']) || 0, since: new Date(books.engineNow).toISOString(),
+      }, s.image).catch((error: unknown) => this.#deps.log?.ignored(`re-asserting the lease of ${gpu} for ${s.session} on ${target}`, error));
+      if (typeof outcome === 'string') this.#deps.log?.info(`re-asserted the vanished lease of ${gpu} for the running session ${s.session} on ${target}`);
+    }
+  }
+
+  #expiry(books: GpuBooks, sessionId: string): string | undefined {
+    return [...books.leases.values()].find((h) => h.lease.sessionId === sessionId)?.lease.expires;
+  }
+
+  #assertOwner(labels: Record<string, string>, what: string): void {
+    const owner = ownerFromLabels(labels);
+    if (owner?.id !== this.owner.id) {
+      throw new BenchtopError('NOT_OWNER', `${what[0].toUpperCase()}${what.slice(1)} belongs to ${owner?.name ?? 'someone else'}, not to you.`,
+        'Only its holder can change it; ask them, or wait for it to expire.');
+    }
   }
 
   #resolve(target: string, inventory: GpuInfo[], id: string): string {
@@ -210,55 +597,16 @@ export class GpuService {
     }
     return gpuId(gpu);
   }
+}
 
-  async #leases(target: string): Promise<{ lease: GpuLease; containerId: string }[]> {
-    const containers = await this.#deps.engines.call(target, 'list GPU leases', (d) =>
-      d.listContainers({ all: true, filters: { label: [`${LEASE_LABEL}=1`] } }));
-    return containers
-      .map((c) => ({ lease: leaseFromLabels(target, c.Labels), containerId: c.Id }))
-      .filter((l): l is { lease: GpuLease; containerId: string } => l.lease !== null)
-      .sort((a, b) => a.lease.gpu.localeCompare(b.lease.gpu));
-  }
-
-  /** Creates the lease container (answering its id); on a name conflict answers the lease that holds the card. */
-  async #create(target: string, lease: Omit<GpuLease, 'host'>, image: string): Promise<string | GpuLease> {
-    const name = leaseContainerName(lease.gpu);
-    try {
-      const container = await this.#deps.engines.call(target, 'create GPU lease', (d) =>
-        d.createContainer({
-          name,
-          Image: image,
-          Cmd: ['true'],
-          Labels: leaseLabels(lease),
-          NetworkDisabled: true,
-          HostConfig: { NetworkMode: 'none' },
-        }));
-      return container.id;
-    } catch (error) {
-      if (statusOf(error) === 404) {
-        throw new BenchtopError('IMAGE_NOT_FOUND', `The session image ${image} is not on ${target}; GPU leases are made from it.`,
-          'Pull the image on that target first (starting the session does).', { cause: error });
-      }
-      if (statusOf(error) !== 409) throw error;
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
     }
-    // The engine reserves the name a moment before the winner's container can be inspected.
-    for (let attempt = 0; attempt < 10; attempt += 1) {
-      const holder = await this.#deps.engines.call(target, 'read GPU lease', (d) => d.getContainer(name).inspect()).catch(() => null);
-      const found = leaseFromLabels(target, holder?.Config?.Labels);
-      if (found) return found;
-      if (holder) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    return { ...lease, host: target, holder: `another container named ${name}`, sessionId: '' };
-  }
-
-  async #remove(target: string, containerIds: string[]): Promise<void> {
-    for (const id of containerIds) {
-      await this.#deps.engines
-        .call(target, 'free GPU lease', (d) => d.getContainer(id).remove({ force: true }))
-        .catch((error: unknown) => {
-          if (statusOf(error) !== 404) throw error;
-        });
-    }
-  }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

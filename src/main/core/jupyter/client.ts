@@ -15,9 +15,22 @@ export interface JupyterKernel {
   connections?: number;
 }
 
+/** One entry of `/api/terminals` (Notebook 6.1+ and Jupyter Server report `last_activity`). */
+export interface JupyterTerminal {
+  name: string;
+  last_activity?: string;
+}
+
+/**
+ * Every call Benchtop makes for itself carries this: without it Jupyter counts the call (even a
+ * `GET /api/kernels`) as user activity and moves `/api/status`'s `last_activity` to now, so a
+ * session polled by its own idle rule would never be idle.
+ */
+export const NO_TRACK_ACTIVITY = 'no_track_activity=1';
+
 /**
  * The few Jupyter REST calls Benchtop itself needs, authenticated with the session's token in a
- * header (never in a URL that could end up in a log).
+ * header (never in a URL that could end up in a log), none of them counted as activity.
  */
 export class JupyterClient {
   constructor(
@@ -26,11 +39,21 @@ export class JupyterClient {
   ) {}
 
   status(timeoutMs = 2000): Promise<JupyterStatus> {
-    return this.#get<JupyterStatus>('/api/status', timeoutMs);
+    return this.#get<JupyterStatus>('api/status', timeoutMs);
   }
 
   kernels(timeoutMs = 5000): Promise<JupyterKernel[]> {
-    return this.#get<JupyterKernel[]>('/api/kernels', timeoutMs);
+    return this.#get<JupyterKernel[]>('api/kernels', timeoutMs);
+  }
+
+  /** Open terminals; [] where the server has terminals turned off (it answers 404 then). */
+  async terminals(timeoutMs = 5000): Promise<JupyterTerminal[]> {
+    try {
+      return await this.#get<JupyterTerminal[]>('api/terminals', timeoutMs);
+    } catch (error) {
+      if (error instanceof JupyterHttpError && error.status === 404) return [];
+      throw error;
+    }
   }
 
   async #get<T>(path: string, timeoutMs: number): Promise<T> {
@@ -38,11 +61,12 @@ export class JupyterClient {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      const response = await fetch(new URL(path, this.baseUrl), {
+      // Relative to the base URL, so a server under a base path (`/user/ana/`) keeps its prefix.
+      const response = await fetch(new URL(`${path}?${NO_TRACK_ACTIVITY}`, this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`), {
         headers: { Authorization: `token ${this.token}` },
         signal: controller.signal,
       });
-      if (!response.ok) throw new JupyterHttpError(path, response.status);
+      if (!response.ok) throw new JupyterHttpError(`/${path}`, response.status);
       return (await response.json()) as T;
     } finally {
       clearTimeout(timer);

@@ -2,6 +2,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import type { ProjectInfo } from '../../../shared/contract/project';
 import { BenchtopError } from '../errors';
 import { LOCAL } from '../engine/service';
+import type { QueueWait } from '../gpu/service';
 
 /**
  * The seams between sessions and the other domains. Port access and workspaces have local defaults
@@ -52,7 +53,8 @@ export const localWorkspace: WorkspaceResolver = {
 
 /** GPU leases on the target (core.gpus). */
 export interface GpuLeaser {
-  claim(target: string, want: { count: number; idleMinutes?: number }, holder: string, sessionId: string, image: string): Promise<string[]>;
+  /** All or nothing; with `wait`, a claim that cannot be met now waits in the host's queue. */
+  claim(target: string, want: { count: number; idleMinutes?: number }, sessionId: string, image: string, wait?: QueueWait): Promise<string[]>;
   release(sessionId: string, target: string): Promise<unknown>;
 }
 

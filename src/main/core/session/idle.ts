@@ -25,7 +25,9 @@ export const IDLE_CHECK_MS = 30_000;
 
 /**
  * Stops sessions whose kernels are all idle and whose last activity (Jupyter's own, from
- * `/api/status` and `/api/kernels`) is older than their idle minutes. Notebooks live on the host,
+ * `/api/status`, `/api/kernels` and `/api/terminals`, none of which this watcher's own calls move)
+ * is older than their idle minutes. This is the app's view, for the UI's "stops at"; on SSH hosts
+ * the host's agent (src/target-agent) enforces the rule with the laptop closed. Notebooks live on the host,
  * so stopping loses nothing but kernel state, which is why busy kernels are never stopped.
  */
 export class IdleWatcher {
@@ -39,7 +41,10 @@ export class IdleWatcher {
 
   start(): void {
     if (this.#timer) return;
-    this.#timer = setInterval(() => void this.checkNow().catch(() => undefined), this.intervalMs);
+    this.#timer = setInterval(() => {
+      // A failed pass (engine down) is retried on the next tick; it must not end the timer.
+      this.checkNow().catch((error: unknown) => console.warn(`idle check failed: ${error instanceof Error ? error.message : String(error)}`));
+    }, this.intervalMs);
     this.#timer.unref();
   }
 
@@ -55,8 +60,8 @@ export class IdleWatcher {
       const client = new JupyterClient(c.baseUrl, c.token);
       let last: number;
       try {
-        const [status, kernels] = await Promise.all([client.status(), client.kernels()]);
-        last = lastActivity(status, kernels, c.startedAt, this.clock.now());
+        const [status, kernels, terminals] = await Promise.all([client.status(), client.kernels(), client.terminals()]);
+        last = lastActivity(status, kernels, c.startedAt, this.clock.now(), terminals);
       } catch {
         continue; // Jupyter not answering is the events stream's business, not idleness
       }

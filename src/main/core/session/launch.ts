@@ -4,7 +4,7 @@ import type { ProjectInfo } from '../../../shared/contract/project';
 import { engineMessage } from '../engine/errors';
 import type { EngineService } from '../engine/service';
 import { BenchtopError } from '../errors';
-import { defaultHolder } from '../gpu/service';
+import { defaultHolder, type QueueWait } from '../gpu/service';
 import type { PullResult } from '../pull/service';
 import type { SettingsStore } from '../settings/store';
 import { BENCHTOP_VERSION } from '../version';
@@ -19,6 +19,8 @@ export interface LaunchContext {
   settings: SettingsStore;
   gpus: GpuLeaser;
   workspace: WorkspaceResolver;
+  /** Waiting in a host's GPU queue (the start's signal leaves it; positions become progress). */
+  gpuWait?: QueueWait;
 }
 
 export interface LaunchRequest {
@@ -53,13 +55,12 @@ export async function launchSession(ctx: LaunchContext, req: LaunchRequest): Pro
 async function create(ctx: LaunchContext, req: LaunchRequest): Promise<Docker.Container> {
   const { target, id, imageRef, project, pulled } = req;
   const holder = defaultHolder();
-  const want = { count: 1, idleMinutes: project.idleMinutes };
   let gpus: string[] = [];
-  if (project.hostRequirements.gpu === true) gpus = await ctx.gpus.claim(target, want, holder, id, imageRef);
-  // "optional": a GPU when one is free, else run on CPU rather than not at all.
-  else if (project.hostRequirements.gpu === 'optional') gpus = await ctx.gpus.claim(target, want, holder, id, imageRef).catch(() => []);
   try {
     const [mounts, info, taken] = await Promise.all([ctx.workspace.mounts(target, project), ctx.engines.info(target), portsInUse(ctx, target)]);
+    // Cards are claimed only now, right before the container that uses them is created: not
+    // before the notebooks' sync (minutes, on a big project), which would hold them idle meanwhile.
+    gpus = await claimGpus(ctx, req);
     const hostPort = await choosePort({ target, wanted: project.jupyter.port, range: ctx.settings.get('sessionPorts'), taken });
     const spec = containerSpec({
       id, imageRef, project, mounts, token: randomBytes(24).toString('hex'), hostPort, gpus,
@@ -80,6 +81,15 @@ async function create(ctx: LaunchContext, req: LaunchRequest): Promise<Docker.Co
     await ctx.gpus.release(id, target).catch(() => undefined);
     throw error;
   }
+}
+
+/** The project's GPUs: `true` waits in the host's queue when every card is taken; `optional` takes one if free. */
+async function claimGpus(ctx: LaunchContext, req: LaunchRequest): Promise<string[]> {
+  const want = { count: 1, idleMinutes: req.project.idleMinutes };
+  if (req.project.hostRequirements.gpu === true) return ctx.gpus.claim(req.target, want, req.id, req.imageRef, ctx.gpuWait);
+  // "optional": a GPU when one is free, else run on CPU rather than not at all (GPU_BUSY, no GPU here).
+  if (req.project.hostRequirements.gpu === 'optional') return ctx.gpus.claim(req.target, want, req.id, req.imageRef).catch(() => []);
+  return [];
 }
 
 async function start(ctx: LaunchContext, req: LaunchRequest, container: Docker.Container): Promise<void> {
