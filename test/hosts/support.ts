@@ -12,6 +12,10 @@ export interface HostsFixture {
   ssh: SshHostEnv;
   knownHosts: string;
   sshConfig: string;
+  /** The environment the Core runs with (HOME, known_hosts, ssh config): for a CLI run as the same user. */
+  env: NodeJS.ProcessEnv;
+  /** Another Core on the same settings and environment: the app started again on the same laptop. */
+  reopen(): Core;
   close(): Promise<void>;
 }
 
@@ -29,9 +33,16 @@ export function hostsFixture(files: { knownHosts?: string; sshConfig?: string; a
   const settings = openConfSettings(join(dir, 'settings'));
   if (files.userName) settings.set('userName', files.userName);
   const core = new Core({ settings, shell: 'cli', env });
+  const reopened: Core[] = [];
   return {
-    core, dir, ssh, knownHosts, sshConfig,
+    core, dir, ssh, knownHosts, sshConfig, env,
+    reopen() {
+      const again = new Core({ settings: openConfSettings(join(dir, 'settings')), shell: 'cli', env });
+      reopened.push(again);
+      return again;
+    },
     async close() {
+      for (const again of reopened) await again.close();
       await core.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -74,16 +74,16 @@ describe('a session on this computer', () => {
     expect(again.url).toBe(info.url);
 
     // A new Core (an app restart) finds the running session from labels alone, ready, with its URL.
-    const restarted = makeCore();
+    const restarted = makeCore({ sameInstallAs: core });
     others.push(restarted);
     const found = (await restarted.sessions.list()).find((s) => s.id === info.id);
-    expect(found).toMatchObject({ state: 'ready', url: info.url, projectDir: project.dir, digest: info.digest });
+    expect(found).toMatchObject({ state: 'ready', url: info.url, projectDir: project.dir, digest: info.digest, mine: true, owner: core.owner });
 
     const stopped = await handlers.sessionStop({ id: info.id });
     expect(stopped.state).toBe('stopped');
     expect(stopped.url).toBeUndefined();
 
-    const afterStop = makeCore();
+    const afterStop = makeCore({ sameInstallAs: core });
     others.push(afterStop);
     expect((await afterStop.sessions.list()).find((s) => s.id === info.id)).toMatchObject({ state: 'stopped', projectName: project.name });
 

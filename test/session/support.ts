@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Docker from 'dockerode';
 import WebSocket from 'ws';
 import type { Clock } from '../../src/main/core/clock';
@@ -56,10 +56,17 @@ export function makeProject(options: { version?: string; image?: string; benchto
 
 export const KEEP_NOTEBOOK = JSON.stringify({ cells: [{ cell_type: 'markdown', metadata: {}, source: ['precious work'] }], metadata: {}, nbformat: 4, nbformat_minor: 5 });
 
-/** A Core with its own settings folder (so tests never touch the user's), optionally a movable clock. */
-export function makeCore(options: { clock?: Clock; env?: NodeJS.ProcessEnv; desktop?: Desktop; engines?: EngineService } = {}): Core {
-  const settingsDir = mkdtempSync(join(tmpdir(), 'bt-test-settings-'));
-  return new Core({ settings: openConfSettings(settingsDir), shell: 'cli', ...options });
+/**
+ * A Core with its own settings folder (so tests never touch the user's), optionally a movable clock.
+ * A new settings folder is a new install, a new owner (another laptop); `sameInstallAs` reuses
+ * another Core's folder instead: the same app started again.
+ */
+export function makeCore(options: { clock?: Clock; env?: NodeJS.ProcessEnv; desktop?: Desktop; engines?: EngineService; sameInstallAs?: Core; userName?: string } = {}): Core {
+  const { sameInstallAs, userName, ...deps } = options;
+  const settingsDir = sameInstallAs ? dirname(sameInstallAs.settings.path) : mkdtempSync(join(tmpdir(), 'bt-test-settings-'));
+  const settings = openConfSettings(settingsDir);
+  if (userName) settings.set('userName', userName);
+  return new Core({ settings, shell: 'cli', ...deps });
 }
 
 /** Every event of one kind the bus sends while the test runs. */

@@ -4,6 +4,7 @@ import { lastActivity } from '../../src/main/core/jupyter/idle-rule';
 import { fromLabels, toLabels } from '../../src/main/core/session/labels';
 import { LogDemuxer, redactor } from '../../src/main/core/session/logs';
 import { sessionIdFor } from '../../src/main/core/session/naming';
+import { isMine } from '../../src/main/core/session/ownership';
 import { describeSession } from '../../src/main/core/session/state';
 import { toSessionStats } from '../../src/main/core/session/stats';
 
@@ -27,16 +28,20 @@ describe('session pieces', () => {
     expect(redactor('abc123')('url http://x/?token=abc123 and abc123')).toBe('url http://x/?token=<token> and <token>');
   });
 
-  it('names sessions readably and uniquely per folder and target', () => {
-    const a = sessionIdFor('Sales Forecast!', '/home/ann/sales', 'local');
+  it('names sessions readably and uniquely per owner, folder and target', () => {
+    const a = sessionIdFor('Sales Forecast!', '/home/ann/sales', 'local', 'install-ann');
     expect(a).toMatch(/^benchtop-sales-forecast-[0-9a-f]{8}$/);
-    expect(sessionIdFor('Sales Forecast!', '/home/ann/sales', 'gpu-box')).not.toBe(a);
-    expect(sessionIdFor('Sales Forecast!', '/home/bob/sales', 'local')).not.toBe(a);
+    expect(sessionIdFor('Sales Forecast!', '/home/ann/sales', 'gpu-box', 'install-ann')).not.toBe(a);
+    expect(sessionIdFor('Sales Forecast!', '/home/bob/sales', 'local', 'install-ann')).not.toBe(a);
+    // Two teammates with the same checkout path on one shared host: two sessions, never one.
+    expect(sessionIdFor('Sales Forecast!', '/home/ann/sales', 'local', 'install-bob')).not.toBe(a);
   });
 
   it('round-trips everything through labels, which is all that survives an app restart', () => {
     const labels = { projectDir: '/p', projectName: 'p', user: 'ann', image: 'r/a', digest: 'sha256:x', version: '2026.11.2', appVersion: '0.1.0', target: 'local', gpus: ['GPU-1', 'GPU-2'], idleMinutes: 30, port: 8871 };
     expect(fromLabels(toLabels(labels))).toEqual(labels);
+    const owned = { ...labels, owner: { id: 'install-ann', name: 'ann' } };
+    expect(fromLabels(toLabels(owned))).toEqual(owned);
     expect(fromLabels({ other: '1' })).toBeUndefined();
   });
 
@@ -45,11 +50,30 @@ describe('session pieces', () => {
       Name: '/benchtop-p-1', Config: { Env: ['JUPYTER_TOKEN=t'], Labels: toLabels({ projectDir: '/p', projectName: 'p', user: 'u', image: 'r', digest: 'd', appVersion: '0', target: 'local', gpus: [], idleMinutes: 0, port: 8870 }) },
       HostConfig: { Memory: 2 ** 30 }, State: { Running: false, Status: 'exited', ExitCode: 0, OOMKilled: false, FinishedAt: 't', StartedAt: 's', Error: '', ...state },
     }) as unknown as Docker.ContainerInspectInfo;
-    expect(describeSession(base({ ExitCode: 137 }), { ready: false })).toMatchObject({ state: 'failed', code: 'CONTAINER_EXITED', message: expect.stringContaining('killed') });
-    expect(describeSession(base({ ExitCode: 137, OOMKilled: true }), { ready: false })).toMatchObject({ state: 'failed', code: 'CONTAINER_OOM', message: expect.stringContaining('1.0 GiB') });
-    expect(describeSession(base({ ExitCode: 0 }), { ready: false })).toMatchObject({ state: 'stopped' });
-    expect(describeSession(base({ Running: true, Status: 'running' }), { ready: true })).toMatchObject({ state: 'ready', url: 'http://127.0.0.1:8870/?token=t' });
-    expect(describeSession(base({ Running: true, Status: 'running' }), { ready: false })?.url).toBeUndefined();
+    const mine = { target: 'local', mine: true };
+    expect(describeSession(base({ ExitCode: 137 }), { ...mine, ready: false })).toMatchObject({ state: 'failed', code: 'CONTAINER_EXITED', message: expect.stringContaining('killed') });
+    expect(describeSession(base({ ExitCode: 137, OOMKilled: true }), { ...mine, ready: false })).toMatchObject({ state: 'failed', code: 'CONTAINER_OOM', message: expect.stringContaining('1.0 GiB') });
+    expect(describeSession(base({ ExitCode: 0 }), { ...mine, ready: false })).toMatchObject({ state: 'stopped' });
+    expect(describeSession(base({ Running: true, Status: 'running' }), { ...mine, ready: true })).toMatchObject({ state: 'ready', url: 'http://127.0.0.1:8870/?token=t' });
+    expect(describeSession(base({ Running: true, Status: 'running' }), { ...mine, ready: false })?.url).toBeUndefined();
+  });
+
+  it('shows a teammate’s session read-only: owner and GPUs, no URL, no port; owner-less ones are mine only locally', () => {
+    const inspect = (owner?: { id: string; name: string }) => ({
+      Name: '/benchtop-p-2', Config: { Env: ['JUPYTER_TOKEN=secret'], Labels: toLabels({ projectDir: '/p', projectName: 'p', user: 'u', image: 'r', digest: 'd', appVersion: '0', target: 'their-name-for-it', gpus: ['GPU-a', 'GPU-b'], idleMinutes: 0, port: 8870, owner }) },
+      HostConfig: {}, State: { Running: true, Status: 'running', ExitCode: 0, OOMKilled: false, FinishedAt: '', StartedAt: '2026-11-23T10:02:00Z', Error: '' },
+    }) as unknown as Docker.ContainerInspectInfo;
+    const bob = { id: 'install-bob', name: 'bob' };
+    const theirs = describeSession(inspect(bob), { target: 'gpu-box', mine: false, ready: true, localPort: 40001 });
+    expect(theirs).toMatchObject({ state: 'ready', mine: false, owner: bob, target: 'gpu-box', gpus: ['GPU-a', 'GPU-b'], startedAt: '2026-11-23T10:02:00Z' });
+    expect(theirs?.url).toBeUndefined();
+    expect(theirs?.hostPort).toBeUndefined();
+    expect(JSON.stringify(theirs)).not.toContain('secret');
+    const me = { id: 'install-ann', name: 'ann' };
+    expect(isMine(inspect(bob).Config.Labels, me, 'gpu-box')).toBe(false);
+    expect(isMine(inspect(me).Config.Labels, me, 'gpu-box')).toBe(true);
+    expect(isMine(inspect().Config.Labels, me, 'local')).toBe(true);
+    expect(isMine(inspect().Config.Labels, me, 'gpu-box')).toBe(false);
   });
 
   it('computes CPU % like `docker stats` and leaves the page cache out of memory', () => {

@@ -1,3 +1,4 @@
+import { teammateSummary } from '../../shared/session-summary';
 import { EXIT } from '../exit-codes';
 import { columns } from '../output';
 import type { Command } from './types';
@@ -8,7 +9,8 @@ export const psCommand: Command = {
   usage: `benchtop ps [--json]
 
 Sessions are found from the engines' container labels, so this also lists sessions started by
-the app or before a restart. The token is not shown here (\`benchtop open ID\` or --json gives the URL).`,
+the app or before a restart. The token is not shown here (\`benchtop open ID\` or --json gives the URL).
+Teammates' sessions on shared hosts are listed too, read-only: whose, GPUs, since when, idle for how long.`,
   options: {},
   async run(ctx) {
     const sessions = await ctx.handlers.sessionList();
@@ -26,8 +28,8 @@ the app or before a restart. The token is not shown here (\`benchtop open ID\` o
       s.target,
       s.state,
       s.version ?? s.digest.slice(7, 19),
-      s.state === 'ready' && s.hostPort ? `http://127.0.0.1:${s.hostPort}` : '-',
-      s.message ?? '',
+      s.mine && s.state === 'ready' && s.hostPort ? `http://127.0.0.1:${s.hostPort}` : '-',
+      s.mine ? s.message ?? '' : teammateSummary(s),
     ])));
     return EXIT.OK;
   },

@@ -101,7 +101,7 @@ export class Core {
     this.lockfiles = new LockfileService({
       projects: this.projects, registry: this.registry, engines: this.engines,
       // Built below; only called later, when drift is asked for.
-      sessionTarget: async (id) => (await this.sessions.get(id)).target,
+      sessionTarget: async (id) => (await this.sessions.getMine(id, 'check the drift of')).target,
     });
     this.gpus = new GpuService({ engines: this.engines, clock: this.clock, env: this.env, owner: this.owner, log: this.log.child('gpus') });
     // Shared hosts: one SSH connection per host carries its engine, port forwards and nvidia-smi.
@@ -132,6 +132,7 @@ export class Core {
       settings: this.settings,
       clock: this.clock,
       desktop: this.desktop,
+      owner: this.owner,
       projects: this.projects,
       registry: this.registry,
       lockfile: (project, labels) => this.lockfiles.assertMatches(project, labels),

@@ -2,6 +2,12 @@ import type { ErrorCode } from '../errors';
 
 export type SessionState = 'pulling' | 'starting' | 'ready' | 'stopping' | 'stopped' | 'failed';
 
+/** Who a session belongs to: a stable per-install id plus the name teammates see. */
+export interface SessionOwner {
+  id: string;
+  name: string;
+}
+
 export interface SessionInfo {
   id: string;
   /** Container name. */
@@ -31,6 +37,17 @@ export interface SessionInfo {
    * is retried every `retryEveryMs`; absent while syncs succeed (cleared by the next success).
    */
   syncError?: SessionSyncError;
+  /** Who started it; absent on sessions made before Benchtop recorded owners (see `mine`). */
+  owner?: SessionOwner;
+  /**
+   * This install started it, so it may open, stop, restart or remove it and see its URL. Someone
+   * else's session is shown read-only: no URL, no token, no actions (they answer NOT_OWNER), and no
+   * watcher of this install acts on it. A session without an owner (made before owners) counts as
+   * mine on `local` (this computer's own engine) and as someone else's on a shared host.
+   */
+  mine: boolean;
+  /** Since when it has been idle (ISO), where something on the target measures that (shown for others' sessions). */
+  idleSince?: string;
 }
 
 export interface SessionSyncError {

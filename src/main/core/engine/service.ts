@@ -4,6 +4,7 @@ import { BenchtopError } from '../errors';
 import { timeoutError, withTimeout } from '../timeout';
 import { resolveLocalEndpoint, type ResolvedEndpoint } from './endpoint';
 import { engineError } from './errors';
+import { plainEngineGet } from './plain-http';
 
 /** Builds a Docker client; may be async (the default one loads dockerode on first use). */
 export type DockerFactory = (options: Docker.DockerOptions) => Docker | Promise<Docker>;
@@ -88,6 +89,12 @@ export class EngineService {
     return (await this.connection(target)).endpoint;
   }
 
+  /** Where a target's engine is, without building a client for it when it is the local one (no dockerode). */
+  async whereIs(target = LOCAL): Promise<EngineEndpoint> {
+    if (target === LOCAL && !this.#connections.has(LOCAL)) return this.#deps.resolveLocal().endpoint;
+    return this.endpoint(target);
+  }
+
   /** Runs one engine request with the timeout and the error mapping every caller needs. */
   async call<T>(target: string, what: string, request: (docker: Docker) => Promise<T>, timeoutMs = this.#deps.requestTimeoutMs): Promise<T> {
     const { docker, endpoint } = await this.connection(target);
@@ -101,12 +108,40 @@ export class EngineService {
   }
 
   async info(target = LOCAL): Promise<EngineInfo> {
-    const { endpoint } = await this.connection(target);
-    const [version, info] = await Promise.all([
-      this.call(target, 'version', (d) => d.version()),
-      this.call(target, 'info', (d) => d.info() as Promise<DockerInfo>),
-    ]);
+    const { endpoint, version, info } = await this.versionAndInfo(target);
     return toEngineInfo(target, endpoint, version, info);
+  }
+
+  /**
+   * The engine's `version` and `info` answers, asked at once. The local engine is asked over plain
+   * HTTP, without loading dockerode (most of a short command's start-up), unless a client factory
+   * was given (tests); other targets go through their connection. Aborted when the time is up.
+   */
+  async versionAndInfo<I = DockerInfo>(target = LOCAL, timeoutMs = this.#deps.requestTimeoutMs): Promise<{ endpoint: EngineEndpoint; version: Docker.DockerVersion; info: I }> {
+    const abort = new AbortController();
+    try {
+      if (target === LOCAL && this.#deps.dockerFactory === defaultDockerFactory && !this.#connections.has(LOCAL)) {
+        const { endpoint, options } = this.#deps.resolveLocal();
+        if (endpoint.kind !== 'ssh') {
+          const ask = <T>(what: string, path: string) => withTimeout(plainEngineGet<T>(options, path, abort.signal), timeoutMs,
+            timeoutError('ENGINE_TIMEOUT', `The engine at ${endpoint.address} (${what})`, timeoutMs,
+              'The engine accepted the connection but is not answering; restart Docker.')).catch((error: unknown) => {
+            throw engineError(error, endpoint);
+          });
+          const [version, info] = await Promise.all([ask<Docker.DockerVersion>('version', '/version'), ask<I>('info', '/info')]);
+          return { endpoint, version, info };
+        }
+      }
+      const { endpoint } = await this.connection(target);
+      // dockerode's typings omit the per-request abortSignal its methods accept.
+      const [version, info] = await Promise.all([
+        this.call(target, 'version', (d) => (d.version as (o: object) => Promise<Docker.DockerVersion>)({ abortSignal: abort.signal }), timeoutMs),
+        this.call(target, 'info', (d) => (d.info as (o: object) => Promise<I>)({ abortSignal: abort.signal }), timeoutMs),
+      ]);
+      return { endpoint, version, info };
+    } finally {
+      abort.abort();
+    }
   }
 
   /** Forgets a target's connection (host removed or changed). */

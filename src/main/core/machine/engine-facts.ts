@@ -1,4 +1,3 @@
-import type Docker from 'dockerode';
 import type { EngineEndpoint } from '../../../shared/contract/engine';
 import type { EngineService } from '../engine/service';
 import { toEngineInfo } from '../engine/service';
@@ -7,12 +6,6 @@ import type { EngineFacts } from './types';
 
 /** The check asks the engine with a shorter deadline than other calls: a preflight must answer in seconds. */
 export const ENGINE_CHECK_TIMEOUT_MS = 3000;
-
-/** dockerode's typings omit the per-request abortSignal its methods accept. */
-interface AbortableDocker {
-  version(opts: { abortSignal: AbortSignal }): Promise<Docker.DockerVersion>;
-  info(opts: { abortSignal: AbortSignal }): Promise<RawInfo>;
-}
 
 interface RawInfo {
   HttpProxy?: string;
@@ -27,22 +20,17 @@ interface RawInfo {
  */
 export async function gatherEngineFacts(engines: EngineService, target: string, timeoutMs = ENGINE_CHECK_TIMEOUT_MS): Promise<EngineFacts> {
   const started = performance.now();
-  const abort = new AbortController();
   let endpoint: EngineEndpoint | undefined;
   try {
-    endpoint = await engines.endpoint(target);
-    const ask = <T>(what: string, request: (d: AbortableDocker) => Promise<T>) =>
-      engines.call(target, what, (d) => request(d as unknown as AbortableDocker), timeoutMs);
-    const [version, info] = await Promise.all([
-      ask('version', (d) => d.version({ abortSignal: abort.signal })),
-      ask('info', (d) => d.info({ abortSignal: abort.signal })),
-    ]);
+    const answers = await engines.versionAndInfo<RawInfo>(target, timeoutMs);
+    endpoint = answers.endpoint;
+    const { version, info } = answers;
     const proxy = { http: info.HttpProxy || undefined, https: info.HttpsProxy || undefined, no: info.NoProxy || undefined };
     return { ok: true, info: toEngineInfo(target, endpoint, version, info as Parameters<typeof toEngineInfo>[3]), proxy, durationMs: performance.now() - started };
   } catch (error) {
     const known = error instanceof BenchtopError ? error : new BenchtopError('ENGINE_ERROR', toErrorInfo(error).message, 'See the engine’s log.');
+    // Where the engine was looked for, for the report; when even that cannot be said, `known` says why.
+    endpoint ??= await engines.whereIs(target).catch(() => undefined);
     return { ok: false, error: known, endpoint, durationMs: performance.now() - started };
-  } finally {
-    abort.abort();
   }
 }

@@ -61,21 +61,20 @@ export class SessionEventWatcher {
 
   async #loop(): Promise<void> {
     let backoff = 250;
-    let first = true;
     while (this.#running) {
       try {
         const options = { since: this.#since, filters: { type: ['container'], label: [SESSION_FILTER] }, abortSignal: this.#controller.signal };
         const stream: NodeJS.ReadableStream = await this.engines.call(this.target, 'events', (d) => d.getEvents(options as Docker.GetEventsOptions));
         this.#markConnected();
-        if (!first) await this.hooks.reconcile().catch(() => undefined);
-        first = false;
+        // Every connect, the first too: whoever watches (the sync watcher after an app restart) hears
+        // of sessions that were already there, not only of the next change.
+        await this.hooks.reconcile().catch(() => undefined);
         backoff = 250;
         await followLines(stream, this.#controller.signal, (line) => this.#handle(line));
       } catch (error) {
         if (!this.#running) return;
         this.#markConnected(); // a caller waiting on start() must not hang on a dead engine
         this.hooks.onEngineLost(error);
-        first = false;
       }
       if (!this.#running) return;
       await new Promise((resolve) => setTimeout(resolve, backoff).unref());

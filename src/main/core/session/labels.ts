@@ -1,3 +1,5 @@
+import { ownerFromLabels, ownerLabels, type Owner } from '../identity/owner';
+
 /**
  * The container labels that make a session recoverable from the engine alone: after an app restart
  * (or on another computer pointing at the same GPU host) these, plus the container's state and env,
@@ -33,6 +35,8 @@ export interface SessionLabels {
   gpus: string[];
   idleMinutes: number;
   port: number;
+  /** Who started it (OWNER_LABEL); absent on sessions made before owners were recorded. */
+  owner?: Owner;
 }
 
 export function toLabels(s: SessionLabels): Record<string, string> {
@@ -49,6 +53,7 @@ export function toLabels(s: SessionLabels): Record<string, string> {
     [LABEL.gpus]: s.gpus.join(','),
     [LABEL.idleMinutes]: String(s.idleMinutes),
     [LABEL.port]: String(s.port),
+    ...(s.owner ? ownerLabels(s.owner) : {}),
   };
 }
 
@@ -67,5 +72,6 @@ export function fromLabels(labels: Record<string, string> | null | undefined): S
     gpus: (labels[LABEL.gpus] ?? '').split(',').filter(Boolean),
     idleMinutes: Number.isFinite(idle) ? idle : 0,
     port: Number(labels[LABEL.port]) || 0,
+    ...(ownerFromLabels(labels) ? { owner: ownerFromLabels(labels) } : {}),
   };
 }

@@ -4,6 +4,7 @@ import type { ProjectInfo } from '../../../shared/contract/project';
 import { engineMessage } from '../engine/errors';
 import type { EngineService } from '../engine/service';
 import { BenchtopError } from '../errors';
+import type { Owner } from '../identity/owner';
 import { defaultHolder, type QueueWait } from '../gpu/service';
 import type { PullResult } from '../pull/service';
 import type { SettingsStore } from '../settings/store';
@@ -19,6 +20,8 @@ export interface LaunchContext {
   settings: SettingsStore;
   gpus: GpuLeaser;
   workspace: WorkspaceResolver;
+  /** Recorded on the container (OWNER_LABEL): whose session it is. */
+  owner: Owner;
   /** Waiting in a host's GPU queue (the start's signal leaves it; positions become progress). */
   gpuWait?: QueueWait;
 }
@@ -68,7 +71,7 @@ async function create(ctx: LaunchContext, req: LaunchRequest): Promise<Docker.Co
       labels: {
         projectDir: project.dir, projectName: project.name, user: holder, image: project.pinned?.repository ?? '',
         digest: project.pinned?.digest ?? pulled.digest, version: project.pinned?.version ?? pulled.labels['org.opencontainers.image.version'],
-        appVersion: BENCHTOP_VERSION, target, gpus, idleMinutes: project.idleMinutes, port: hostPort,
+        appVersion: BENCHTOP_VERSION, target, gpus, idleMinutes: project.idleMinutes, port: hostPort, owner: ctx.owner,
       },
     });
     return await ctx.engines.call(target, 'create session', (d) => d.createContainer(spec), ENGINE_WRITE_TIMEOUT_MS).catch((error: unknown) => {

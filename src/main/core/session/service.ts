@@ -6,6 +6,7 @@ import type { Desktop } from '../desktop';
 import { LOCAL, type EngineService } from '../engine/service';
 import { BenchtopError } from '../errors';
 import type { EventBus } from '../events';
+import type { Owner } from '../identity/owner';
 import { waitForJupyter } from '../jupyter/ready';
 import { JupyterClient } from '../jupyter/client';
 import { PullService, type PullRegistry, type PullResult } from '../pull/service';
@@ -17,6 +18,7 @@ import { fromLabels, SESSION_FILTER } from './labels';
 import { launchSession } from './launch';
 import { lastLogLines, streamLogs } from './logs';
 import { sessionIdFor } from './naming';
+import { notOwner, ownerOf } from './ownership';
 import { nameOf, processOomMessage, tokenOf, type SessionNote } from './state';
 import { SessionTracker, type LiveSession } from './tracker';
 import { watchStats } from './stats';
@@ -27,6 +29,8 @@ export interface SessionServiceDeps {
   settings: SettingsStore;
   clock: Clock;
   desktop: Desktop;
+  /** This install: sessions it starts carry it, and only its own sessions can be acted on. */
+  owner: Owner;
   projects: { open(dir: string): Promise<ProjectInfo> };
   registry: PullRegistry;
   lockfile: LockfileCheck;
@@ -62,7 +66,7 @@ export class SessionService {
 
   constructor(deps: SessionServiceDeps) {
     this.#d = deps;
-    this.#known = new SessionTracker(deps.bus);
+    this.#known = new SessionTracker(deps.bus, deps.owner);
     this.pulls = new PullService(deps.engines, deps.bus, deps.clock, deps.registry);
     this.portAccess = deps.ports ?? directPortAccess;
     this.workspace = deps.workspace ?? localWorkspace;
@@ -117,7 +121,7 @@ export class SessionService {
         'Pin a version first (`benchtop pin`), so everyone on the team runs the same image.');
     }
     const imageRef = `${project.pinned.repository}@${project.pinned.digest}`;
-    const id = sessionIdFor(project.name, project.dir, target);
+    const id = sessionIdFor(project.name, project.dir, target, this.#d.owner.id);
     await this.watch(target).catch(() => undefined);
 
     const existing = await this.#inspect(target, id);
@@ -144,11 +148,11 @@ export class SessionService {
     await this.lockfileCheck(project, pulled.labels);
 
     step('start');
-    await launchSession({ engines: this.#d.engines, settings: this.#d.settings, gpus: this.gpus, workspace: this.workspace },
+    await launchSession({ engines: this.#d.engines, settings: this.#d.settings, gpus: this.gpus, workspace: this.workspace, owner: this.#d.owner },
       { target, id, imageRef, project, pulled });
     try {
       const started = await this.#inspectOrThrow(target, id);
-      this.#known.emit(started);
+      this.#known.emit(started, target);
       step('wait-jupyter');
       const info = await this.#waitReady(target, started, signal);
       return await this.#finishUp(opId, info, open);
@@ -180,16 +184,23 @@ export class SessionService {
     return perTarget.flat();
   }
 
+  /** Anyone's session, read-only for someone else's (no URL, no token). */
   async get(id: string): Promise<SessionInfo> {
     const { target, inspect } = await this.#find(id);
     return this.#describe(target, inspect);
   }
 
+  /** One of this install's own sessions; NOT_OWNER (saying whose it is) for anyone else's. */
+  async getMine(id: string, verb: string): Promise<SessionInfo> {
+    const { target, inspect } = await this.#findMine(id, verb);
+    return this.#describe(target, inspect);
+  }
+
   async stop(id: string, why: SessionNote = { state: 'stopped', message: 'Stopped.' }): Promise<SessionInfo> {
-    const { target, inspect } = await this.#find(id);
+    const { target, inspect } = await this.#findMine(id, 'stop');
     this.#known.live.delete(id);
     this.#known.notes.set(id, { state: 'stopping' });
-    this.#known.emit(inspect);
+    this.#known.emit(inspect, target);
     try {
       await this.#d.engines.call(target, 'stop', (d) => d.getContainer(id).stop({ t: STOP_GRACE_S }), (STOP_GRACE_S + 10) * 1000)
         .catch((error: unknown) => {
@@ -201,11 +212,11 @@ export class SessionService {
     }
     await this.gpus.release(id, target).catch(() => undefined);
     const after = await this.#inspectOrThrow(target, id);
-    return this.#known.emit(after);
+    return this.#known.emit(after, target);
   }
 
   async restart(opId: string, id: string, signal: AbortSignal): Promise<SessionInfo> {
-    const { target, inspect } = await this.#find(id);
+    const { target, inspect } = await this.#findMine(id, 'restart');
     const labels = fromLabels(inspect.Config.Labels);
     if (labels?.projectDir) {
       // Through `up`, so the pin, the lockfile and the GPUs are checked again (a restart after a re-pin gets the new image).
@@ -216,7 +227,7 @@ export class SessionService {
   }
 
   async remove(id: string): Promise<{ removed: true }> {
-    const { target, inspect } = await this.#find(id);
+    const { target, inspect } = await this.#findMine(id, 'remove');
     // A graceful stop first, so kernels shut down cleanly instead of being killed with the container.
     if (inspect.State.Running) await this.stop(id, { state: 'stopping' });
     // Notebooks are a bind mount of the project folder: removing the container removes none of them.
@@ -227,7 +238,8 @@ export class SessionService {
   }
 
   async logs(opId: string, id: string, follow: boolean, tail: number | undefined, signal: AbortSignal): Promise<{ lines: number }> {
-    const { target, inspect } = await this.#find(id);
+    // Logs show what the owner's notebooks print: theirs alone.
+    const { target, inspect } = await this.#findMine(id, 'read the logs of');
     const docker = await this.#d.engines.docker(target);
     const lines = await streamLogs(docker.getContainer(id), {
       follow, tail, signal, token: tokenOf(inspect),
@@ -237,13 +249,13 @@ export class SessionService {
   }
 
   async watchStats(opId: string, id: string, signal: AbortSignal): Promise<void> {
-    const { target } = await this.#find(id);
+    const { target } = await this.#findMine(id, 'watch');
     const docker = await this.#d.engines.docker(target);
     await watchStats(docker.getContainer(id), id, signal, (s) => this.#d.bus.emit('sessionStats', { ...s, opId }));
   }
 
   async open(id: string, where: 'app' | 'browser'): Promise<{ url: string }> {
-    const info = await this.get(id);
+    const info = await this.getMine(id, 'open');
     if (info.state !== 'ready' || !info.url) {
       throw new BenchtopError('SESSION_FAILED', `Session ${id} is ${info.state}, so there is no notebook to open.${info.message ? ` ${info.message}` : ''}`,
         `Start it again (\`benchtop up ${info.projectDir}\`).`);
@@ -300,13 +312,13 @@ export class SessionService {
         await container.stop({ t: 2 }).catch(() => undefined);
         await this.gpus.release(id, target).catch(() => undefined);
         const after = await this.#inspect(target, id);
-        if (after) this.#known.emit(after);
+        if (after) this.#known.emit(after, target);
       }
       throw error;
     }
     this.#known.notes.delete(id);
     this.#known.live.set(id, { target, token, localPort, startedAt: Date.parse(inspect.State.StartedAt) || this.#d.clock.now(), idleMinutes: labels?.idleMinutes ?? 0 });
-    return this.#known.emit(await this.#inspectOrThrow(target, id));
+    return this.#known.emit(await this.#inspectOrThrow(target, id), target);
   }
 
   #targets(): string[] {
@@ -327,11 +339,16 @@ export class SessionService {
     if (!this.#known.live.has(id) && inspect.State.Running && this.#known.notes.get(id)?.state !== 'stopping') {
       await this.#probe(target, inspect).catch(() => undefined);
     }
-    return this.#known.describe(inspect);
+    return this.#known.describe(inspect, target);
   }
 
-  /** A session found running after an app restart: ready when Jupyter answers its token. */
+  /**
+   * A session of mine found running after an app restart: ready when Jupyter answers its token.
+   * Someone else's is never probed: that would read their token, and make it a candidate for this
+   * install's idle rule.
+   */
   async #probe(target: string, inspect: Docker.ContainerInspectInfo): Promise<LiveSession | undefined> {
+    if (!this.#known.isMine(inspect, target)) return undefined;
     const labels = fromLabels(inspect.Config.Labels);
     const token = tokenOf(inspect);
     if (!labels || !token) return undefined;
@@ -353,6 +370,13 @@ export class SessionService {
       if (inspect && fromLabels(inspect.Config.Labels)) return { target, inspect };
     }
     throw new BenchtopError('SESSION_NOT_FOUND', `There is no session "${id}".`, 'Run `benchtop ps` to see the sessions and their ids.');
+  }
+
+  /** #find, for acting on the session: NOT_OWNER unless this install owns it. */
+  async #findMine(id: string, verb: string): Promise<{ target: string; inspect: Docker.ContainerInspectInfo }> {
+    const found = await this.#find(id);
+    if (!this.#known.isMine(found.inspect, found.target)) throw notOwner(id, ownerOf(found.inspect.Config.Labels), verb);
+    return found;
   }
 
   async #inspect(target: string, id: string): Promise<Docker.ContainerInspectInfo | undefined> {
@@ -386,6 +410,6 @@ export class SessionService {
     }
     // A start we did not ask for (or after an app restart): ready once Jupyter answers.
     if (event.action === 'start' && !this.#known.live.has(event.name)) await this.#probe(target, inspect).catch(() => undefined);
-    this.#known.emit(inspect);
+    this.#known.emit(inspect, target);
   }
 }

@@ -11,6 +11,10 @@ export interface SessionNote {
 }
 
 export interface DescribeExtras {
+  /** Where the session was found (its label names the target as its owner's install calls it). */
+  target: string;
+  /** This install owns it (see ownership.ts): only then are its token and URL read. */
+  mine: boolean;
   /** Jupyter answered `/api/status` with the token. */
   ready: boolean;
   /** The port on this computer that reaches Jupyter (differs from the label's on remote targets). */
@@ -19,7 +23,10 @@ export interface DescribeExtras {
   idleStopAt?: number;
 }
 
-/** The session token, read back from the container's env (never stored anywhere else). */
+/**
+ * The session token, read back from the container's env (never stored anywhere else). Only for
+ * this install's own sessions: a teammate's token is never read (callers check ownership first).
+ */
 export function tokenOf(inspect: Docker.ContainerInspectInfo): string | undefined {
   const line = (inspect.Config.Env ?? []).find((e) => e.startsWith('JUPYTER_TOKEN='));
   return line?.slice('JUPYTER_TOKEN='.length);
@@ -42,17 +49,24 @@ export function describeSession(inspect: Docker.ContainerInspectInfo, extras: De
     name: id,
     projectDir: labels.projectDir,
     projectName: labels.projectName,
-    target: labels.target,
+    target: extras.target,
     image: labels.image,
     digest: labels.digest,
     version: labels.version,
     state: 'stopped',
-    hostPort: extras.localPort ?? labels.port,
+    // Someone else's port is on their side of the host's loopback, reachable only with their token.
+    hostPort: extras.mine ? extras.localPort ?? labels.port : undefined,
     gpus: labels.gpus,
     idleMinutes: labels.idleMinutes,
+    mine: extras.mine,
+    ...(labels.owner ? { owner: labels.owner } : {}),
   };
   const s = inspect.State;
   const note = extras.note;
+  if (s.Running && !s.Restarting && !extras.mine) {
+    // A teammate's session: running is all we may know (asking Jupyter needs their token).
+    return { ...base, state: 'ready', startedAt: s.StartedAt };
+  }
   if (s.Running && !s.Restarting) {
     const token = tokenOf(inspect);
     const state: SessionState = note?.state === 'stopping' ? 'stopping' : extras.ready ? 'ready' : 'starting';

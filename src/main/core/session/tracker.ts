@@ -3,6 +3,8 @@ import type { ProjectInfo } from '../../../shared/contract/project';
 import type { SessionInfo, SessionState, SessionSyncError } from '../../../shared/contract/sessions';
 import { BenchtopError } from '../errors';
 import type { EventBus } from '../events';
+import type { Owner } from '../identity/owner';
+import { isMine } from './ownership';
 import type { IdleCandidate } from './idle';
 import { describeSession, nameOf, type SessionNote } from './state';
 
@@ -30,18 +32,29 @@ export class SessionTracker {
   /** Session id → the engine's id of its current container (a recreated session keeps its name). */
   readonly #containers = new Map<string, string>();
 
-  constructor(private readonly bus: EventBus) {}
+  constructor(
+    private readonly bus: EventBus,
+    /** This install: decides which sessions are mine. */
+    private readonly me: Owner,
+  ) {}
 
   /** The target a session was last seen on, to look there first. */
   targetOf(id: string): string | undefined {
     return this.#last.get(id)?.target;
   }
 
-  describe(inspect: Docker.ContainerInspectInfo): SessionInfo {
+  /** Whether this install may act on the session (and read its token). */
+  isMine(inspect: Docker.ContainerInspectInfo, target: string): boolean {
+    return isMine(inspect.Config.Labels, this.me, target);
+  }
+
+  describe(inspect: Docker.ContainerInspectInfo, target: string): SessionInfo {
     const id = nameOf(inspect);
     if (!inspect.State.Running) this.live.delete(id);
     const live = this.live.get(id);
     const info = describeSession(inspect, {
+      target,
+      mine: this.isMine(inspect, target),
       ready: Boolean(live),
       localPort: live?.localPort,
       note: this.notes.get(id),
@@ -63,9 +76,9 @@ export class SessionTracker {
   }
 
   /** Describes the session and tells the UI when that differs from what it was last told. */
-  emit(inspect: Docker.ContainerInspectInfo): SessionInfo {
+  emit(inspect: Docker.ContainerInspectInfo, target: string): SessionInfo {
     this.#containers.set(nameOf(inspect), inspect.Id);
-    return this.emitInfo(this.describe(inspect));
+    return this.emitInfo(this.describe(inspect, target));
   }
 
   emitInfo(info: SessionInfo): SessionInfo {
@@ -81,7 +94,7 @@ export class SessionTracker {
     this.emitInfo({
       id, name: id, projectDir: project.dir, projectName: project.name, target, state,
       image: project.pinned?.repository ?? project.image, digest: project.pinned?.digest ?? '', version: project.pinned?.version,
-      gpus: [], idleMinutes: project.idleMinutes,
+      gpus: [], idleMinutes: project.idleMinutes, owner: this.me, mine: true,
     });
   }
 

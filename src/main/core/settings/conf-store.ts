@@ -1,8 +1,7 @@
-import Conf from 'conf';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Settings } from './schema';
-import { openSettingsStore, type ConfLike, type SettingsStore } from './store';
+import { JsonFileConf } from './json-file-conf';
+import { openSettingsStore, type SettingsStore } from './store';
 
 /** Where the CLI and the app keep settings when no Electron is around (same folder as the app's). */
 export function defaultSettingsDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
@@ -12,7 +11,10 @@ export function defaultSettingsDir(env: NodeJS.ProcessEnv = process.env, platfor
   return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'Benchtop');
 }
 
-/** Settings over `conf`, for the CLI, tests and the test bridge. */
+/**
+ * Settings for the CLI, tests and the test bridge: the same file the app's electron-store keeps, read
+ * and written the way `conf` does it, without loading `conf` (see JsonFileConf).
+ */
 export function openConfSettings(dir = defaultSettingsDir()): SettingsStore {
-  return openSettingsStore(dir, (options) => new Conf<Settings>({ ...options, projectName: 'benchtop' }) as unknown as ConfLike);
+  return openSettingsStore(dir, (options) => new JsonFileConf(options));
 }
