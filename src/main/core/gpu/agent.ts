@@ -102,19 +102,28 @@ export async function ensureAgent(d: Docker, image: string, config: AgentConfig,
   } catch (error) {
     if (statusOf(error) !== 404) throw error;
   }
-  let container: Docker.Container;
-  try {
-    container = await d.createContainer(agentSpec(image, config, owner, script.version, true));
-  } catch (error) {
-    if (statusOf(error) === 409) return 'running';
-    if (!NO_DRIVER.test(messageOf(error))) throw error;
-    container = await d.createContainer(agentSpec(image, config, owner, script.version, false)).catch((again: unknown) => {
-      if (statusOf(again) === 409) return undefined as unknown as Docker.Container;
-      throw again;
-    });
-    if (!container) return 'running';
+  // The NVIDIA runtime mounts nvidia-smi into the agent; an engine without it refuses the request
+  // (at create or at start), and the agent then runs the host's own through /host.
+  for (const gpus of [true, false]) {
+    let container: Docker.Container;
+    try {
+      container = await d.createContainer(agentSpec(image, config, owner, script.version, gpus));
+    } catch (error) {
+      if (statusOf(error) === 409) return 'running';
+      if (gpus && NO_DRIVER.test(messageOf(error))) continue;
+      throw error;
+    }
+    try {
+      await container.putArchive(await scriptArchive(script.text), { path: '/opt' });
+      await container.start();
+      break;
+    } catch (error) {
+      await container.remove({ force: true }).catch((e: unknown) => {
+        if (statusOf(e) !== 404) throw e;
+      });
+      if (gpus && NO_DRIVER.test(messageOf(error))) continue;
+      throw error;
+    }
   }
-  await container.putArchive(await scriptArchive(script.text), { path: '/opt' });
-  await container.start();
   return replaced ? 'replaced' : 'started';
 }
