@@ -72,4 +72,32 @@ ensure_analysis_images() {
     ensure_pushed "$version" "$OPEN_REGISTRY"
     ensure_pushed "$version" "$AUTH_REGISTRY" "$AUTH_USER:$AUTH_PASSWORD"
   done
+  ensure_stacks_image
+}
+
+# A jupyter/docker-stacks-layout image (images/docker-stacks-test) on the same base, in the open
+# registry as $STACKS_REF: the "other Jupyter images" tests start sessions on it.
+readonly STACKS_REPO="team/stacks-notebook"
+readonly STACKS_REF="$OPEN_REGISTRY/$STACKS_REPO:test"
+
+ensure_stacks_image() {
+  local dir="$REPO_ROOT/images/docker-stacks-test" want have remote
+  want="$({ base_image_key; cat "$dir"/Dockerfile "$dir"/start.sh "$dir"/start-notebook.py "$dir"/start-notebook.sh; } | sha256sum | cut -c1-64)"
+  have="$(docker image inspect --format '{{index .Config.Labels "dev.benchtop.test.inputs"}}' "$STACKS_REF" 2>/dev/null || true)"
+  if [[ "$have" == "$want" ]]; then
+    say "image: $STACKS_REF present"
+  else
+    say "image: building $STACKS_REF"
+    run_logged build-stacks docker build --network host --build-arg "BASE=$BASE_IMAGE" \
+      --label "dev.benchtop.test.inputs=$want" --tag "$STACKS_REF" "$dir"
+  fi
+  remote="$(curl -s --max-time 10 --head -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+    -H 'Accept: application/vnd.oci.image.manifest.v1+json' "http://$OPEN_REGISTRY/v2/$STACKS_REPO/manifests/test" |
+    tr -d '\r' | awk 'tolower($1) == "docker-content-digest:" { print $2 }')"
+  if [[ -n "$remote" && " $(docker image inspect --format '{{join .RepoDigests " "}}' "$STACKS_REF") " == *"@$remote "* ]]; then
+    say "push: $STACKS_REF already in the registry"
+    return
+  fi
+  say "push: $STACKS_REF"
+  run_logged push-stacks docker push "$STACKS_REF"
 }

@@ -132,13 +132,13 @@ describe('creating a project', () => {
     expect(text).toContain('"image": "127.0.0.1:5000/team/analysis:2026.11.2"');
     expect(info).toMatchObject({ image: '127.0.0.1:5000/team/analysis:2026.11.2', notebooksDir: join(dir, 'notebooks'), idleMinutes: 60, jupyter: { args: [] }, hostRequirements: { gpu: 'optional' } });
     expect(info.jupyter.port).toBeUndefined(); // a fresh project never claims a fixed port on this computer
-    expect(await readFile(join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n.benchtop/\n');
+    expect(await readFile(join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n.benchtop/*\n!.benchtop/team.json\n');
     expect(core.projects.recent()[0].dir).toBe(dir);
 
     const again = await thrown(() => core.projects.create(dir));
     expect(again.code).toBe('DEVCONTAINER_EXISTS');
     expect(await readFile(info.devcontainerPath, 'utf8')).toBe(text);
-    expect(await readFile(join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n.benchtop/\n');
+    expect(await readFile(join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n.benchtop/*\n!.benchtop/team.json\n');
   });
 
   it('creates the folder when needed and refuses an invalid image', async () => {

@@ -3,11 +3,11 @@ import { resolve } from 'node:path';
 import { stringOption } from '../args';
 import { EXIT } from '../exit-codes';
 import type { CliContext } from '../context';
+import { CONFIG_OPTION, projectArg } from './pin';
 import type { Command } from './types';
 
 async function status(ctx: CliContext): Promise<number> {
-  const dir = resolve(ctx.args.positional[1] ?? stringOption(ctx.args, 'dir') ?? '.');
-  const result = await ctx.core.lockfiles.status(dir);
+  const result = await ctx.core.lockfiles.status(projectArg(ctx, ctx.args.positional[1]));
   if (ctx.json) ctx.out(JSON.stringify(result, null, 2));
   else ctx.out(`${result.state}: ${result.message}${result.hint ? `\n  hint: ${result.hint}` : ''}`);
   return result.state === 'match' ? EXIT.OK : EXIT.NEGATIVE;
@@ -39,7 +39,7 @@ async function drift(ctx: CliContext): Promise<number> {
 export const lockCommand: Command = {
   name: 'lock',
   summary: 'Compare the project\'s lockfile with the pinned image (status) or a running session (drift)',
-  usage: `benchtop lock status [DIR] [--json]
+  usage: `benchtop lock status [DIR] [--config NAME] [--json]
 benchtop lock drift SESSION [--write FILE] [--json]
 
 status: compares the project's lockfile with the sha256 the pinned image carries in its
@@ -48,6 +48,7 @@ drift:  lists packages added, removed or changed inside a running session (pip i
         with --write saves a lockfile describing the session's environment (exit 1 on drift).`,
   options: {
     dir: { type: 'string', value: 'DIR', help: 'the project folder (default: the current folder)' },
+    config: CONFIG_OPTION,
     session: { type: 'string', value: 'ID', help: 'drift: the session to compare' },
     write: { type: 'string', value: 'FILE', help: "drift: save a lockfile of the session's environment" },
   },

@@ -1,21 +1,20 @@
-import { resolve } from 'node:path';
-import { stringOption } from '../args';
 import { EXIT } from '../exit-codes';
+import { CONFIG_OPTION, projectArg } from './pin';
 import type { Command } from './types';
 
 export const unpinCommand: Command = {
   name: 'unpin',
   summary: 'Replace the digest pin with the version tag it was pinned from',
-  usage: `benchtop unpin [--dir DIR] [--json]
+  usage: `benchtop unpin [--dir DIR] [--config NAME] [--json]
 
 Writes "image": "<repository>:<version>" back (the version from the pin's comment, or the tag that
 points at the pinned digest). A tag can move: teammates may then get different images.`,
   options: {
     dir: { type: 'string', value: 'DIR', help: 'the project folder (default: the current folder)' },
+    config: CONFIG_OPTION,
   },
   async run(ctx) {
-    const dir = resolve(stringOption(ctx.args, 'dir') ?? ctx.args.positional[0] ?? '.');
-    const result = await ctx.core.imageVersions.unpin(dir);
+    const result = await ctx.core.imageVersions.unpin(projectArg(ctx, ctx.args.positional[0]));
     ctx.out(ctx.json ? JSON.stringify(result, null, 2) : `Image: ${result.image}`);
     return EXIT.OK;
   },

@@ -91,13 +91,17 @@ export class Core {
     this.logDir = deps.logDir ?? join(dirname(this.settings.path), 'logs');
     this.log = deps.log ?? coreLogger(this.logDir, this.shell);
     this.owner = installOwner(this.settings, this.env);
-    this.projects = new ProjectService({ settings: this.settings, clock: this.clock });
+    this.projects = new ProjectService({ settings: this.settings, clock: this.clock, env: this.env });
     this.registry = new RegistryService({
       storedCredentials: () => this.settings.get('registryCredentials'),
       secrets: this.secrets,
       env: this.env,
     });
-    this.imageVersions = new ImageVersionService({ projects: this.projects, registry: this.registry, engines: this.engines });
+    this.imageVersions = new ImageVersionService({
+      projects: this.projects, registry: this.registry, engines: this.engines,
+      // The lockfile comes with the pin (built below; called only when something is pinned).
+      lockfiles: { updateFromImage: (dir, image) => this.lockfiles.updateFromImage(dir, image) },
+    });
     this.lockfiles = new LockfileService({
       projects: this.projects, registry: this.registry, engines: this.engines,
       // Built below; only called later, when drift is asked for.

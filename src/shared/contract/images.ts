@@ -1,3 +1,5 @@
+import type { LockfileUpdate } from './project';
+
 export interface ImageVersion {
   tag: string;
   digest: string;
@@ -32,7 +34,7 @@ export interface LocalImage {
 export interface ImagesInvoke {
   imageVersions: (req: { dir: string }) => ImageVersionList;
   /** Pins the project to a version (a tag) or, with no version, to the newest. Returns the new pin. */
-  imagePin: (req: { dir: string; version?: string }) => { image: string; digest: string; version?: string };
+  imagePin: (req: { dir: string; version?: string }) => { image: string; digest: string; version?: string; lockfile?: LockfileUpdate };
   imageUnpin: (req: { dir: string }) => { image: string };
   imageLocalList: (req: void) => LocalImage[];
   imageRemoveLocal: (req: { ref: string }) => { removed: string[] };

@@ -16,6 +16,33 @@ export interface PinnedImage {
   version?: string;
 }
 
+/** A devcontainer.json lifecycle command: one shell line, an argv list (no shell), or named commands run in parallel. */
+export type LifecycleCommand = string | string[] | Record<string, string | string[]>;
+
+/** A devcontainer.json `mounts` entry Benchtop applies: named volumes (and tmpfs) work on every target. */
+export interface VolumeMount {
+  type: 'volume' | 'tmpfs';
+  /** The volume name (empty for tmpfs). */
+  source: string;
+  target: string;
+  readOnly?: boolean;
+}
+
+/** What devcontainer.json asks of the session container besides Jupyter. */
+export interface ContainerSettings {
+  /** For Jupyter, its kernels and the lifecycle commands; `${containerEnv:…}` resolved at start. */
+  remoteEnv: Record<string, string>;
+  mounts: VolumeMount[];
+  /** `--shm-size` from runArgs; absent: Benchtop's default (larger for GPU sessions). */
+  shmSizeBytes?: number;
+  /** customizations.benchtop.limits, the only source of CPU and memory caps (hostRequirements are minimums). */
+  limits: { cpus?: number; memoryBytes?: number };
+  /** Run once per container, after it starts. */
+  postCreateCommand?: LifecycleCommand;
+  /** Run each time the container starts. */
+  postStartCommand?: LifecycleCommand;
+}
+
 export interface ProjectInfo {
   dir: string;
   name: string;
@@ -30,6 +57,13 @@ export interface ProjectInfo {
   idleMinutes: number;
   containerEnv: Record<string, string>;
   forwardPorts: number[];
+  container: ContainerSettings;
+  /** The `.devcontainer/<name>/` configuration read, when it is not the default one. */
+  configName?: string;
+  /** Every named configuration of the project (`.devcontainer/<name>/devcontainer.json`). */
+  configs: string[];
+  /** Keys of devcontainer.json Benchtop does not apply, said once instead of ignored silently. */
+  warnings: string[];
 }
 
 export interface PackageChange {
@@ -44,6 +78,18 @@ export interface LockfileStatus {
   imageSha256?: string;
   message: string;
   hint?: string;
+}
+
+/** What pinning (or `init --image`) did to the project's lockfile: it comes from the pinned image. */
+export interface LockfileUpdate {
+  /** written: there was none; updated: replaced (see the package changes); none: the image carries no lockfile; failed: it could not be read. */
+  state: 'written' | 'updated' | 'unchanged' | 'none' | 'failed';
+  path: string;
+  message: string;
+  hint?: string;
+  added: PackageChange[];
+  removed: PackageChange[];
+  changed: PackageChange[];
 }
 
 export interface DriftReport {

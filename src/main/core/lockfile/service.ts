@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
-import type { DriftReport, LockfileStatus, ProjectInfo } from '../../../shared/contract/project';
+import type { DriftReport, LockfileStatus, LockfileUpdate, ProjectInfo } from '../../../shared/contract/project';
 import type { EngineService } from '../engine/service';
 import { LOCAL } from '../engine/service';
 import { BenchtopError, systemCode } from '../errors';
@@ -8,12 +8,13 @@ import type { ProjectService } from '../project/service';
 import type { RegistryService } from '../registry/service';
 import { LABEL } from '../session/labels';
 import { driftOf } from './drift';
+import { updateLockfileFromImage } from './update';
 import { execIn } from './exec';
 import { lockfileSha256, parseLockfile } from './parse';
 
-export const LOCKFILE_SHA_LABEL = 'dev.benchtop.lockfile.sha256';
-export const LOCKFILE_PATH_LABEL = 'dev.benchtop.lockfile.path';
-export const IMAGE_LOCKFILE_PATH = '/opt/benchtop/environment.lock';
+import { IMAGE_LOCKFILE_PATH, LOCKFILE_PATH_LABEL, LOCKFILE_SHA_LABEL } from './image-labels';
+
+export { IMAGE_LOCKFILE_PATH, LOCKFILE_PATH_LABEL, LOCKFILE_SHA_LABEL };
 
 export interface LockfileServiceDeps {
   engines: EngineService;
@@ -62,7 +63,7 @@ export class LockfileService {
       return {
         state: 'missing',
         message: `The project has no lockfile at ${name}.`,
-        hint: `Copy the image's lockfile into the project: docker run --rm --entrypoint cat ${project.image || '<image>'} ${IMAGE_LOCKFILE_PATH} > ${name}`,
+        hint: 'Write it from the pinned image: `benchtop pin` (the lockfile comes with the pin).',
       };
     }
     if (!project.image) {
@@ -86,12 +87,25 @@ export class LockfileService {
     return { state: 'differs', projectSha256: local.sha256, imageSha256, ...mismatchText(project, labels) };
   }
 
+  /**
+   * Writes the project's lockfile from its image (the pinned one, or `image`): the lockfile comes
+   * with the pin, so `init`, `pin`, `up` is all a new project needs. Never throws for a lockfile it
+   * cannot read: the pin stands, and the answer says why the lockfile did not follow.
+   */
+  async updateFromImage(dir: string, image?: string): Promise<LockfileUpdate> {
+    const project = await this.#deps.projects.read(dir);
+    const ref = image ?? (project.pinned ? `${project.pinned.repository}@${project.pinned.digest}` : project.image);
+    return updateLockfileFromImage({ engines: this.#deps.engines, registry: this.#deps.registry, labels: (i) => this.imageLabels(i) }, project, ref);
+  }
+
   /** Throws LOCKFILE_MISMATCH (or LOCKFILE_MISSING) unless the project's lockfile is the image's. Sessions call this before starting. */
   async assertMatches(project: ProjectInfo, imageLabels: Record<string, string>): Promise<void> {
     const local = await readProjectLockfile(project);
+    // An image that carries no lockfile (a jupyter/docker-stacks image) has nothing to compare with.
+    if (!local && !imageLabels[LOCKFILE_SHA_LABEL]) return;
     if (!local) {
       throw new BenchtopError('LOCKFILE_MISSING', `The project has no lockfile at ${project.lockfilePath}.`,
-        `Copy the image's ${IMAGE_LOCKFILE_PATH} into the project as ${relative(project.dir, project.lockfilePath)}, or set customizations.benchtop.lockfile.`);
+        `Write it from the pinned image with \`benchtop pin\` (the lockfile comes with the pin), or set customizations.benchtop.lockfile.`);
     }
     const imageSha256 = imageLabels[LOCKFILE_SHA_LABEL];
     if (imageSha256 && imageSha256 !== local.sha256) {
@@ -157,6 +171,6 @@ function mismatchText(project: ProjectInfo, labels: Record<string, string>): { m
   const imagePath = labels[LOCKFILE_PATH_LABEL] || IMAGE_LOCKFILE_PATH;
   return {
     message: `The project's lockfile ${project.lockfilePath} differs from the image's ${imagePath} (${project.image}${version ? `, version ${version}` : ''}).`,
-    hint: `Pin the image version built from this lockfile (\`benchtop versions\`, \`benchtop pin <version>\`), or replace ${name} with the image's copy: docker run --rm --entrypoint cat ${project.image} ${imagePath} > ${name}`,
+    hint: `Pin the image version built from this lockfile (\`benchtop versions\`, \`benchtop pin <version>\`), or take the image's copy into ${name} (from ${imagePath}) by pinning again: \`benchtop pin${version ? ` ${version}` : ''}\`.`,
   };
 }

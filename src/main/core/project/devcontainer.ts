@@ -1,8 +1,9 @@
-import { getNodeValue, type Node } from 'jsonc-parser';
-import type { HostRequirements } from '../../../shared/contract/project';
-import { BenchtopError } from '../errors';
-import { nodeAt, parseJsoncTree, positionOf } from './jsonc';
+import type { ContainerSettings, HostRequirements } from '../../../shared/contract/project';
+import { containerEnvOf, containerSettings, rejectUnbuildable } from './container-keys';
+import { parseJsoncTree } from './jsonc';
+import { Reader, type Path } from './reader';
 import { parseSize } from './sizes';
+import { substituteLocal, type LocalContext } from './substitute';
 
 /** What Benchtop reads from devcontainer.json, validated, with defaults filled in. */
 export interface DevcontainerConfig {
@@ -17,60 +18,13 @@ export interface DevcontainerConfig {
   jupyter: { port?: number; args: string[] };
   /** Undefined when the project does not say; the app's setting applies then. */
   idleMinutes?: number;
+  container: ContainerSettings;
+  /** Keys read but not applied (features, bind mounts, other runArgs …). */
+  warnings: string[];
 }
 
 export const DEFAULT_NOTEBOOKS = 'notebooks';
 export const DEFAULT_LOCKFILE = 'environment.lock';
-
-type Path = (string | number)[];
-
-/** Reads values out of the tree, throwing DEVCONTAINER_INVALID that names the key and its line. */
-class Reader {
-  constructor(
-    readonly text: string,
-    readonly file: string,
-    readonly root: Node,
-  ) {}
-
-  node(path: Path): Node | undefined {
-    return nodeAt(this.root, path);
-  }
-
-  value(path: Path): unknown {
-    const node = this.node(path);
-    return node ? (getNodeValue(node) as unknown) : undefined;
-  }
-
-  fail(path: Path, problem: string, hint: string): never {
-    const node = this.node(path);
-    const where = node ? `:${positionOf(this.text, node.offset).line}` : '';
-    const key = path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
-    throw new BenchtopError('DEVCONTAINER_INVALID', `${this.file}${where}: "${key}" ${problem}.`, hint);
-  }
-
-  string(path: Path): string | undefined {
-    const v = this.value(path);
-    if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'string') this.fail(path, `must be a string, not ${JSON.stringify(v)}`, 'Put the value in double quotes.');
-    return v;
-  }
-
-  object(path: Path): Record<string, unknown> | undefined {
-    const v = this.value(path);
-    if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'object' || Array.isArray(v)) this.fail(path, 'must be an object ({ … })', 'See the Dev Containers reference for its shape.');
-    return v as Record<string, unknown>;
-  }
-
-  integer(path: Path, min: number, max: number, unit: string): number | undefined {
-    const v = this.value(path);
-    if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      this.fail(path, `must be a whole number${unit ? ` of ${unit}` : ''} from ${min} to ${max}, not ${JSON.stringify(v)}`, `Write a number such as ${Math.max(min, 1)}.`);
-    }
-    return v;
-  }
-}
 
 function hostRequirements(r: Reader): HostRequirements {
   const base = ['hostRequirements'];
@@ -95,16 +49,6 @@ function hostRequirements(r: Reader): HostRequirements {
     // The spec also allows { cores, memory }: asking for specific GPU resources means a GPU is required.
     if (typeof gpu === 'object' && !Array.isArray(gpu)) result.gpu = true;
     else r.fail([...base, 'gpu'], `must be true, false or "optional", not ${JSON.stringify(gpu)}`, 'Use "optional" when the project runs without a GPU but is faster with one.');
-  }
-  return result;
-}
-
-function containerEnv(r: Reader): Record<string, string> {
-  const env = r.object(['containerEnv']) ?? {};
-  const result: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (typeof value !== 'string') r.fail(['containerEnv', key], `must be a string, not ${JSON.stringify(value)}`, 'Put the value in double quotes.');
-    result[key] = value;
   }
   return result;
 }
@@ -156,17 +100,26 @@ function benchtop(r: Reader): Pick<DevcontainerConfig, 'notebooks' | 'lockfile' 
   return result;
 }
 
-/** Parses and validates devcontainer.json text. `file` names it in messages. */
-export function parseDevcontainer(text: string, file: string): DevcontainerConfig {
-  const r = new Reader(text, file, parseJsoncTree(text, file));
+/**
+ * Parses and validates devcontainer.json text. `file` names it in messages. With `local`, string
+ * values that the Dev Containers CLI substitutes get `${localEnv:…}`, `${localWorkspaceFolder}` …
+ * resolved; `${containerEnv:…}` and `${containerWorkspaceFolder}` wait for the container.
+ */
+export function parseDevcontainer(text: string, file: string, local?: LocalContext): DevcontainerConfig {
+  const substitute = local ? (value: string) => substituteLocal(value, local) : undefined;
+  const r = new Reader(text, file, parseJsoncTree(text, file), substitute);
+  const image = r.string(['image']) ?? '';
+  rejectUnbuildable(r, image);
   const config: DevcontainerConfig = {
-    image: r.string(['image']) ?? '',
+    image,
     hostRequirements: hostRequirements(r),
-    containerEnv: containerEnv(r),
+    containerEnv: containerEnvOf(r),
     forwardPorts: forwardPorts(r),
     ...benchtop(r),
+    container: containerSettings(r),
+    warnings: r.warnings,
   };
   const name = r.string(['name']);
-  if (name !== undefined) config.name = name;
+  if (name !== undefined) config.name = r.substitute(name);
   return config;
 }

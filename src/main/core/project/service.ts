@@ -6,16 +6,19 @@ import { BenchtopError, systemCode } from '../errors';
 import { parseImageRef } from '../registry/image-ref';
 import type { SettingsStore } from '../settings/store';
 import { parseDevcontainer, type DevcontainerConfig } from './devcontainer';
-import { assertProjectDir, DEVCONTAINER_CANDIDATES, readDevcontainer } from './files';
+import { assertProjectDir, DEVCONTAINER_CANDIDATES, locateProject, readDevcontainer } from './files';
 import { readPinnedVersion, writeImage } from './image-edit';
 import { positionOf } from './jsonc';
-import { DEFAULT_TEMPLATE_IMAGE, devcontainerTemplate, GITIGNORE_LINE } from './template';
+import { devcontainerIdFor } from './substitute';
+import { DEFAULT_TEMPLATE_IMAGE, devcontainerTemplate, GITIGNORE_LINES } from './template';
 
 export interface ProjectServiceDeps {
   settings: SettingsStore;
   clock: Clock;
   /** Used when a project says nothing about idle minutes. */
   defaultIdleMinutes?: () => number;
+  /** For `${localEnv:…}` in devcontainer.json (default: this process's environment). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export const MAX_RECENT_PROJECTS = 10;
@@ -55,12 +58,22 @@ export class ProjectService {
   }
 
   /** Reads a project without recording it as recent (for background refreshes). */
-  async read(dir: string): Promise<ProjectInfo & { config: DevcontainerConfig; text: string }> {
-    const root = resolve(dir);
+  /**
+   * `dir` is the project folder, or the devcontainer.json of one of its configurations; `configName`
+   * chooses a `.devcontainer/<name>/` configuration by name instead.
+   */
+  async read(dir: string, configName?: string): Promise<ProjectInfo & { config: DevcontainerConfig; text: string }> {
+    const location = locateProject(resolve(dir));
+    const root = location.dir;
     await assertProjectDir(root);
-    const { path, text } = await readDevcontainer(root);
-    const config = parseDevcontainer(text, path);
-    return {
+    const found = await readDevcontainer(root, configName ?? location.config);
+    const { path, text } = found;
+    const config = parseDevcontainer(text, path, {
+      env: this.#deps.env ?? process.env,
+      localWorkspaceFolder: root,
+      devcontainerId: devcontainerIdFor(root, path),
+    });
+    const info: ProjectInfo & { config: DevcontainerConfig; text: string } = {
       dir: root,
       name: config.name ?? basename(root),
       devcontainerPath: path,
@@ -73,14 +86,19 @@ export class ProjectService {
       idleMinutes: config.idleMinutes ?? this.#deps.defaultIdleMinutes?.() ?? this.#deps.settings.get('idleMinutes'),
       containerEnv: config.containerEnv,
       forwardPorts: config.forwardPorts,
+      container: config.container,
+      configs: found.configs,
+      warnings: config.warnings,
       config,
       text,
     };
+    if (found.config !== undefined) info.configName = found.config;
+    return info;
   }
 
   /** Opens a project and records it first in the recent list. */
-  async open(dir: string): Promise<ProjectInfo> {
-    const { config: _config, text: _text, ...info } = await this.read(dir);
+  async open(dir: string, configName?: string): Promise<ProjectInfo> {
+    const { config: _config, text: _text, ...info } = await this.read(dir, configName);
     this.#remember(info);
     return info;
   }
@@ -104,13 +122,14 @@ export class ProjectService {
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, devcontainerTemplate(basename(root), image ?? DEFAULT_TEMPLATE_IMAGE), { flag: 'wx' });
     await mkdir(join(root, 'notebooks'), { recursive: true });
-    await addGitignoreLine(join(root, '.gitignore'), GITIGNORE_LINE);
+    await addGitignoreLines(join(root, '.gitignore'), GITIGNORE_LINES);
     return this.open(root);
   }
 
   /** Rewrites the `image` value (and its version comment) in place, atomically. Returns the new text. */
-  async writeImage(dir: string, image: string, version: string | undefined): Promise<string> {
-    const { path, text } = await readDevcontainer(resolve(dir));
+  async writeImage(dir: string, image: string, version: string | undefined, configName?: string): Promise<string> {
+    const location = locateProject(resolve(dir));
+    const { path, text } = await readDevcontainer(location.dir, configName ?? location.config);
     const next = writeImage(text, image, version);
     // Validate before replacing the user's file: a write never leaves a broken devcontainer.json.
     parseDevcontainer(next, path);
@@ -136,14 +155,16 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function addGitignoreLine(path: string, line: string): Promise<void> {
+async function addGitignoreLines(path: string, lines: string[]): Promise<void> {
   let current = '';
   try {
     current = await readFile(path, 'utf8');
   } catch (error) {
     if (systemCode(error) !== 'ENOENT') throw error;
   }
-  if (current.split(/\r?\n/).some((l) => l.trim() === line || l.trim() === line.replace(/\/$/, ''))) return;
+  const present = new Set(current.split(/\r?\n/).map((l) => l.trim()));
+  const missing = lines.filter((line) => !present.has(line));
+  if (missing.length === 0) return;
   const separator = current && !current.endsWith('\n') ? '\n' : '';
-  await writeFile(path, `${current}${separator}${line}\n`);
+  await writeFile(path, `${current}${separator}${missing.join('\n')}\n`);
 }

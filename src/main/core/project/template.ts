@@ -13,7 +13,8 @@ export function devcontainerTemplate(name: string, image: string): string {
   // The team's analysis image. Pin it to a digest with \`benchtop pin\` so everyone gets the same one.
   "image": ${JSON.stringify(image)},
 
-  // What this project needs from the machine it runs on. Benchtop's machine check compares them.
+  // What this project needs at least from the machine it runs on. Benchtop's machine check compares
+  // them; they are not caps (the session may use the whole machine unless customizations.benchtop.limits says otherwise).
   "hostRequirements": {
     "cpus": 2,
     "memory": "4gb",
@@ -43,5 +44,9 @@ export function devcontainerTemplate(name: string, image: string): string {
 `;
 }
 
-/** The line added to .gitignore: Benchtop's per-machine state inside the project. */
-export const GITIGNORE_LINE = '.benchtop/';
+/**
+ * The lines added to .gitignore: Benchtop's per-machine state inside the project is ignored, but the
+ * team file beside it (.benchtop/team.json) is committed, so the folder's contents are ignored rather
+ * than the folder (git cannot re-include a file of an ignored folder).
+ */
+export const GITIGNORE_LINES = ['.benchtop/*', '!.benchtop/team.json'];

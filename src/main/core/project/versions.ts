@@ -1,4 +1,5 @@
 import type { ImageVersion, ImageVersionList, LocalImage } from '../../../shared/contract/images';
+import type { LockfileUpdate } from '../../../shared/contract/project';
 import type { EngineService } from '../engine/service';
 import { LOCAL } from '../engine/service';
 import { BenchtopError } from '../errors';
@@ -12,6 +13,15 @@ export interface ImageVersionServiceDeps {
   projects: ProjectService;
   registry: RegistryService;
   engines: EngineService;
+  /** The lockfile comes with the pin: written from the newly pinned image (core.lockfiles). */
+  lockfiles?: { updateFromImage(dir: string, image?: string): Promise<LockfileUpdate> };
+}
+
+export interface PinResult {
+  image: string;
+  digest: string;
+  version?: string;
+  lockfile?: LockfileUpdate;
 }
 
 /** Tags resolved at once: enough to hide latency, few enough not to hammer a registry. */
@@ -90,21 +100,26 @@ export class ImageVersionService {
   }
 
   /** Pins `version` (a tag, or a sha256 digest; the newest release tag when omitted) by its current digest. */
-  async pin(dir: string, version?: string): Promise<{ image: string; digest: string; version?: string }> {
+  async pin(dir: string, version?: string): Promise<PinResult> {
     const project = await this.#deps.projects.read(dir);
     const ref = this.#imageOf(project.image, project.devcontainerPath);
     if (version && isSha256Digest(version)) {
       // Pinning a digest itself (e.g. copied from a build log): check the registry has it.
       const digest = await this.#deps.registry.digestOf({ ...ref, tag: undefined, digest: version });
       const image = `${writtenRepository(project.image)}@${digest}`;
-      await this.#deps.projects.writeImage(project.dir, image, undefined);
-      return { image, digest };
+      await this.#deps.projects.writeImage(project.devcontainerPath, image, undefined);
+      return this.#withLockfile(project.devcontainerPath, { image, digest });
     }
     const tag = version ?? (await this.#newestTag(ref));
     const digest = await this.#deps.registry.digestOf({ ...ref, tag, digest: undefined });
     const image = `${writtenRepository(project.image)}@${digest}`;
-    await this.#deps.projects.writeImage(project.dir, image, tag);
-    return { image, digest, version: tag };
+    await this.#deps.projects.writeImage(project.devcontainerPath, image, tag);
+    return this.#withLockfile(project.devcontainerPath, { image, digest, version: tag });
+  }
+
+  async #withLockfile(configPath: string, pin: PinResult): Promise<PinResult> {
+    if (!this.#deps.lockfiles) return pin;
+    return { ...pin, lockfile: await this.#deps.lockfiles.updateFromImage(configPath, pin.image) };
   }
 
   /** Goes back from `repo@sha256:…` to `repo:<version>` (the version comment, or the tag that has the digest). */
@@ -123,7 +138,7 @@ export class ImageVersionService {
       }
     }
     const image = `${writtenRepository(project.image)}:${version}`;
-    await this.#deps.projects.writeImage(project.dir, image, undefined);
+    await this.#deps.projects.writeImage(project.devcontainerPath, image, undefined);
     return { image };
   }
 

@@ -78,6 +78,7 @@ export class RegistryService {
         ...(deps.env.BENCHTOP_INSECURE_REGISTRIES ?? '').split(',').map((h) => h.trim()).filter(Boolean),
       ],
       timeoutMs: deps.timeoutMs,
+      env: deps.env,
     });
   }
 
@@ -164,6 +165,16 @@ export class RegistryService {
     const digest = response.headers.get('docker-content-digest');
     if (digest && isSha256Digest(digest)) return digest;
     return (await this.#manifest(ref, reference, signal, true)).digest;
+  }
+
+  /** One blob of the image's repository (a layer) as the registry sends it; the caller checks its digest. */
+  async blob(image: string | ImageRef, digest: string, signal?: AbortSignal): Promise<Response> {
+    const ref = typeof image === 'string' ? parseImageRef(image) : image;
+    const response = await this.#transport.request(ref.registry, ref.repository, `/v2/${ref.repository}/blobs/${digest}`, {
+      what: `layer ${digest.slice(0, 19)} of ${ref.familiarName}`, signal,
+    });
+    if (!response.ok) throw await this.#failure(response, ref, digest);
+    return response;
   }
 
   async #credentials(host: string): Promise<ResolvedCredentials | undefined> {

@@ -6,13 +6,16 @@ import type { EngineService } from '../engine/service';
 import { BenchtopError } from '../errors';
 import type { Owner } from '../identity/owner';
 import { defaultHolder, type QueueWait } from '../gpu/service';
+import { imageFactsOf, jupyterStart } from '../project/jupyter-image';
+import { runSessionLifecycle } from '../project/lifecycle';
+import { sessionEnvironment, type SessionEnvironment } from '../project/session-env';
 import type { PullResult } from '../pull/service';
 import type { SettingsStore } from '../settings/store';
 import { BENCHTOP_VERSION } from '../version';
 import type { GpuLeaser, WorkspaceResolver } from './adapters';
 import { LABEL, SESSION_FILTER } from './labels';
 import { choosePort, PORT_BIND_ERROR, portInUse } from './ports';
-import { containerSpec } from './spec';
+import { containerSpec, JUPYTER_PORT } from './spec';
 
 /** What launching needs; `gpus` and `workspace` are read when called, since other services replace them. */
 export interface LaunchContext {
@@ -24,6 +27,8 @@ export interface LaunchContext {
   owner: Owner;
   /** Waiting in a host's GPU queue (the start's signal leaves it; positions become progress). */
   gpuWait?: QueueWait;
+  /** Where postCreateCommand / postStartCommand output goes, line by line, as it comes. */
+  onOutput?: (line: string) => void;
 }
 
 export interface LaunchRequest {
@@ -44,42 +49,64 @@ const ENGINE_WRITE_TIMEOUT_MS = 30_000;
  */
 export async function launchSession(ctx: LaunchContext, req: LaunchRequest): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
-    const container = await create(ctx, req);
+    const { container, environment, workdir, user } = await create(ctx, req);
     try {
       await start(ctx, req, container);
-      return;
     } catch (error) {
       const retry = error instanceof BenchtopError && error.code === 'PORT_IN_USE' && !req.project.jupyter.port && attempt < 5;
       if (!retry) throw error;
+      continue;
     }
+    try {
+      // devcontainer.json's postCreateCommand (a new container each start) then postStartCommand.
+      await runSessionLifecycle({ engines: ctx.engines, target: req.target, containerId: container.id, env: environment.remoteEnv, user, workdir, onOutput: ctx.onOutput }, environment);
+    } catch (error) {
+      // Stopped, not removed: `benchtop logs` still shows the session's side of what went wrong.
+      await container.stop({ t: 2 }).catch(() => undefined);
+      await ctx.gpus.release(req.id, req.target).catch(() => undefined);
+      throw error;
+    }
+    return;
   }
 }
 
-async function create(ctx: LaunchContext, req: LaunchRequest): Promise<Docker.Container> {
+interface Created {
+  container: Docker.Container;
+  environment: SessionEnvironment;
+  workdir: string;
+  user?: string;
+}
+
+async function create(ctx: LaunchContext, req: LaunchRequest): Promise<Created> {
   const { target, id, imageRef, project, pulled } = req;
   const holder = defaultHolder();
   let gpus: string[] = [];
   try {
-    const [mounts, info, taken] = await Promise.all([ctx.workspace.mounts(target, project), ctx.engines.info(target), portsInUse(ctx, target)]);
+    const [mounts, info, taken, image] = await Promise.all([ctx.workspace.mounts(target, project), ctx.engines.info(target), portsInUse(ctx, target),
+      ctx.engines.call(target, 'image inspect', (d) => d.getImage(imageRef).inspect())]);
     // Cards are claimed only now, right before the container that uses them is created: not
     // before the notebooks' sync (minutes, on a big project), which would hold them idle meanwhile.
     gpus = await claimGpus(ctx, req);
+    // Benchtop's image, a docker-stacks image or any image with Jupyter: each starts its own way.
+    const jupyter = jupyterStart(imageFactsOf(image), { port: JUPYTER_PORT, args: project.jupyter.args, user: mounts.user, projectDir: project.dir });
+    const environment = sessionEnvironment(project, imageFactsOf(image).env, jupyter.workspace);
     const hostPort = await choosePort({ target, wanted: project.jupyter.port, range: ctx.settings.get('sessionPorts'), taken });
     const spec = containerSpec({
       id, imageRef, project, mounts, token: randomBytes(24).toString('hex'), hostPort, gpus,
-      engineCpus: info.cpus, engineMemoryBytes: info.memoryBytes,
+      engineCpus: info.cpus, engineMemoryBytes: info.memoryBytes, start: jupyter, environment,
       labels: {
         projectDir: project.dir, projectName: project.name, user: holder, image: project.pinned?.repository ?? '',
         digest: project.pinned?.digest ?? pulled.digest, version: project.pinned?.version ?? pulled.labels['org.opencontainers.image.version'],
         appVersion: BENCHTOP_VERSION, target, gpus, idleMinutes: project.idleMinutes, port: hostPort, owner: ctx.owner,
       },
     });
-    return await ctx.engines.call(target, 'create session', (d) => d.createContainer(spec), ENGINE_WRITE_TIMEOUT_MS).catch((error: unknown) => {
+    const container = await ctx.engines.call(target, 'create session', (d) => d.createContainer(spec), ENGINE_WRITE_TIMEOUT_MS).catch((error: unknown) => {
       if (/Conflict|already in use/i.test(engineMessage((error as BenchtopError).cause ?? error))) {
         throw new BenchtopError('SESSION_EXISTS', `A session named ${id} is being created by someone else right now.`, 'Wait a moment and run `benchtop ps`.');
       }
       throw error;
     });
+    return { container, environment, workdir: jupyter.workspace, user: mounts.user };
   } catch (error) {
     await ctx.gpus.release(id, target).catch(() => undefined);
     throw error;

@@ -1,5 +1,7 @@
 import type Docker from 'dockerode';
 import type { ProjectInfo } from '../../../shared/contract/project';
+import type { JupyterStart } from '../project/jupyter-image';
+import { defaultShmBytes, sessionEnvironment, type SessionEnvironment } from '../project/session-env';
 import type { SessionMounts } from './adapters';
 import { toLabels, type SessionLabels } from './labels';
 
@@ -22,6 +24,10 @@ export interface SpecInput {
   /** The engine's size, so limits never exceed what it has (the engine refuses those). */
   engineCpus: number;
   engineMemoryBytes: number;
+  /** How Jupyter starts in this image (Benchtop's, docker-stacks, any other with Jupyter); default Benchtop's. */
+  start?: JupyterStart;
+  /** containerEnv and remoteEnv with `${containerEnv:…}`, `${containerWorkspaceFolder}` resolved; default as written. */
+  environment?: SessionEnvironment;
 }
 
 /**
@@ -31,19 +37,27 @@ export interface SpecInput {
  */
 export function containerSpec(input: SpecInput): Docker.ContainerCreateOptions {
   const { project, mounts } = input;
-  const binds = [`${mounts.notebooksDir}:${NOTEBOOKS_IN_CONTAINER}`];
+  const start = input.start ?? { kind: 'benchtop', cmd: [JUPYTER_COMMAND, ...project.jupyter.args], workspace: NOTEBOOKS_IN_CONTAINER };
+  const environment = input.environment ?? sessionEnvironment(project, {}, start.workspace);
+  const binds = [`${mounts.notebooksDir}:${start.workspace}`];
   if (mounts.lockfile) binds.push(`${mounts.lockfile}:${LOCKFILE_IN_CONTAINER}:ro`);
-  const cpus = project.hostRequirements.cpus;
-  const memory = project.hostRequirements.memoryBytes;
+  // hostRequirements are minimums for the machine check; caps come only from customizations.benchtop.limits.
+  const { cpus, memoryBytes: memory } = project.container.limits;
+  const ports: Record<string, { HostIp: string; HostPort: string }[]> = { [`${JUPYTER_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(input.hostPort) }] };
+  // forwardPorts: the same port number on the target's 127.0.0.1, as the Dev Containers tools forward them.
+  for (const port of project.forwardPorts) if (port !== JUPYTER_PORT) ports[`${port}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: String(port) }];
   const hostConfig: Docker.HostConfig = {
     Binds: binds,
-    PortBindings: { [`${JUPYTER_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(input.hostPort) }] },
-    // Limits follow the project's needs but never exceed the engine (it refuses more than it has).
+    Mounts: project.container.mounts.map((m) => ({ Type: m.type, Source: m.source, Target: m.target, ReadOnly: m.readOnly ?? false })),
+    PortBindings: ports,
+    // Explicit limits never exceed the engine (it refuses more than it has).
     NanoCpus: cpus ? Math.round(Math.min(cpus, input.engineCpus || cpus) * 1e9) : undefined,
     Memory: memory ? Math.min(memory, input.engineMemoryBytes || memory) : undefined,
+    ShmSize: project.container.shmSizeBytes ?? defaultShmBytes(input.gpus.length > 0, input.engineMemoryBytes),
     Init: false, // the image runs tini itself
     RestartPolicy: { Name: 'no' },
   };
+  if (start.groupAdd) hostConfig.GroupAdd = start.groupAdd;
   if (input.gpus.length > 0) {
     hostConfig.DeviceRequests = [
       input.gpus.includes('all')
@@ -51,16 +65,18 @@ export function containerSpec(input: SpecInput): Docker.ContainerCreateOptions {
         : { Driver: 'nvidia', DeviceIDs: input.gpus, Capabilities: [['gpu']] },
     ];
   }
-  const env = Object.entries(project.containerEnv).map(([k, v]) => `${k}=${v}`);
+  const env = Object.entries(environment.env).map(([k, v]) => `${k}=${v}`);
   env.push(`JUPYTER_TOKEN=${input.token}`, `JUPYTER_PORT=${JUPYTER_PORT}`);
-  return {
+  const spec: Docker.ContainerCreateOptions = {
     name: input.id,
     Image: input.imageRef,
-    Cmd: [JUPYTER_COMMAND, ...project.jupyter.args],
+    Cmd: start.cmd,
     User: input.mounts.user,
     Env: env,
     Labels: toLabels(input.labels),
-    ExposedPorts: { [`${JUPYTER_PORT}/tcp`]: {} },
+    ExposedPorts: Object.fromEntries(Object.keys(ports).map((p) => [p, {}])),
     HostConfig: hostConfig,
   };
+  if (start.entrypoint) spec.Entrypoint = start.entrypoint;
+  return spec;
 }
