@@ -12,6 +12,7 @@ export const INVOKE_CHANNELS = [
   'credentialSet',
   'credentialRemove',
   'openExternal',
+  'diagnostics',
   'engineInfo',
   'machineCheck',
   'projectOpen',

@@ -38,7 +38,7 @@ describe('preload', () => {
   it('exposes exactly the contract calls and `on`, nothing else', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
-        'appInfo', 'settingsGet', 'settingsSet', 'credentialSet', 'credentialRemove', 'openExternal',
+        'appInfo', 'settingsGet', 'settingsSet', 'credentialSet', 'credentialRemove', 'openExternal', 'diagnostics',
         'engineInfo', 'machineCheck',
         'projectOpen', 'projectCreate', 'projectRecent', 'projectLockfileStatus', 'projectDrift', 'projectChooseFolder',
         'imageVersions', 'imagePin', 'imageUnpin', 'imageLocalList', 'imageRemoveLocal',

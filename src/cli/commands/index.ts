@@ -1,4 +1,5 @@
 import { checkCommand } from './check';
+import { diagnosticsCommand } from './diagnostics';
 import { engineCommand } from './engine';
 import { forwarderCommand } from './forwarder';
 import { gpusCommand } from './gpus';
@@ -42,4 +43,5 @@ export const COMMANDS: readonly Command[] = [
   unpinCommand,
   lockCommand,
   forwarderCommand,
+  diagnosticsCommand,
 ];

@@ -28,4 +28,12 @@ export interface AppInvoke {
   credentialRemove: (req: { registry: string }) => SettingsView;
   /** Opens an http(s) URL in the default browser; anything else is refused. */
   openExternal: (req: { url: string }) => { opened: boolean };
+  /** For a help request: versions, a fresh machine check report and the end of the log, secrets masked. */
+  diagnostics: (req: { opId: string }) => Diagnostics;
+}
+
+export interface Diagnostics {
+  text: string;
+  /** The folder holding the full log (benchtop.log and its rotated files). */
+  logDir: string;
 }

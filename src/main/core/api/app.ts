@@ -2,6 +2,7 @@ import type { AppInvoke, SettingsView } from '../../../shared/contract/app';
 import type { Core } from '../core';
 import { parseExternalUrl } from '../desktop';
 import { BenchtopError } from '../errors';
+import { diagnosticsText } from '../log/diagnostics';
 import { SETTINGS_VALIDATORS } from '../settings/schema';
 import { BENCHTOP_VERSION } from '../version';
 import type { HandlersFor } from './types';
@@ -54,6 +55,16 @@ export function appHandlers(core: Core): HandlersFor<AppInvoke> {
       core.settings.update('registryCredentials', (list) => list.filter((c) => c.registry !== registry));
       return settingsView(core);
     },
+    diagnostics: async ({ opId }) => ({
+      logDir: core.logDir,
+      text: await diagnosticsText({
+        version: BENCHTOP_VERSION,
+        shell: core.shell,
+        logDir: core.logDir,
+        warnings: core.settings.warnings,
+        checkReport: async () => (await core.machine.check({ opId })).text,
+      }),
+    }),
     openExternal: async ({ url }) => {
       const parsed = parseExternalUrl(url);
       if (!parsed) {

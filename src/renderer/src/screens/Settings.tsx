@@ -7,6 +7,7 @@ import { Screen } from '../components/Screen';
 import { TargetSelect } from '../components/TargetSelect';
 import { useAction, useCall } from '../hooks/useCall';
 import { Credentials } from './settings/Credentials';
+import { Diagnostics } from './settings/Diagnostics';
 
 const THEMES: readonly { value: Theme; label: string }[] = [
   { value: 'system', label: 'Same as the system' },
@@ -14,7 +15,7 @@ const THEMES: readonly { value: Theme; label: string }[] = [
   { value: 'dark', label: 'Dark' },
 ];
 
-const SUBTITLE = 'Appearance, where sessions start, idle stop and registry logins.';
+const SUBTITLE = 'Appearance, where sessions start, idle stop, registry logins and diagnostics.';
 
 /** App settings: appearance, where sessions start, idle stop, registry logins. */
 export function SettingsScreen() {
@@ -95,6 +96,7 @@ export function SettingsScreen() {
         </div>
       </form>
       <Credentials settings={settings} onChange={setSettings} />
+      <Diagnostics />
     </Screen>
   );
 }
