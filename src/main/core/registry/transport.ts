@@ -2,12 +2,17 @@ import { BenchtopError, isAbortError, systemCode } from '../errors';
 import { parseChallenge, type Challenge } from './challenge';
 import type { ResolvedCredentials } from './credentials';
 import { isDockerHub } from './docker-config';
+import { proxyAwareFetch } from './proxy';
 
 export interface TransportDeps {
   credentialsFor: (host: string) => Promise<ResolvedCredentials | undefined>;
   /** Hosts (with port) to speak plain http to besides loopback ones. */
   insecureRegistries: () => string[];
   timeoutMs?: number;
+  /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY come from here (default: this process's environment). */
+  env?: NodeJS.ProcessEnv;
+  /** The HTTP client; default: fetch through the proxy the environment names. */
+  fetch?: typeof fetch;
 }
 
 interface RequestOptions {
@@ -32,15 +37,21 @@ export function apiHost(host: string): string {
  */
 export class RegistryTransport {
   readonly #deps: TransportDeps;
+  readonly #http: typeof fetch;
   readonly #authorization = new Map<string, { header: string; expiresAt: number }>();
 
   constructor(deps: TransportDeps) {
     this.#deps = deps;
+    this.#http = deps.fetch ?? proxyAwareFetch(deps.env ?? process.env);
   }
 
   baseUrl(host: string): string {
-    const plain = LOOPBACK.test(host) || this.#deps.insecureRegistries().includes(host);
-    return `${plain ? 'http' : 'https'}://${apiHost(host)}`;
+    return `${this.#plainHttp(host) ? 'http' : 'https'}://${apiHost(host)}`;
+  }
+
+  /** Loopback registries and the ones the user listed as insecure are spoken to over plain http. */
+  #plainHttp(hostPort: string): boolean {
+    return LOOPBACK.test(hostPort) || this.#deps.insecureRegistries().includes(hostPort);
   }
 
   /** Requests `path` (starting with /v2/) of `host`, authorizing for pulls of `repository`. */
@@ -48,14 +59,22 @@ export class RegistryTransport {
     const scope = repository ? `repository:${repository}:pull` : '';
     const key = `${host} ${scope}`;
     const url = path.startsWith('http') ? path : `${this.baseUrl(host)}${path}`;
+    // A login goes only to the registry's own origin (https, or loopback/insecure http as configured):
+    // never to a pagination link or other absolute URL that points elsewhere.
+    const foreign = new URL(url).origin !== new URL(this.baseUrl(host)).origin;
     const send = (authorization?: string) => {
       const headers: Record<string, string> = {};
       if (options.accept) headers.Accept = options.accept.join(', ');
       if (authorization) headers.Authorization = authorization;
       return this.#fetch(host, url, { method: options.method ?? 'GET', headers }, options);
     };
-    const cached = this.#authorization.get(key);
+    const cached = foreign ? undefined : this.#authorization.get(key);
     let response = await send(cached && cached.expiresAt > Date.now() ? cached.header : undefined);
+    if (response.status === 401 && foreign) {
+      await response.body?.cancel();
+      throw new BenchtopError('REGISTRY_AUTH_FAILED', `The registry ${host} sent Benchtop to ${new URL(url).origin} for ${options.what}, which asks for a login; Benchtop sends the login for ${host} only to ${new URL(this.baseUrl(host)).origin}.`,
+        'Tell whoever runs the registry: its links should stay on the registry’s own address.');
+    }
     if (response.status === 401) {
       const challenge = parseChallenge(response.headers.get('www-authenticate'));
       await response.body?.cancel();
@@ -78,7 +97,7 @@ export class RegistryTransport {
     const timeoutMs = this.#deps.timeoutMs ?? 15_000;
     const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])];
     try {
-      return await fetch(url, { ...init, signal: AbortSignal.any(signals) });
+      return await this.#http(url, { ...init, signal: AbortSignal.any(signals) });
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason ?? error;
       const cause = (error as { cause?: unknown }).cause;
@@ -107,6 +126,11 @@ export class RegistryTransport {
 
   async #token(host: string, challenge: Challenge, scope: string, login: ResolvedCredentials | undefined, options: RequestOptions): Promise<{ header: string; expiresAt: number }> {
     const url = new URL(challenge.params.realm);
+    if (login && url.protocol !== 'https:' && !this.#plainHttp(url.host)) {
+      // Over plain http anyone on the way would read the password or identity token.
+      throw new BenchtopError('REGISTRY_AUTH_FAILED', `The token service of ${host} is ${url.origin}, plain http; Benchtop does not send the login for ${host} there.`,
+        `Ask whoever runs ${host} to serve its token service over https (or, for a registry on your own network, add ${url.host} to the insecure registries).`);
+    }
     const service = challenge.params.service;
     const wantScope = challenge.params.scope ?? scope;
     let response: Response;
