@@ -126,11 +126,13 @@ def guarded(rel, work):
         return work()
     except FileNotFoundError:
         pass  # gone since the scan (or its folder is): the next sync sees what is there now
-    except (PermissionError, NotADirectoryError, IsADirectoryError) as e:
+    except NotADirectoryError:
+        unsafe[rel] = 'a folder in its path is a link or a file'  # O_DIRECTORY|O_NOFOLLOW on a link
+    except (PermissionError, IsADirectoryError) as e:
         unsafe[rel] = e.strerror or str(e)
     except OSError as e:
         if e.errno == 40:  # ELOOP: a link where a folder was expected
-            unsafe[rel] = 'a folder in its path is a link'
+            unsafe[rel] = 'a folder in its path is a link or a file'
         else:
             raise
     skipped.append(rel)
