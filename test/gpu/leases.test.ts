@@ -171,18 +171,19 @@ describe('benchtop gpus', () => {
     const { code, stdout } = await benchtop(['gpus']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^No NVIDIA GPU on local \(nvidia-smi is not installed\)\.$/m);
-    expect(stdout).toMatch(/^GPU +NAME +MEMORY +UTIL +HOLDER +SESSION +SINCE +UUID$/m);
-    expect(stdout).toMatch(new RegExp(`^\\? +\\(not listed by nvidia-smi\\) +ana@ws-1 +${session} +\\S+ +${uuid}$`, 'm'));
+    expect(stdout).toMatch(/^GPU +NAME +UTIL +MEMORY +HOLDER +SESSION +SINCE +EXPIRES$/m);
+    expect(stdout).toMatch(new RegExp(`^\\? +${uuid} \\(not listed by nvidia-smi\\) +ana@ws-1 +${session} +\\d\\d:\\d\\d +\\d\\d:\\d\\d$`, 'm'));
   });
 
-  it('--json gives GPUs, leases and why no GPU was listed', async () => {
+  it('--json gives the board: cards, leases with their expiry, the queue and why no GPU was listed', async () => {
     const { code, stdout } = await benchtop(['gpus', '--json']);
     expect(code).toBe(0);
-    const answer = JSON.parse(stdout) as { target: string; gpus: unknown[]; leases: GpuLease[]; problem: string };
-    expect(answer).toMatchObject({ target: 'local', gpus: [], problem: 'nvidia-smi is not installed' });
-    expect(answer.leases.filter((l) => l.sessionId === session)).toEqual([
-      { host: 'local', gpu: uuid, holder: 'ana@ws-1', sessionId: session, since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), idleMinutes: 45 },
-    ]);
+    const answer = JSON.parse(stdout) as { target: string; cards: unknown[]; orphanLeases: GpuLease[]; queue: unknown[]; problem: string };
+    expect(answer).toMatchObject({ target: 'local', cards: [], queue: [], problem: 'nvidia-smi is not installed' });
+    const [lease] = answer.orphanLeases.filter((l) => l.sessionId === session);
+    expect(lease).toMatchObject({ host: 'local', gpu: uuid, holder: 'ana@ws-1', sessionId: session, idleMinutes: 45, kind: 'session', mine: false });
+    // A lease lasts the host policy's default (8 h) from its creation, on the engine's clock.
+    expect(Date.parse(lease.expires!) - Date.parse(lease.since)).toBe(8 * 3600_000);
   });
 
   it('exits 2 with HOST_NOT_FOUND for a target that was never added', async () => {

@@ -4,6 +4,7 @@ import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
 import { columns, table } from '../output';
 import { BenchtopError } from '../../main/core/errors';
+import { hostPolicy, POLICY_OPTIONS } from './host-policy';
 import type { Command } from './types';
 
 const USAGE = `benchtop host add SPEC [--identity FILE] [--docker-socket PATH] [--cert-path DIR] [--trust SHA256:…] [--json]
@@ -11,11 +12,14 @@ benchtop host trust HOST SHA256:…   [--json]
 benchtop host test HOST             [--json]
 benchtop host ls                    [--json]
 benchtop host rm HOST               [--json]
+benchtop host policy HOST [--max-gpus-per-user N] [--lease-hours D] [--max-lease-hours M] [--idle-minutes I] [--gpu-idle-util P] [--json]
 
 SPEC is user@host[:port], an alias from ~/.ssh/config, tcp://host:2376 (with --cert-path holding
 ca.pem, cert.pem, key.pem) or context:<docker context>. An SSH host whose key is not in
 ~/.ssh/known_hosts is not added until you trust its fingerprint: compare it with the one the host's
 admin gives you, then run \`benchtop host trust\` (or pass --trust to add in one step).
+policy shows the host's GPU rules, or (with options, once, by its admin) sets them: they are stored on
+the host's engine, shown and obeyed by every teammate's Benchtop and enforced by the host's agent.
 Exit codes: 0 done; 1 the host needs trust (add) or is not reachable (test); 2 error.`;
 
 function needArg(value: string | undefined, what: string): string {
@@ -72,18 +76,21 @@ If that is the fingerprint the host's admin gave you, run:
 
 export const hostCommand: Command = {
   name: 'host',
-  summary: 'Shared GPU hosts over SSH: add (with host-key trust), trust, test, ls, rm',
+  summary: 'Shared GPU hosts over SSH: add (with host-key trust), trust, test, ls, rm, policy',
   usage: USAGE,
   options: {
     identity: { type: 'string', value: 'FILE', help: 'add: the SSH private key to use' },
     'docker-socket': { type: 'string', value: 'PATH', help: 'add: the engine socket on the host' },
     'cert-path': { type: 'string', value: 'DIR', help: 'add: ca.pem, cert.pem and key.pem for a tcp:// host' },
     trust: { type: 'string', value: 'SHA256:…', help: "add: accept this host-key fingerprint in one step" },
+    ...POLICY_OPTIONS,
   },
   async run(ctx) {
     const [action, id, extra] = ctx.args.positional;
     const print = (value: unknown, human: () => string) => ctx.out(ctx.json ? JSON.stringify(value, null, 2) : human());
     switch (action) {
+      case 'policy':
+        return hostPolicy(ctx, needArg(id, 'the host id'));
       case 'add':
         return add(ctx, needArg(id, 'the host to add (user@host[:port], an ssh alias, tcp://… or context:…)'));
       case 'trust': {
@@ -114,7 +121,7 @@ export const hostCommand: Command = {
         return EXIT.OK;
       }
       default:
-        throw new BenchtopError('INVALID_ARGUMENT', action ? `Unknown host action "${action}".` : 'Missing the host action.', 'Use add, trust, test, ls or rm (see `benchtop host --help`).');
+        throw new BenchtopError('INVALID_ARGUMENT', action ? `Unknown host action "${action}".` : 'Missing the host action.', 'Use add, trust, test, ls, rm or policy (see `benchtop host --help`).');
     }
   },
 };
