@@ -40,7 +40,7 @@ export interface BridgeOptions {
 
 /** What the app asked the desktop to open (a notebook, a link), for tests to follow. */
 export interface OpenedUrl {
-  kind: 'notebook' | 'external';
+  kind: 'notebook' | 'external' | 'page';
   url: string;
   sessionId?: string;
 }
@@ -66,6 +66,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     chooseFolder: async () => options.chooseFolder ?? null,
     openExternal: async (url) => void opened.push({ kind: 'external', url }),
     openNotebook: async (sessionId, url) => void opened.push({ kind: 'notebook', url, sessionId }),
+    openLocalPage: async (path) => void opened.push({ kind: 'page', url: path }),
   };
   const core = new Core({ settings: openConfSettings(options.home), secrets: processKeySecretBox(), desktop, shell: 'bridge' });
   const handlers = createHandlers(core);

@@ -35,6 +35,11 @@ const desktop: Desktop = {
     return answer.canceled ? null : (answer.filePaths[0] ?? null);
   },
   openExternal: (url) => shell.openExternal(url),
+  async openLocalPage(path) {
+    // The default app for .html (the browser); the session URL inside never reaches a command line.
+    const error = await shell.openPath(path);
+    if (error) throw new Error(`Could not open ${path}: ${error}`);
+  },
   async openNotebook(sessionId, url) {
     openNotebookWindow(sessionId, url);
   },

@@ -70,7 +70,8 @@ describe('a running session’s log and stats', () => {
   it('opens the notebook in the app or the browser', async () => {
     expect(await handlers.sessionOpen({ id: info.id, where: 'app' })).toEqual({ url: info.url });
     expect(await handlers.sessionOpen({ id: info.id, where: 'browser' })).toEqual({ url: info.url });
-    expect(desktop.opened).toEqual([{ where: 'app', url: info.url }, { where: 'browser', url: info.url }]);
+    // The browser gets a private page that goes on to the URL, not the URL (its command line is public).
+    expect(desktop.opened).toEqual([{ where: 'app', url: info.url }, { where: 'page', url: expect.stringMatching(new RegExp(`/open/${info.id}\\.html$`)) }]);
   });
 
   it('restarts into a fresh, ready session; the old token stops working', async () => {

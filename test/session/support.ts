@@ -157,12 +157,13 @@ export class JupyterUser {
 }
 
 /** The desktop shell's side of "open": what the app or the browser would have been asked to show. */
-export function recordingDesktop(): Desktop & { opened: { where: 'app' | 'browser'; url: string }[] } {
-  const opened: { where: 'app' | 'browser'; url: string }[] = [];
+export function recordingDesktop(): Desktop & { opened: { where: 'app' | 'browser' | 'page'; url: string }[] } {
+  const opened: { where: 'app' | 'browser' | 'page'; url: string }[] = [];
   return {
     opened,
     chooseFolder: async () => null,
     openExternal: async (url) => void opened.push({ where: 'browser', url }),
     openNotebook: async (_id, url) => void opened.push({ where: 'app', url }),
+    openLocalPage: async (path) => void opened.push({ where: 'page', url: path }),
   };
 }

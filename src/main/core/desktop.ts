@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { isAbsolute } from 'node:path';
 
 /**
  * What only the desktop shell can do (native dialogs, the default browser, the notebook view).
@@ -10,12 +11,18 @@ export interface Desktop {
   openExternal(url: string): Promise<void>;
   /** Shows a session's notebook inside the app, limited to that session's origin. */
   openNotebook(sessionId: string, url: string): Promise<void>;
+  /**
+   * Opens a local page Benchtop wrote (an absolute path to a .html file) in the default browser: how
+   * a session's URL reaches the browser without its token on any command line (session/open-page.ts).
+   */
+  openLocalPage(path: string): Promise<void>;
 }
 
 export const headlessDesktop: Desktop = {
   chooseFolder: async () => null,
   openExternal: async () => undefined,
   openNotebook: async () => undefined,
+  openLocalPage: async () => undefined,
 };
 
 /** Only plain http(s) URLs leave the app; everything else (file:, javascript:, custom schemes) is refused. */
@@ -69,7 +76,10 @@ export function systemDesktop(deps: SystemDesktopDeps = {}): Desktop {
       notice(`Not opening "${raw}" in a browser: only http and https links are opened.`);
       return;
     }
-    const opener = browserOpener(url.href, platform);
+    await launch(browserOpener(url.href, platform), url.href);
+  };
+  /** Starts the opener detached; a missing one leaves the note instead of failing the command. */
+  const launch = async (opener: ReturnType<typeof browserOpener>, what: string): Promise<void> => {
     const started = await new Promise<Error | undefined>((resolve) => {
       let child: ChildProcess;
       try {
@@ -88,13 +98,22 @@ export function systemDesktop(deps: SystemDesktopDeps = {}): Desktop {
     });
     if (started) {
       const why = (started as NodeJS.ErrnoException).code === 'ENOENT' ? `${opener.file} was not found` : started.message;
-      notice(`Could not open a browser (${why}); open ${url.href} yourself.`);
+      notice(`Could not open a browser (${why}); open ${what} yourself.`);
     }
+  };
+  const openPage = async (path: string): Promise<void> => {
+    if (env.BENCHTOP_BROWSER?.trim().toLowerCase() === 'none') return;
+    if (!isAbsolute(path) || !path.endsWith('.html')) {
+      notice(`Not opening "${path}": only pages Benchtop wrote are opened.`);
+      return;
+    }
+    await launch(browserOpener(path, platform), path);
   };
   return {
     chooseFolder: async () => null,
     openExternal: open,
     // No notebook view without the app: the browser shows it.
     openNotebook: (_sessionId, url) => open(url),
+    openLocalPage: openPage,
   };
 }

@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import type Docker from 'dockerode';
 import type { ProjectInfo } from '../../../shared/contract/project';
 import type { SessionInfo, SessionSyncError } from '../../../shared/contract/sessions';
@@ -17,7 +18,9 @@ import { IdleWatcher } from './idle';
 import { fromLabels, SESSION_FILTER } from './labels';
 import { launchSession } from './launch';
 import { lastLogLines, streamLogs } from './logs';
+import { assertPrivateJupyter } from './jupyter-args';
 import { sessionIdFor } from './naming';
+import { removeOpenPage, writeOpenPage } from './open-page';
 import { notOwner, ownerOf } from './ownership';
 import { nameOf, processOomMessage, tokenOf, type SessionNote } from './state';
 import { SessionTracker, type LiveSession } from './tracker';
@@ -120,6 +123,7 @@ export class SessionService {
       throw new BenchtopError('IMAGE_NOT_PINNED', `${project.devcontainerPath} names the image "${project.image}" without a digest.`,
         'Pin a version first (`benchtop pin`), so everyone on the team runs the same image.');
     }
+    assertPrivateJupyter(project);
     const imageRef = `${project.pinned.repository}@${project.pinned.digest}`;
     const id = sessionIdFor(project.name, project.dir, target, this.#d.owner.id);
     await this.watch(target).catch(() => undefined);
@@ -233,6 +237,7 @@ export class SessionService {
     // Notebooks are a bind mount of the project folder: removing the container removes none of them.
     await this.#d.engines.call(target, 'remove', (d) => d.getContainer(id).remove({ force: true, v: false }), 30_000);
     await this.gpus.release(id, target).catch(() => undefined);
+    await removeOpenPage(this.#pagesDir(), id);
     this.#known.forget(id);
     return { removed: true };
   }
@@ -261,8 +266,14 @@ export class SessionService {
         `Start it again (\`benchtop up ${info.projectDir}\`).`);
     }
     if (where === 'app') await this.#d.desktop.openNotebook(id, info.url);
-    else await this.#d.desktop.openExternal(info.url);
+    // Through a private page, never the URL itself: the browser's command line is public, the token is not.
+    else await this.#d.desktop.openLocalPage(await writeOpenPage(this.#pagesDir(), id, info.url));
     return { url: info.url };
+  }
+
+  /** Where the private pages that open sessions in the browser are written (next to the settings). */
+  #pagesDir(): string {
+    return join(dirname(this.#d.settings.path), 'open');
   }
 
   async #finishUp(opId: string, info: SessionInfo, open?: 'app' | 'browser'): Promise<SessionInfo> {
