@@ -165,7 +165,8 @@ export async function runSync(run: SyncRun): Promise<SyncOutcome> {
       const remoteMtime = transfer.to === transfer.from ? (same ? source?.mtime : undefined) : stampMtime(report.done[transfer.to]);
       next.set(transfer.to, { type: 'file', sha256: written.sha256, size: written.size, localMtime: written.mtime, remoteMtime });
     }, signal);
-    await remote.cleanup(stageId);
+    // The staging folder (the download snapshots) is left for the next sync's scan to remove, which
+    // it does first thing under the lock: one engine round trip less on every sync that downloads.
   }
 
   // Deletions last: by now every new file has landed, so nothing depends on what goes.

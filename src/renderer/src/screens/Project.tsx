@@ -7,6 +7,7 @@ import { StatusBadge, type Tone } from '../components/StatusBadge';
 import { useCall } from '../hooks/useCall';
 import { formatBytes, shortDigest } from '../lib/format';
 import { DriftPanel } from './project/DriftPanel';
+import { RecentlyRemoved } from './project/RecentlyRemoved';
 import { NeedsProject } from './NeedsProject';
 
 const LOCK_TONE: Record<LockfileStatus['state'], Tone> = { match: 'ok', differs: 'bad', missing: 'warn', unknown: 'muted' };
@@ -90,6 +91,7 @@ export function ProjectScreen() {
         </section>
       </div>
       <DriftPanel projectDir={project.dir} />
+      <RecentlyRemoved projectDir={project.dir} />
     </Screen>
   );
 }
