@@ -2,10 +2,12 @@ import { app, BrowserWindow, dialog, nativeTheme, shell } from 'electron';
 import { createHandlers } from './core/api';
 import { Core } from './core/core';
 import type { Desktop } from './core/desktop';
+import { registerAppScheme, serveRenderer } from './app-protocol';
+import { refusedSwitches } from './dev-switches';
 import { bindIpc, forwardEvents } from './ipc';
 import { installAppSecurity } from './security';
 import { openAppSettings, openSecretBox } from './settings-store';
-import { appUrl, createMainWindow, openNotebookWindow } from './window';
+import { appUrl, createMainWindow, openNotebookWindow, rendererRoot } from './window';
 
 const appWindows = new Set<number>();
 let mainWindow: BrowserWindow | null = null;
@@ -47,6 +49,7 @@ const desktop: Desktop = {
 
 async function start(): Promise<void> {
   installAppSecurity(appUrl);
+  serveRenderer(rendererRoot);
   const settings = openAppSettings();
   const theme = settings.get('theme');
   nativeTheme.themeSource = theme;
@@ -57,7 +60,14 @@ async function start(): Promise<void> {
   core.start();
 }
 
-if (!app.requestSingleInstanceLock()) {
+// Before ready, as Electron requires: app:// must be a standard, secure scheme from the first page on.
+registerAppScheme();
+const refused = refusedSwitches(process.argv, app.isPackaged);
+if (refused.length) {
+  // An installed app never opens a debugging port into itself (the fuses also turn off --inspect).
+  dialog.showErrorBox('Benchtop did not start', `The installed app does not run with ${refused.map((s) => `--${s}`).join(', ')}. Start it without ${refused.length === 1 ? 'that switch' : 'those switches'}.`);
+  app.exit(1);
+} else if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('second-instance', showMainWindow);

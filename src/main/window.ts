@@ -1,14 +1,19 @@
-import { BrowserWindow, nativeTheme } from 'electron';
+import { app, BrowserWindow, nativeTheme } from 'electron';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { APP_URL } from './app-scheme';
+import { developmentSwitches } from './dev-switches';
 import { restrictNavigation, SECURE_WEB_PREFERENCES } from './security';
 
 const here = import.meta.dirname;
 
-/** The app's page: the dev server while developing, the built file otherwise. */
+/** The built renderer folder, served on app://benchtop/ (app-protocol.ts). */
+export const rendererRoot = join(here, '../renderer');
+
+const switches = () => developmentSwitches(process.env, app.isPackaged);
+
+/** The app's page: the dev server while developing (unpackaged only), app://benchtop/index.html otherwise. */
 export function appUrl(): string {
-  const dev = process.env.ELECTRON_RENDERER_URL;
-  return dev ?? pathToFileURL(join(here, '../renderer/index.html')).toString();
+  return switches().rendererUrl ?? APP_URL;
 }
 
 export function createMainWindow(): BrowserWindow {
@@ -20,7 +25,7 @@ export function createMainWindow(): BrowserWindow {
     show: false,
     title: 'Benchtop',
     backgroundColor: nativeTheme.shouldUseDarkColors ? '#15171c' : '#f6f7f9',
-    webPreferences: { ...SECURE_WEB_PREFERENCES, preload: join(here, '../preload/index.cjs') },
+    webPreferences: { ...SECURE_WEB_PREFERENCES, devTools: switches().devTools, preload: join(here, '../preload/index.cjs') },
   });
   restrictNavigation(window.webContents, () => [appUrl()]);
   window.once('ready-to-show', () => window.show());
@@ -38,7 +43,7 @@ export function openNotebookWindow(sessionId: string, url: string): BrowserWindo
     width: 1280,
     height: 860,
     title: `Notebook — ${sessionId}`,
-    webPreferences: { ...SECURE_WEB_PREFERENCES, partition: `notebook-${sessionId}` },
+    webPreferences: { ...SECURE_WEB_PREFERENCES, devTools: switches().devTools, partition: `notebook-${sessionId}` },
   });
   window.webContents.session.setPermissionRequestHandler((_c, _p, callback) => callback(false));
   restrictNavigation(window.webContents, () => [origin]);
