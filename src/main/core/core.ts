@@ -110,7 +110,7 @@ export class Core {
     this.gpus = new GpuService({ engines: this.engines, clock: this.clock, env: this.env, owner: this.owner, log: this.log.child('gpus') });
     // Shared hosts: one SSH connection per host carries its engine, port forwards and nvidia-smi.
     this.hosts = new HostsService({
-      settings: this.settings, engines: this.engines, clock: this.clock, env: this.env, paths: hostPathsFrom(this.env),
+      settings: this.settings, engines: this.engines, clock: this.clock, env: this.env, paths: hostPathsFrom(this.env), log: this.log.child('hosts'),
       extras: { inventory: (t) => this.gpus.inventory(t), leases: (t) => this.gpus.list(t) },
     });
     this.engines.remote = this.hosts;

@@ -6,6 +6,7 @@ import { systemClock } from '../clock';
 import { LOCAL, loadDockerode, type EngineService, type RemoteEngineOpener } from '../engine/service';
 import { BenchtopError } from '../errors';
 import type { HostConfig } from '../settings/schema';
+import type { Logger } from '../log/logger';
 import type { SettingsStore } from '../settings/store';
 import { SshConnection, type ExecOutput, type SshTarget } from '../ssh/connection';
 import { ChannelAgent } from '../ssh/docker-agent';
@@ -28,6 +29,8 @@ export interface HostsServiceDeps {
   /** GPU inventory, leases and session count for host summaries (the GPU service). */
   extras?: HostExtras;
   connectTimeoutMs?: number;
+  /** Connections, drops and how each host was resolved (core.log.child('hosts')). */
+  log?: Logger;
 }
 
 /**
@@ -247,11 +250,12 @@ export class HostsService implements RemoteEngineOpener {
       identityFiles: host.identityFile ? [host.identityFile] : [],
       knownHostsPath: paths.knownHostsPath,
       connectTimeoutMs: this.#d.connectTimeoutMs,
+      log: this.#d.log,
     };
     // Resolved through ssh_config on every connect (ProxyJump, IdentityAgent, known_hosts files…), as ssh(1) is.
     return new SshConnection(first, () => sshTargetFor(sshQueryOf(host), {
       configPath: paths.sshConfigPath, home: paths.home, env: this.#d.env, knownHostsPath: paths.knownHostsPath, ssh: paths.ssh,
-      hostId: host.id, identityFile: host.identityFile, connectTimeoutMs: this.#d.connectTimeoutMs,
+      hostId: host.id, identityFile: host.identityFile, connectTimeoutMs: this.#d.connectTimeoutMs, log: this.#d.log,
     }));
   }
 

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import type { AgentAuthMethod, Client, ClientChannel, ConnectConfig, PublicKeyAuthMethod, ServerHostKeyAlgorithm } from 'ssh2';
 import { BenchtopError, systemCode } from '../errors';
+import type { Logger } from '../log/logger';
 import { withTimeout } from '../timeout';
 import { fingerprintOf, keyTypeOf, knownKeyTypes, readKnownHostsFiles, verifyHostKey, type HostKeyVerdict } from './known-hosts';
 import { proxyCommandStream } from './proxy-command';
@@ -29,6 +30,8 @@ export interface SshTarget {
   proxyCommand?: string;
   /** The Benchtop host id this hop serves (the hint to trust a jump host's key names it). */
   hostId?: string;
+  /** Where connects, drops and ignored errors are logged (the hosts service's logger). */
+  log?: Logger;
   connectTimeoutMs?: number;
   keepaliveIntervalMs?: number;
 }
@@ -242,10 +245,13 @@ export class SshConnection {
     // Requests are small and latency-bound (Docker API, Jupyter's UI); Nagle's delay would add ~40 ms
     // to each, as OpenSSH knows (it sets TCP_NODELAY for forwarding too).
     connected.setNoDelay(true);
+    const how = t.jump ? ` through ${t.jump.label}` : t.proxyCommand ? ' through its ProxyCommand' : '';
+    t.log?.info(`connected to ${t.label} (${t.user}@${t.hostname}:${t.port})${how}`);
     // From now on a drop only means "reconnect on next use"; errors after ready must not go unhandled.
-    connected.on('error', () => undefined);
+    connected.on('error', (error) => t.log?.info(`the connection to ${t.label} failed; the next use reconnects`, { error: error.message }));
     connected.once('close', () => {
       if (this.#client && !this.#closed) this.#client = undefined;
+      if (!this.#closed) t.log?.info(`the connection to ${t.label} closed`);
     });
     return connected;
   }
@@ -258,7 +264,7 @@ export class SshConnection {
     this.#jump?.close();
     this.#jump = undefined;
     if (t.jump) {
-      const jump = new SshConnection({ ...t.jump, connectTimeoutMs: t.jump.connectTimeoutMs ?? t.connectTimeoutMs });
+      const jump = new SshConnection({ ...t.jump, connectTimeoutMs: t.jump.connectTimeoutMs ?? t.connectTimeoutMs, log: t.jump.log ?? t.log });
       this.#jump = jump;
       return jump.#openHop(t);
     }

@@ -1,4 +1,5 @@
 import { BenchtopError } from '../errors';
+import type { Logger } from '../log/logger';
 import type { SshTarget } from './connection';
 import { formatHop, type JumpHop } from './jump';
 import { expandProxyCommand } from './proxy-command';
@@ -10,6 +11,7 @@ export interface TargetOptions extends SshResolveOptions {
   /** A key the user chose for the host (`--identity`), offered before the config's. */
   identityFile?: string;
   connectTimeoutMs?: number;
+  log?: Logger;
 }
 
 /** OpenSSH has no fixed limit, but a jump chain this long is a loop in the config. */
@@ -43,7 +45,9 @@ async function build(query: SshQuery, jumpsOverride: JumpHop[] | undefined, opts
     knownHostsPath: firstKnownHosts,
     extraKnownHostsPaths: [...otherKnownHosts, ...resolved.globalKnownHostsFiles],
     connectTimeoutMs: opts.connectTimeoutMs,
+    log: opts.log,
   };
+  opts.log?.debug(`resolved ${query.alias} with ${resolved.resolver}`, { hostname: resolved.hostname, port: resolved.port, user: resolved.user, jumps: resolved.jumps.length, proxyCommand: Boolean(resolved.proxyCommand) });
   const jumps = jumpsOverride ?? resolved.jumps;
   if (jumps.length) {
     // The last hop is the one right before this host; the hops before it are its own ProxyJump.
