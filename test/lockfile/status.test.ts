@@ -70,7 +70,7 @@ describe('lockfile status against the pinned test image', () => {
     const p = await project({ lockfile: 'none' });
     const status = await core.lockfiles.status(p.dir);
     expect(status.state).toBe('missing');
-    expect(status.hint).toContain('/opt/benchtop/environment.lock');
+    expect(status.hint).toContain('`benchtop pin` (the lockfile comes with the pin)');
     const error = await thrown(async () => core.lockfiles.assertMatches(await core.projects.open(p.dir), await core.lockfiles.imageLabels(p.image)));
     expect(error.code).toBe('LOCKFILE_MISSING');
   });

@@ -53,7 +53,7 @@ describe('pinning a project to an image version', () => {
   it('pins a version by digest with the version as a comment, and unpins back to the same bytes', async () => {
     const { dir, path, original } = await project(`${REPO}:2026.11.1`);
     const pin = await core.imageVersions.pin(dir, '2026.11.1');
-    expect(pin).toEqual({ image: `${REPO}@${v1.digest}`, digest: v1.digest, version: '2026.11.1' });
+    expect(pin).toEqual({ image: `${REPO}@${v1.digest}`, digest: v1.digest, version: '2026.11.1', lockfile: expect.objectContaining({ state: 'none' }) });
     const pinned = await readFile(path, 'utf8');
     expect(changedLines(original, pinned)).toEqual([7]);
     expect(pinned.split('\n')[7]).toBe(`    "image":   "${REPO}@${v1.digest}", // version: 2026.11.1`);
@@ -65,7 +65,7 @@ describe('pinning a project to an image version', () => {
 
   it('pins the newest release when no version is given (not the "latest" channel name)', async () => {
     const { dir } = await project(`${REPO}:2026.11.1`);
-    expect(await core.imageVersions.pin(dir)).toEqual({ image: `${REPO}@${v2.digest}`, digest: v2.digest, version: '2026.11.2' });
+    expect(await core.imageVersions.pin(dir)).toEqual({ image: `${REPO}@${v2.digest}`, digest: v2.digest, version: '2026.11.2', lockfile: expect.objectContaining({ state: 'none' }) });
   });
 
   it('lists versions with digest, date, label, size and pinned/newer flags', async () => {
@@ -132,7 +132,7 @@ describe('pinning a project to an image version', () => {
 
   it('pins a digest given directly, after checking the registry has it', async () => {
     const { dir, path } = await project(`${REPO}:2026.11.2`);
-    expect(await core.imageVersions.pin(dir, v1.digest)).toEqual({ image: `${REPO}@${v1.digest}`, digest: v1.digest });
+    expect(await core.imageVersions.pin(dir, v1.digest)).toEqual({ image: `${REPO}@${v1.digest}`, digest: v1.digest, lockfile: expect.objectContaining({ state: 'none' }) });
     expect(await readFile(path, 'utf8')).toContain(`"image":   "${REPO}@${v1.digest}",\n`);
     const missing = await thrown(() => core.imageVersions.pin(dir, `sha256:${'9'.repeat(64)}`));
     expect(missing.code).toBe('IMAGE_NOT_FOUND');
@@ -155,7 +155,7 @@ describe('pinning a project to an image version', () => {
 
   it('answers through the handlers with envelopes', async () => {
     const { dir } = await project(`${REPO}:2026.11.2`);
-    expect(await dispatch(handlers, 'imagePin', { dir, version: '2026.11.2' })).toEqual({ result: { image: `${REPO}@${v2.digest}`, digest: v2.digest, version: '2026.11.2' } });
+    expect(await dispatch(handlers, 'imagePin', { dir, version: '2026.11.2' })).toEqual({ result: { image: `${REPO}@${v2.digest}`, digest: v2.digest, version: '2026.11.2', lockfile: expect.objectContaining({ state: 'none' }) } });
     expect(await dispatch(handlers, 'imageUnpin', { dir })).toEqual({ result: { image: `${REPO}:2026.11.2` } });
     const missing = await dispatch(handlers, 'projectOpen', { dir: join(dir, 'nope') });
     expect(missing).toMatchObject({ error: { code: 'PROJECT_NOT_FOUND' } });
@@ -171,7 +171,7 @@ describe('benchtop init / pin / versions / unpin', () => {
     expect(JSON.parse(init.stdout)).toMatchObject({ dir, image: `${REPO}:2026.11.1`, pinned: null });
 
     const pin = await benchtop(['pin', '2026.11.2', '--dir', dir, '--json']);
-    expect(JSON.parse(pin.stdout)).toEqual({ image: `${REPO}@${v2.digest}`, digest: v2.digest, version: '2026.11.2' });
+    expect(JSON.parse(pin.stdout)).toEqual({ image: `${REPO}@${v2.digest}`, digest: v2.digest, version: '2026.11.2', lockfile: expect.objectContaining({ state: 'none' }) });
 
     const versions = await benchtop(['versions', dir]);
     expect(versions.code).toBe(0);

@@ -104,8 +104,14 @@ async function searchLayer(body: Readable, wanted: string, digest: string): Prom
   tee.on('data', (c: Buffer) => hash.update(c));
   const head = await peek(body);
   if (!head.gzip && !head.tar) return undefined; // zstd or another compression: not readable here
-  if (head.gzip) await pipeline(head.stream, tee, createGunzip(), extract);
-  else await pipeline(head.stream, tee, extract);
+  try {
+    if (head.gzip) await pipeline(head.stream, tee, createGunzip(), extract);
+    else await pipeline(head.stream, tee, extract);
+  } catch (error) {
+    // Not a tarball after all (a foreign artifact's blob): it holds no files, so no lockfile either.
+    if (/tar header|unexpected end of data/i.test(String(error))) return undefined;
+    throw error;
+  }
   if (`sha256:${hash.digest('hex')}` !== digest) {
     throw new BenchtopError('DIGEST_MISMATCH', `The registry sent a layer whose content is not ${digest}.`, 'Do not use this image; tell whoever runs the registry.');
   }
