@@ -28,6 +28,8 @@ export interface SshTarget {
   jump?: SshTarget;
   /** ProxyCommand, tokens expanded: this host is reached through the command's stdin/stdout. */
   proxyCommand?: string;
+  /** The environment the ProxyCommand runs with (the core's; default: this process's). */
+  env?: NodeJS.ProcessEnv;
   /** The Benchtop host id this hop serves (the hint to trust a jump host's key names it). */
   hostId?: string;
   /** Where connects, drops and ignored errors are logged (the hosts service's logger). */
@@ -269,7 +271,7 @@ export class SshConnection {
       return jump.#openHop(t);
     }
     if (t.proxyCommand) {
-      const { stream } = proxyCommandStream(t.proxyCommand, process.env);
+      const { stream } = proxyCommandStream(t.proxyCommand, t.env ?? process.env);
       return stream;
     }
     return undefined;

@@ -56,6 +56,7 @@ async function build(query: SshQuery, jumpsOverride: JumpHop[] | undefined, opts
     target.jump = await build({ alias: previous.host, user: previous.user, port: previous.port }, rest.length ? rest : undefined, opts, depth + 1,
       `the jump host ${formatHop(previous)} (for ${opts.hostId})`);
   } else if (resolved.proxyCommand) {
+    target.env = opts.env;
     target.proxyCommand = expandProxyCommand(resolved.proxyCommand, { hostname: resolved.hostname, port: resolved.port, user: resolved.user, alias: query.alias });
   }
   return target;
