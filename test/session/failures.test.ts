@@ -130,9 +130,9 @@ describe('sessions that cannot start say why, and keep the notebooks', () => {
   });
 
   it('CONTAINER_OOM when the session’s memory limit is too small for Jupyter to start', async () => {
-    const { project, core } = setup({ hostRequirements: { memory: '20mb' } });
+    const { project, core } = setup({ benchtop: { limits: { memory: '20mb' } } });
     const error = await up(core, project).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'CONTAINER_OOM', hint: expect.stringContaining('hostRequirements.memory') });
+    expect(error).toMatchObject({ code: 'CONTAINER_OOM', hint: expect.stringContaining('customizations.benchtop.limits.memory') });
     const [container] = await containersOf(project);
     expect((await docker.getContainer(container.Id).inspect()).HostConfig.Memory).toBe(20 * 1024 * 1024);
     expect((await core.sessions.list()).find((s) => s.projectDir === project.dir)).toMatchObject({ state: 'failed', code: 'CONTAINER_OOM' });

@@ -12,7 +12,7 @@ describe('a session on this computer', () => {
 
   beforeAll(() => {
     // More CPUs than any test machine has: the limit is capped at the engine's, which would refuse more.
-    project = makeProject({ hostRequirements: { cpus: 512, memory: '1gb' } });
+    project = makeProject({ benchtop: { limits: { cpus: 512, memory: '1gb' } } });
     core = makeCore();
   });
 

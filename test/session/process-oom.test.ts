@@ -4,7 +4,7 @@ import { execIn } from '../../src/main/core/sync/container-exec';
 import { docker, eventually, makeCore, makeProject, opId, record, removeProjectContainers } from './support';
 
 describe('a process killed for memory inside a running session', () => {
-  const project = makeProject({ hostRequirements: { memory: '256mb' } });
+  const project = makeProject({ benchtop: { limits: { memory: '256mb' } } });
   const core = makeCore();
 
   afterAll(async () => {

@@ -309,7 +309,7 @@ export class SessionService {
           // Killed by the kernel (flagged by the engine), or failed its own allocation (Python says so).
           if (now?.State.OOMKilled || /MemoryError|Cannot allocate memory|out of memory/i.test(logs)) {
             return new BenchtopError('CONTAINER_OOM', `Session ${id} ran out of memory while Jupyter was starting.`,
-              'Raise hostRequirements.memory in devcontainer.json, or free memory on the machine.');
+              'Raise customizations.benchtop.limits.memory in devcontainer.json (or remove it: hostRequirements are not caps), or free memory on the machine.');
           }
           return new BenchtopError('JUPYTER_NOT_READY',
             `Jupyter's container exited with code ${now?.State.ExitCode ?? '?'} before answering.${logs ? `\nLast log lines:\n${logs}` : ''}`,

@@ -82,7 +82,7 @@ export function describeSession(inspect: Docker.ContainerInspectInfo, extras: De
   if (s.Status === 'created') return { ...base, state: note?.state === 'failed' ? 'failed' : 'stopped', message: note?.message, code: note?.code };
   if (s.OOMKilled) {
     return { ...base, state: 'failed', code: 'CONTAINER_OOM',
-      message: `The session ran out of memory and was killed (limit ${memoryLimit(inspect)}). Notebooks are safe in ${labels.projectDir}; save often, or raise hostRequirements.memory.` };
+      message: `The session ran out of memory and was killed (limit ${memoryLimit(inspect)}). Notebooks are safe in ${labels.projectDir}; save often, or raise customizations.benchtop.limits.memory.` };
   }
   if (note?.state === 'stopped' || note?.state === 'failed') return { ...base, state: note.state, message: note.message, code: note.code };
   if (CLEAN_EXIT.has(s.ExitCode)) return { ...base, state: 'stopped', message: note?.message };
@@ -98,7 +98,7 @@ export function describeSession(inspect: Docker.ContainerInspectInfo, extras: De
 export function processOomMessage(inspect: Docker.ContainerInspectInfo, projectDir: string): string {
   return `A process in this session ran out of memory (limit ${memoryLimit(inspect)}) and was killed; `
     + `a kernel killed this way is restarted by Jupyter, so re-run its notebook's cells. Notebooks are safe${projectDir ? ` in ${projectDir}` : ''}; `
-    + 'raise hostRequirements.memory if it happens again.';
+    + 'raise customizations.benchtop.limits.memory if it happens again.';
 }
 
 function memoryLimit(inspect: Docker.ContainerInspectInfo): string {
