@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -52,13 +52,14 @@ describe('benchtop sync and benchtop move', () => {
   describe.skipIf(!hostReady)('with the SSH host', () => {
     let fx: HostsFixture;
     let target = '';
+    const extraVolumes: string[] = [];
     beforeAll(async () => {
       const env = testEnv();
       ({ fx, target } = await sshHostFixture(`${env.registry}/${env.image.repository}@${env.image.versions[env.image.latest].digest}`));
     });
     afterAll(async () => {
       const info = await fx.core.projects.read(dir);
-      await (await fx.core.engines.docker(target)).getVolume(notebooksVolumeName(info.dir, info.name)).remove().catch(() => undefined);
+      for (const volume of [notebooksVolumeName(info.dir, info.name), ...extraVolumes]) await (await fx.core.engines.docker(target)).getVolume(volume).remove().catch(() => undefined);
       await fx.close();
     });
 
@@ -71,5 +72,55 @@ describe('benchtop sync and benchtop move', () => {
       expect(again.code).toBe(0);
       expect(again.stdout).toMatch(/Uploaded:\s+0\nDownloaded:\s+0\nDeleted:\s+0/);
     });
+
+    it('asks for --yes before a bulk deletion, keeps what it deletes, and `sync restore` lists and brings it back', async () => {
+      const env = { BENCHTOP_HOME: join(fx.dir, 'settings'), HOME: fx.dir, BENCHTOP_KNOWN_HOSTS: fx.knownHosts, BENCHTOP_SSH_CONFIG: fx.sshConfig, SSH_AUTH_SOCK: '' };
+      const notebooks = join(dir, 'notebooks');
+      for (let i = 0; i < 8; i += 1) await writeFile(join(notebooks, `nb-${i}.ipynb`), `{"n": ${i}}`);
+      expect((await benchtop(['sync', dir, '--target', target], env)).code).toBe(0);
+      for (let i = 0; i < 7; i += 1) await rm(join(notebooks, `nb-${i}.ipynb`));
+
+      const refused = await benchtop(['sync', dir, '--target', target], env);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/^error\[SYNC_MASS_DELETE\]: This sync would delete 7 files in the volume on .+ \("nb-0\.ipynb", .*"nb-6\.ipynb"\)\. Nothing was synced or deleted\./m);
+      expect(refused.stderr).toMatch(/hint: .*--yes/);
+      const confirmed = await benchtop(['sync', dir, '--target', target, '--yes'], env);
+      expect(confirmed.code).toBe(0);
+      expect(confirmed.stdout).toMatch(/Deleted:\s+7/);
+
+      const listed = await benchtop(['sync', 'restore', '--list', '--project', dir, '--target', target, '--json'], env);
+      expect(listed.code).toBe(0);
+      const entries = JSON.parse(listed.stdout) as { where: string; kind: string; path: string }[];
+      expect(entries.filter((e) => e.where === target && e.kind === 'deleted').map((e) => e.path).sort()).toEqual(Array.from({ length: 7 }, (_, i) => `nb-${i}.ipynb`));
+      const table = await benchtop(['sync', 'restore', '--list', '--project', dir, '--target', target], env);
+      expect(table.stdout).toMatch(/REMOVED\s+WHERE\s+HOW\s+SIZE\s+PATH/);
+
+      const restored = await benchtop(['sync', 'restore', 'nb-3.ipynb', '--project', dir, '--target', target], env);
+      expect(restored.code).toBe(0);
+      expect(restored.stdout).toMatch(/^Restored nb-3\.ipynb \(deleted .+, kept on .+\)\.\nThe next sync with .+ carries it there\./);
+      expect(await readFile(join(notebooks, 'nb-3.ipynb'), 'utf8')).toBe('{"n": 3}');
+      const missing = await benchtop(['sync', 'restore', 'never-there.ipynb', '--project', dir, '--target', target], env);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/^error\[TRASH_NOT_FOUND\]: No removed version of "never-there\.ipynb"/);
+        }, 300_000);
+
+    it('stops on a missing notebooks folder (SYNC_ROOT_MISSING) and adopts a fresh volume without deleting anything here', async () => {
+      const env = { BENCHTOP_HOME: join(fx.dir, 'settings'), HOME: fx.dir, BENCHTOP_KNOWN_HOSTS: fx.knownHosts, BENCHTOP_SSH_CONFIG: fx.sshConfig, SSH_AUTH_SOCK: '' };
+      const notebooks = join(dir, 'notebooks');
+      await rename(notebooks, `${notebooks}.away`);
+      const missing = await benchtop(['sync', dir, '--target', target, '--yes'], env);
+      await rename(`${notebooks}.away`, notebooks);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/^error\[SYNC_ROOT_MISSING\]: The notebooks folder .+ is missing, while the last sync with .+ saw \d+ files? in it\./m);
+
+      const before = await readdir(notebooks);
+      const adopted = await benchtop(['sync', dir, '--target', target, '--adopt', 'new', '--json'], env);
+      expect(adopted.code).toBe(0);
+      const result = JSON.parse(adopted.stdout) as { uploaded: number; deleted: number; volume: string };
+      expect(result).toMatchObject({ uploaded: before.length, deleted: 0 });
+      expect(result.volume).toMatch(/^benchtop-bt-test-cli-sync-[0-9a-f]{10}-[0-9a-f]{6}-notebooks$/);
+      extraVolumes.push(result.volume);
+      expect((await readdir(notebooks)).sort()).toEqual(before.sort());
+        }, 120_000);
   });
 });
