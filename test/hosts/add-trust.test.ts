@@ -25,9 +25,11 @@ describe('adding the shared GPU host over real SSH', () => {
 
     const host = await core.hosts.trust(ssh.host, ssh.hostKeyFingerprint);
     expect(readFileSync(fx.knownHosts, 'utf8').trim()).toBe(ssh.knownHostsLine);
-    expect(host).toMatchObject({ id: ssh.host, status: 'ok', user: ssh.user, hostname: ssh.host, port: 22, fingerprint: ssh.hostKeyFingerprint, gpus: [], sessions: expect.any(Number) });
+    expect(host).toMatchObject({ id: ssh.host, status: 'ok', user: ssh.user, hostname: ssh.host, port: 22, fingerprint: ssh.hostKeyFingerprint, gpus: expect.any(Array), sessions: expect.any(Number) });
 
     // The engine seen over SSH is the namespace's dockerd, not this computer's.
+    // The test host's simulated cards, from its nvidia-smi over the same connection.
+    expect(host.gpus).toHaveLength(ssh.gpus.count);
     const remote = await new Docker({ socketPath: ssh.dockerSocket }).info() as { DockerRootDir: string; ID: string };
     const local = await new Docker().info() as { DockerRootDir: string };
     expect(host.engine?.dockerRootDir).toBe(remote.DockerRootDir);

@@ -33,7 +33,7 @@ describe('benchtop host', () => {
 
     const ls = await benchtop(['host', 'ls']);
     expect(ls.code).toBe(0);
-    expect(ls.stdout).toMatch(new RegExp(`^HOST\\s+ADDRESS\\s+STATUS\\s+ENGINE\\s+GPUS\\s+SESSIONS\\n${ssh.host.replace(/\./g, '\\.')}\\s+${ssh.user}@${ssh.host.replace(/\./g, '\\.')}:22\\s+ok\\s+docker \\S+\\s+0\\s+\\d+`));
+    expect(ls.stdout).toMatch(new RegExp(`^HOST\\s+ADDRESS\\s+STATUS\\s+ENGINE\\s+GPUS\\s+SESSIONS\\n${ssh.host.replace(/\./g, '\\.')}\\s+${ssh.user}@${ssh.host.replace(/\./g, '\\.')}:22\\s+ok\\s+docker \\S+\\s+${ssh.gpus.count}\\s+\\d+`));
 
     const test = await benchtop(['host', 'test', ssh.host]);
     expect(test.code).toBe(0);

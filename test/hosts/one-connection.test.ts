@@ -38,10 +38,12 @@ describe('one SSH connection per host', () => {
     expect(ownConnectionsTo(ssh.host, ssh.port)).toHaveLength(1);
   });
 
-  it('runs nvidia-smi on the host for the GPU inventory (none there: an empty list, not an error)', async () => {
+  it('runs nvidia-smi on the host over the same connection for the GPU inventory', async () => {
     const { core, ssh } = fx;
-    expect(await core.gpus.probe(ssh.host)).toEqual({ state: 'missing', detail: 'nvidia-smi is not installed' });
-    expect(await core.gpus.inventory(ssh.host)).toEqual([]);
+    expect((await core.gpus.probe(ssh.host)).state).toBe('ok');
+    const cards = await core.gpus.inventory(ssh.host);
+    expect(cards).toHaveLength(ssh.gpus.count);
+    expect(new Set(cards.map((c) => c.uuid)).size).toBe(ssh.gpus.count);
     expect((await core.hosts.exec(ssh.host, 'hostname -I')).stdout).toContain(ssh.host);
   });
 
