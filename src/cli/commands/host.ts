@@ -1,5 +1,5 @@
 import type { HostAddResult, HostInfo } from '../../shared/contract/hosts';
-import { stringOption } from '../args';
+import { flag, stringOption } from '../args';
 import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
 import { columns, table } from '../output';
@@ -7,7 +7,7 @@ import { BenchtopError } from '../../main/core/errors';
 import { hostPolicy, POLICY_OPTIONS } from './host-policy';
 import type { Command } from './types';
 
-const USAGE = `benchtop host add SPEC [--identity FILE] [--docker-socket PATH] [--cert-path DIR] [--trust SHA256:…] [--json]
+const USAGE = `benchtop host add SPEC [--identity FILE] [--docker-socket PATH] [--cert-path DIR] [--insecure] [--trust SHA256:…] [--json]
 benchtop host trust HOST SHA256:…   [--json]
 benchtop host test HOST             [--json]
 benchtop host ls                    [--json]
@@ -15,7 +15,9 @@ benchtop host rm HOST               [--json]
 benchtop host policy HOST [--max-gpus-per-user N] [--lease-hours D] [--max-lease-hours M] [--idle-minutes I] [--gpu-idle-util P] [--json]
 
 SPEC is user@host[:port], an alias from ~/.ssh/config, tcp://host:2376 (with --cert-path holding
-ca.pem, cert.pem, key.pem) or context:<docker context>. An SSH host whose key is not in
+ca.pem, cert.pem, key.pem; a tcp:// engine without TLS needs --insecure, since anyone on the network
+can then drive it) or context:<docker context>. ProxyJump, ProxyCommand, Include, Match and
+IdentityAgent in ~/.ssh/config work as with ssh (Benchtop asks \`ssh -G\`); every hop's key is checked. An SSH host whose key is not in
 ~/.ssh/known_hosts is not added until you trust its fingerprint: compare it with the one the host's
 admin gives you, then run \`benchtop host trust\` (or pass --trust to add in one step).
 policy shows the host's GPU rules, or (with options, once, by its admin) sets them: they are stored on
@@ -33,6 +35,7 @@ function describe(host: HostInfo): string {
     ['Host', `${host.id} (${host.spec})`],
     ['Address', host.user ? `${host.user}@${host.hostname}:${host.port}` : `${host.hostname}:${host.port}`],
     ['Status', host.message ? `${host.status}: ${host.message}` : host.status],
+    ...(host.warning ? [['Warning', host.warning] as [string, string]] : []),
     ...(host.fingerprint ? [['Host key', host.fingerprint] as [string, string]] : []),
     ...(engine
       ? ([
@@ -55,6 +58,7 @@ async function add(ctx: CliContext, spec: string): Promise<number> {
     identityFile: stringOption(ctx.args, 'identity'),
     dockerSocket: stringOption(ctx.args, 'docker-socket'),
     certPath: stringOption(ctx.args, 'cert-path'),
+    insecure: flag(ctx.args, 'insecure') || undefined,
   }) as HostAddResult;
   if (result.status === 'needs-trust' && trust) {
     result = { status: 'added', host: await ctx.handlers.hostTrust({ hostId: result.hostId, fingerprint: trust }) as HostInfo };
@@ -67,7 +71,8 @@ async function add(ctx: CliContext, spec: string): Promise<number> {
     ctx.out(describe(result.host));
     return EXIT.OK;
   }
-  ctx.out(`The authenticity of host ${result.hostId} cannot be established: it is not in known_hosts yet.
+  const whose = result.jumpHost ? `the jump host ${result.jumpHost} (on the way to ${result.hostId})` : `host ${result.hostId}`;
+  ctx.out(`The authenticity of ${whose} cannot be established: it is not in known_hosts yet.
 Its ${result.keyType} key fingerprint is ${result.fingerprint}.
 If that is the fingerprint the host's admin gave you, run:
   benchtop host trust ${result.hostId} ${result.fingerprint}`);
@@ -83,6 +88,7 @@ export const hostCommand: Command = {
     'docker-socket': { type: 'string', value: 'PATH', help: 'add: the engine socket on the host' },
     'cert-path': { type: 'string', value: 'DIR', help: 'add: ca.pem, cert.pem and key.pem for a tcp:// host' },
     trust: { type: 'string', value: 'SHA256:…', help: "add: accept this host-key fingerprint in one step" },
+    insecure: { type: 'boolean', help: 'add: accept a tcp:// engine without TLS (anyone on the network can drive it)' },
     ...POLICY_OPTIONS,
   },
   async run(ctx) {
@@ -109,7 +115,7 @@ export const hostCommand: Command = {
         print(hosts, () => hosts.length === 0
           ? 'No hosts yet. Add one with `benchtop host add user@host`.'
           : columns(['HOST', 'ADDRESS', 'STATUS', 'ENGINE', 'GPUS', 'SESSIONS'], hosts.map((h) => [
-            h.id, `${h.user ? `${h.user}@` : ''}${h.hostname}:${h.port}`, h.status,
+            h.id, `${h.user ? `${h.user}@` : ''}${h.hostname}:${h.port}`, h.warning ? `${h.status} (insecure)` : h.status,
             h.engine ? `${h.engine.engineKind} ${h.engine.version}` : '-', String(h.gpus.length), String(h.sessions),
           ])));
         return EXIT.OK;

@@ -43,6 +43,12 @@ export function HostCard({ host: h, busy, onTest, onRemove }: Props) {
         </dd>
         <dt>Sessions</dt>
         <dd>{h.sessions}</dd>
+        {h.warning && (
+          <>
+            <dt>Warning</dt>
+            <dd className="warn-text">{h.warning}</dd>
+          </>
+        )}
         {h.fingerprint && (
           <>
             <dt>Host key</dt>

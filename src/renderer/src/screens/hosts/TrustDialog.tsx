@@ -20,8 +20,17 @@ export function TrustDialog({ request, onClose, onTrusted }: { request: Trust | 
   return (
     <Dialog title="Trust this host?" open={request !== null} onClose={onClose}>
       <p>
-        Benchtop has not connected to <strong>{request?.hostId}</strong> before. Check that its key fingerprint matches the one
-        your administrator gave you.
+        {request?.jumpHost ? (
+          <>
+            Benchtop reaches <strong>{request.hostId}</strong> through the jump host <strong>{request.jumpHost}</strong>, which it has
+            not connected to before. Check that the jump host&apos;s key fingerprint matches the one your administrator gave you.
+          </>
+        ) : (
+          <>
+            Benchtop has not connected to <strong>{request?.hostId}</strong> before. Check that its key fingerprint matches the one
+            your administrator gave you.
+          </>
+        )}
       </p>
       <dl className="facts">
         <dt>Key type</dt>
