@@ -17,7 +17,14 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  packages: 'external',
+  // Small pure-JS packages the core imports at start-up (jsonc-parser, tar-stream…) are bundled: one
+  // ESM chunk loads faster than CommonJS packages resolved, read and lexed file by file. Packages with
+  // native parts, or loaded only on first use, stay external.
+  external: ['dockerode', 'ssh2', 'ws', 'systeminformation', 'electron', 'electron-store', 'conf', '@google-cloud/*', 'cpu-features'],
   sourcemap: 'linked',
+  // ESM builds where a package has one (jsonc-parser's "main" is a UMD build that requires files by name).
+  mainFields: ['module', 'main'],
+  // Bundled CommonJS code calls require() for node's own modules; ESM has none, so give it one.
+  banner: { js: "import { createRequire as __benchtopCreateRequire } from 'node:module'; const require = __benchtopCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });

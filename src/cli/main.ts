@@ -6,6 +6,7 @@ import type { Command } from './commands/types';
 import { EXIT } from './exit-codes';
 import { commandHelp, commandOptions, mainHelp } from './help';
 import { formatError } from './output';
+import type { Logger } from '../main/core/log/logger';
 
 /** How long a cancelled command may take to clean up after Ctrl-C before the process quits anyway. */
 const INTERRUPT_GRACE_MS = 5_000;
@@ -29,6 +30,15 @@ function usageFailure(argv: readonly string[], error: UsageError, command?: Comm
     process.stderr.write(`${where}: ${error.message}\n  hint: ${hint}\n`);
   }
   return EXIT.USAGE;
+}
+
+/** A command that threw: its error on stderr (or stdout as JSON), in the log, and exit 2 (64 for a wrong argument). */
+function failed(ctx: { json: boolean; out(text: string): void; err(text: string): void }, log: Logger, command: Command, error: unknown): number {
+  const info = toErrorInfo(error);
+  log.error(`benchtop ${command.name} failed`, { error });
+  if (ctx.json) ctx.out(JSON.stringify({ error: info }, null, 2));
+  else ctx.err(formatError(info));
+  return info.code === 'INVALID_ARGUMENT' ? EXIT.USAGE : EXIT.ERROR;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -65,6 +75,22 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${commandHelp(command)}\n`);
     return EXIT.OK;
   }
+  const commandLine = `benchtop ${command.name} ${argv.slice(at + 1).join(' ')}`.trim();
+  if (command.runLight) {
+    const { createLightContext } = await import('./light-context');
+    const light = createLightContext(args);
+    const log = light.log.child('cli');
+    log.info(commandLine, { version: BENCHTOP_VERSION, cwd: process.cwd(), path: 'light' });
+    try {
+      const code = await command.runLight(light);
+      if (code !== undefined) {
+        log.info(`benchtop ${command.name} exited ${code}`);
+        return code;
+      }
+    } catch (error) {
+      return failed(light, log, command, error);
+    }
+  }
   // The core (every service, the settings file, the engine client) is loaded only for a command
   // that runs: `--version`, `--help` and a wrong command line answer without it.
   const { createCliContext } = await import('./context');
@@ -83,18 +109,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   process.on('SIGINT', onInterrupt);
   const log = ctx.core.log.child('cli');
-  log.info(`benchtop ${command.name} ${argv.slice(at + 1).join(' ')}`.trim(), { version: BENCHTOP_VERSION, cwd: process.cwd() });
+  log.info(commandLine, { version: BENCHTOP_VERSION, cwd: process.cwd() });
   try {
     const code = await command.run(ctx);
     log.info(`benchtop ${command.name} exited ${interrupted ? EXIT.INTERRUPTED : code}`);
     return interrupted ? EXIT.INTERRUPTED : code;
   } catch (error) {
     if (interrupted) return EXIT.INTERRUPTED;
-    const info = toErrorInfo(error);
-    log.error(`benchtop ${command.name} failed`, { error });
-    if (ctx.json) ctx.out(JSON.stringify({ error: info }, null, 2));
-    else ctx.err(formatError(info));
-    return info.code === 'INVALID_ARGUMENT' ? EXIT.USAGE : EXIT.ERROR;
+    return failed(ctx, log, command, error);
   } finally {
     await ctx.core.close();
     process.off('SIGINT', onInterrupt);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { flag } from '../args';
@@ -30,6 +31,14 @@ Exit codes: 0 nothing failed (warnings allowed), 1 a check failed, 2 the check c
       projectDir: projectDirFor(ctx.args.positional[0]),
       refresh: flag(ctx.args, 'refresh'),
     });
+    ctx.out(ctx.json ? JSON.stringify(report, null, 2) : report.text);
+    return report.summary.fail > 0 ? EXIT.NEGATIVE : EXIT.OK;
+  },
+  // Without a project nothing but the check's own probes is needed: they run without the core.
+  async runLight(ctx) {
+    if (projectDirFor(ctx.args.positional[0])) return undefined;
+    const { lightMachineCheck } = await import('../light-machine-check');
+    const report = await lightMachineCheck(ctx.env).check({ opId: `cli-${randomUUID()}`, refresh: flag(ctx.args, 'refresh') });
     ctx.out(ctx.json ? JSON.stringify(report, null, 2) : report.text);
     return report.summary.fail > 0 ? EXIT.NEGATIVE : EXIT.OK;
   },

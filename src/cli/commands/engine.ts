@@ -1,7 +1,33 @@
 import { EXIT } from '../exit-codes';
 import { stringOption } from '../args';
 import { table } from '../output';
+import type { EngineInfo } from '../../shared/contract/engine';
 import type { Command } from './types';
+
+const LOCAL = 'local';
+
+function show(ctx: { json: boolean; out(text: string): void }, info: EngineInfo): number {
+  if (ctx.json) {
+    ctx.out(JSON.stringify(info, null, 2));
+    return EXIT.OK;
+  }
+  ctx.out(
+    table([
+      ['Target', info.target],
+      ['Endpoint', `${info.endpoint.kind} ${info.endpoint.address}`],
+      ['Found by', info.endpoint.source],
+      ['Engine', `${info.engineKind} ${info.version}`],
+      ['API version', info.apiVersion],
+      ['OS / arch', `${info.os} / ${info.arch}`],
+      ['Storage driver', info.storageDriver],
+      ['Runtimes', `${info.runtimes.join(', ') || 'none'} (default ${info.defaultRuntime})`],
+      ['CDI devices', info.cdiDevices.join(', ') || 'none'],
+      ['CPUs / memory', `${info.cpus} / ${(info.memoryBytes / 2 ** 30).toFixed(1)} GiB`],
+      ['Data root', info.dockerRootDir],
+    ]),
+  );
+  return EXIT.OK;
+}
 
 export const engineCommand: Command = {
   name: 'engine',
@@ -14,26 +40,12 @@ Finds the local engine from DOCKER_HOST, then the current Docker context, then t
     target: { type: 'string', value: 'local|HOST', help: 'where: this computer (local) or a host id from `benchtop host ls`' },
   },
   async run(ctx) {
-    const info = await ctx.core.engines.info(stringOption(ctx.args, 'target') ?? 'local');
-    if (ctx.json) {
-      ctx.out(JSON.stringify(info, null, 2));
-      return EXIT.OK;
-    }
-    ctx.out(
-      table([
-        ['Target', info.target],
-        ['Endpoint', `${info.endpoint.kind} ${info.endpoint.address}`],
-        ['Found by', info.endpoint.source],
-        ['Engine', `${info.engineKind} ${info.version}`],
-        ['API version', info.apiVersion],
-        ['OS / arch', `${info.os} / ${info.arch}`],
-        ['Storage driver', info.storageDriver],
-        ['Runtimes', `${info.runtimes.join(', ') || 'none'} (default ${info.defaultRuntime})`],
-        ['CDI devices', info.cdiDevices.join(', ') || 'none'],
-        ['CPUs / memory', `${info.cpus} / ${(info.memoryBytes / 2 ** 30).toFixed(1)} GiB`],
-        ['Data root', info.dockerRootDir],
-      ]),
-    );
-    return EXIT.OK;
+    return show(ctx, await ctx.core.engines.info(stringOption(ctx.args, 'target') ?? 'local'));
+  },
+  // This computer's engine needs no core: one small service asks it over plain HTTP.
+  async runLight(ctx) {
+    if ((stringOption(ctx.args, 'target') ?? LOCAL) !== LOCAL) return undefined;
+    const { EngineService } = await import('../../main/core/engine/service');
+    return show(ctx, await new EngineService().info(LOCAL));
   },
 };

@@ -1,10 +1,8 @@
 import { dirname } from 'node:path';
 import { BenchtopError } from '../../main/core/errors';
-import { runForwarder } from '../../main/core/forwarder/daemon';
 import { forwarderSocketPath } from '../../main/core/forwarder/paths';
 import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
-import { cliForwarder } from '../forwarder';
 import { columns } from '../output';
 import type { Command } from './types';
 
@@ -18,6 +16,8 @@ function msFromEnv(ctx: CliContext, name: string): number | undefined {
 }
 
 async function serve(ctx: CliContext): Promise<number> {
+  // Loaded here: only the forwarder process itself runs it.
+  const { runForwarder } = await import('../../main/core/forwarder/daemon');
   const hosts = ctx.core.hosts;
   await runForwarder({
     socketPath: forwarderSocketPath(dirname(ctx.core.settings.path)),
@@ -57,6 +57,7 @@ BENCHTOP_FORWARDER=off makes each command forward for itself: URLs then die with
     const [action = 'status', extra] = ctx.args.positional;
     if (extra !== undefined) throw new BenchtopError('INVALID_ARGUMENT', `benchtop forwarder ${action} takes no further words (got "${extra}").`, 'See `benchtop forwarder --help`.');
     if (action === 'serve') return serve(ctx);
+    const { cliForwarder } = await import('../forwarder');
     const client = cliForwarder(dirname(ctx.core.settings.path), ctx.core.env, ctx.core.log);
     if (action === 'stop') {
       const stopped = await client.stop();

@@ -1,5 +1,6 @@
 import type { OptionSpecs } from '../args';
 import type { CliContext } from '../context';
+import type { LightContext } from '../light-context';
 
 export interface Command {
   name: string;
@@ -14,4 +15,9 @@ export interface Command {
   options: OptionSpecs;
   /** Returns the exit code (see ../exit-codes.ts). Throwing a BenchtopError exits 2 with its code. */
   run(ctx: CliContext): Promise<number>;
+  /**
+   * A fast path without the core, tried first: returns the exit code, or undefined when this command
+   * line needs the whole core after all (then `run` runs).
+   */
+  runLight?(ctx: LightContext): Promise<number | undefined>;
 }

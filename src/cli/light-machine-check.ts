@@ -1,0 +1,25 @@
+import { systemClock } from '../main/core/clock';
+import { EngineService } from '../main/core/engine/service';
+import { EventBus } from '../main/core/events';
+import { runLocalNvidiaSmi } from '../main/core/gpu/run-nvidia-smi';
+import { MachineCheckService } from '../main/core/machine/service';
+import { Operations } from '../main/core/operations';
+import { openConfSettings } from '../main/core/settings/conf-store';
+
+/**
+ * The machine check of this computer without a project, built from the same pieces Core gives it
+ * (engines, nvidia-smi on this computer, the settings' port range) but without the rest of the core:
+ * `benchtop check` in a plain folder loads only what it asks. With a project it needs the project
+ * and registry services, and runs through the core.
+ */
+export function lightMachineCheck(env: NodeJS.ProcessEnv): MachineCheckService {
+  return new MachineCheckService({
+    engines: new EngineService(),
+    bus: new EventBus(),
+    ops: new Operations(),
+    settings: openConfSettings(),
+    clock: systemClock,
+    env,
+    gpuProbe: () => runLocalNvidiaSmi({ env }),
+  });
+}
