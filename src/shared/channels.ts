@@ -21,6 +21,7 @@ export const INVOKE_CHANNELS = [
   'projectLockfileStatus',
   'projectDrift',
   'projectChooseFolder',
+  'teamSettings',
   'imageVersions',
   'imagePin',
   'imageUnpin',

@@ -11,6 +11,7 @@ import type { ImagesInvoke } from './contract/images';
 import type { MachineEvents, MachineInvoke } from './contract/machine';
 import type { ProjectInvoke } from './contract/project';
 import type { SessionsEvents, SessionsInvoke } from './contract/sessions';
+import type { TeamInvoke } from './contract/team';
 
 export interface InvokeMap
   extends AppInvoke,
@@ -19,6 +20,7 @@ export interface InvokeMap
     ProjectInvoke,
     ImagesInvoke,
     SessionsInvoke,
+    TeamInvoke,
     HostsInvoke,
     GpusInvoke {}
 
@@ -45,4 +47,5 @@ export type * from './contract/images';
 export type * from './contract/machine';
 export type * from './contract/project';
 export type * from './contract/sessions';
+export type * from './contract/team';
 export type * from './errors';

@@ -40,7 +40,7 @@ describe('preload', () => {
       [
         'appInfo', 'settingsGet', 'settingsSet', 'credentialSet', 'credentialRemove', 'openExternal', 'diagnostics',
         'engineInfo', 'machineCheck',
-        'projectOpen', 'projectCreate', 'projectRecent', 'projectLockfileStatus', 'projectDrift', 'projectChooseFolder',
+        'projectOpen', 'projectCreate', 'projectRecent', 'projectLockfileStatus', 'projectDrift', 'projectChooseFolder', 'teamSettings',
         'imageVersions', 'imagePin', 'imageUnpin', 'imageLocalList', 'imageRemoveLocal',
         'sessionUp', 'sessionList', 'sessionStop', 'sessionRestart', 'sessionRemove', 'sessionLogs', 'sessionOpen',
         'sessionWatchStats', 'imagePull', 'operationCancel',

@@ -23,6 +23,7 @@ import { SessionService } from './session/service';
 import { MoveService } from './move/service';
 import { SyncService } from './sync/service';
 import { SyncWatcher } from './sync/watcher';
+import { TeamService } from './team/service';
 import { syncedWorkspace } from './sync/workspace';
 import { dirname, join } from 'node:path';
 import type { SettingsStore } from './settings/store';
@@ -79,6 +80,8 @@ export class Core {
   readonly gpus: GpuService;
   readonly hosts: HostsService;
   readonly machine: MachineCheckService;
+  /** The team file (project or URL): layered settings, and the team's hosts trusted by their listed fingerprints. */
+  readonly team: TeamService;
 
   constructor(deps: CoreDeps) {
     this.shell = deps.shell;
@@ -118,6 +121,14 @@ export class Core {
     this.gpus.remoteExec = (target, command, timeoutMs) => this.hosts.exec(target, command, timeoutMs);
     // Each host gets its agent (idle stop, lease expiry, the queue) from the first client that needs it.
     this.gpus.agentConfig = hostAgentConfig(this.hosts, DEFAULT_DOCKER_SOCKET);
+    this.team = new TeamService({
+      settings: this.settings,
+      project: async (dir) => {
+        const project = await this.projects.read(dir);
+        return { dir: project.dir, devcontainerPath: project.devcontainerPath, idleMinutes: project.config.idleMinutes };
+      },
+      hosts: this.hosts,
+    });
     this.machine = new MachineCheckService({
       engines: this.engines,
       bus: this.bus,

@@ -8,6 +8,7 @@ import { imagesHandlers } from './images';
 import { machineHandlers } from './machine';
 import { projectHandlers } from './project';
 import { sessionsHandlers } from './sessions';
+import { teamHandlers } from './team';
 import type { Handlers } from './types';
 
 /**
@@ -22,6 +23,7 @@ export function createHandlers(core: Core): Handlers {
     ...projectHandlers(core),
     ...imagesHandlers(core),
     ...sessionsHandlers(core),
+    ...teamHandlers(core),
     ...hostsHandlers(core),
     ...gpusHandlers(core),
   }, core.log.child('api'));

@@ -40,6 +40,8 @@ export interface Settings {
   installId: string;
   /** The name teammates see on this install's sessions and leases; empty = the OS account name. */
   userName: string;
+  /** The team file for every project (an https URL or a path); a project's .benchtop/team.json wins. Empty: none. */
+  team: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -52,6 +54,7 @@ export const DEFAULT_SETTINGS: Settings = {
   sessionPorts: { first: 8870, last: 8969 },
   installId: '',
   userName: '',
+  team: '',
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -74,4 +77,5 @@ export const SETTINGS_VALIDATORS: { [K in keyof Settings]: (value: unknown) => b
     (v.first as number) <= (v.last as number),
   installId: (v) => typeof v === 'string' && (v === '' || /^[A-Za-z0-9-]{8,64}$/.test(v)),
   userName: (v) => typeof v === 'string' && v.length <= 64 && !/[\u0000-\u001f]/.test(v),
+  team: (v) => typeof v === 'string' && v.length <= 2048,
 };

@@ -8,6 +8,7 @@ import { TargetSelect } from '../components/TargetSelect';
 import { useAction, useCall } from '../hooks/useCall';
 import { Credentials } from './settings/Credentials';
 import { Diagnostics } from './settings/Diagnostics';
+import { SettingOrigins } from './settings/SettingOrigins';
 
 const THEMES: readonly { value: Theme; label: string }[] = [
   { value: 'system', label: 'Same as the system' },
@@ -95,6 +96,7 @@ export function SettingsScreen() {
           </span>
         </div>
       </form>
+      <SettingOrigins />
       <Credentials settings={settings} onChange={setSettings} />
       <Diagnostics />
     </Screen>

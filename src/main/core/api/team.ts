@@ -1,0 +1,9 @@
+import type { TeamInvoke } from '../../../shared/contract/team';
+import type { Core } from '../core';
+import type { HandlersFor } from './types';
+
+export function teamHandlers(core: Core): HandlersFor<TeamInvoke> {
+  return {
+    teamSettings: ({ dir }) => core.team.view(dir),
+  };
+}

@@ -1,0 +1,83 @@
+import type { HostAddRequest, HostAddResult, HostInfo } from '../../../shared/contract/hosts';
+import type { TeamFile, TeamHost, TeamSettingsView } from '../../../shared/contract/team';
+import { BenchtopError } from '../errors';
+import type { SettingsStore } from '../settings/store';
+import { layeredSettings, type ProjectLayer } from './layers';
+import { readProjectTeamFile, readTeamSource } from './load';
+
+export interface TeamServiceDeps {
+  settings: SettingsStore;
+  /** The project's own layer: its devcontainer.json and the idle minutes it sets, if any. */
+  project: (dir: string) => Promise<ProjectLayer & { dir: string }>;
+  hosts: { add(req: HostAddRequest): Promise<HostAddResult>; trust(hostId: string, fingerprint: string): Promise<HostInfo> };
+  fetch?: typeof fetch;
+}
+
+/** What joining a team did for one of its hosts. */
+export type TeamHostJoin =
+  | { id: string; status: 'added' | 'trusted'; hostId: string }
+  /** The host presents a key the team file does not list: nothing is trusted; the user decides. */
+  | { id: string; status: 'key-not-listed'; hostId: string; fingerprint: string }
+  | { id: string; status: 'failed'; code: string; message: string };
+
+/**
+ * The team file: read from the project (`.benchtop/team.json`) or the user's team setting (a URL or
+ * a path), shown layered with the user's and the project's settings, and used to add the team's
+ * hosts with their keys trusted by the fingerprints the lead wrote down.
+ */
+export class TeamService {
+  readonly #d: TeamServiceDeps;
+
+  constructor(deps: TeamServiceDeps) {
+    this.#d = deps;
+  }
+
+  /** The project's team file, else the one the team setting names, else none. */
+  async load(dir?: string): Promise<TeamFile | undefined> {
+    if (dir) {
+      const project = await this.#d.project(dir);
+      const own = await readProjectTeamFile(project.dir);
+      if (own) return own;
+    }
+    const source = this.#d.settings.get('team');
+    return source ? readTeamSource(source, this.#d.fetch) : undefined;
+  }
+
+  async view(dir?: string): Promise<TeamSettingsView> {
+    const project = dir ? await this.#d.project(dir) : undefined;
+    const team = await this.load(dir);
+    const s = this.#d.settings;
+    const values = layeredSettings(team, { defaultTarget: s.get('defaultTarget'), idleMinutes: s.get('idleMinutes'), hosts: s.get('hosts') }, project, s.path);
+    return team ? { team, values } : { values };
+  }
+
+  /**
+   * Adds every host of the team file. A host key is trusted without asking only when its
+   * fingerprint is one the team file lists; any other key is left for the user to judge.
+   */
+  async joinHosts(dir?: string): Promise<TeamHostJoin[]> {
+    const team = await this.load(dir);
+    if (!team) {
+      throw new BenchtopError('TEAM_FILE_INVALID', dir ? `${dir} has no .benchtop/team.json and no team file is set.` : 'No team file is set.',
+        'Commit a .benchtop/team.json to the project, or set the team file (a URL) in Settings.');
+    }
+    const results: TeamHostJoin[] = [];
+    for (const host of team.hosts) results.push(await this.#join(host));
+    return results;
+  }
+
+  async #join(host: TeamHost): Promise<TeamHostJoin> {
+    try {
+      const added = await this.#d.hosts.add(host.dockerSocket ? { spec: host.address, dockerSocket: host.dockerSocket } : { spec: host.address });
+      if (added.status === 'added') return { id: host.id, status: 'added', hostId: added.host.id };
+      if (!host.fingerprints.includes(added.fingerprint)) {
+        return { id: host.id, status: 'key-not-listed', hostId: added.hostId, fingerprint: added.fingerprint };
+      }
+      await this.#d.hosts.trust(added.hostId, added.fingerprint);
+      return { id: host.id, status: 'trusted', hostId: added.hostId };
+    } catch (error) {
+      const e = error instanceof BenchtopError ? error : new BenchtopError('INTERNAL', String(error));
+      return { id: host.id, status: 'failed', code: e.code, message: e.message };
+    }
+  }
+}

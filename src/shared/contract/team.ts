@@ -1,0 +1,44 @@
+/** One shared host as the team file lists it. */
+export interface TeamHost {
+  id: string;
+  /** `[user@]hostname[:port]`. */
+  address: string;
+  /** The host's SSH key fingerprints (`SHA256:…`): keys with one of these are trusted without asking. */
+  fingerprints: string[];
+  dockerSocket?: string;
+}
+
+/** The committed team settings (`.benchtop/team.json`, or a URL), validated. */
+export interface TeamFile {
+  /** The path or URL it was read from. */
+  source: string;
+  name?: string;
+  registry?: string;
+  hosts: TeamHost[];
+  cloud?: { project?: string; zones: string[] };
+  defaultTarget?: string;
+  idleMinutes?: number;
+  gpuPolicy?: { maxGpusPerUser?: number; defaultLeaseHours?: number; maxLeaseHours?: number; idleMinutes?: number; utilizationThreshold?: number };
+}
+
+/** Where a setting's value came from: layered team → user → project, the later winning. */
+export type SettingSource = 'default' | 'team' | 'user' | 'project';
+
+export interface SettingOrigin {
+  key: string;
+  /** As shown to the user. */
+  value: string;
+  source: SettingSource;
+  /** The file (or URL) that set it, when it came from one. */
+  from?: string;
+}
+
+export interface TeamSettingsView {
+  team?: TeamFile;
+  values: SettingOrigin[];
+}
+
+export interface TeamInvoke {
+  /** The effective settings and where each came from; with `dir`, the project's team file and keys too. */
+  teamSettings: (req: { dir?: string }) => TeamSettingsView;
+}
