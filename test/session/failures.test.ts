@@ -172,7 +172,7 @@ describe('GPUs on an engine without the NVIDIA runtime', () => {
     const opened = await core.projects.open(project.dir);
     const spec = containerSpec({
       id: `bt-test-gpu-${Date.now()}`, imageRef: pinnedRef(), project: opened,
-      mounts: { notebooksDir: project.notebooks }, token: 'x'.repeat(48), hostPort: 0, gpus: ['0'], engineCpus: 0, engineMemoryBytes: 0,
+      mounts: { notebooksDir: project.notebooks }, token: 'x'.repeat(48), hostPort: '', gpus: ['0'], engineCpus: 0, engineMemoryBytes: 0,
       labels: { projectDir: project.dir, projectName: project.name, user: 'test', image: 'x', digest: 'x', appVersion: '0', target: 'local', gpus: ['0'], idleMinutes: 0, port: 0 },
     });
     await core.sessions.pulls.pull('local', pinnedRef(), opId());

@@ -59,10 +59,14 @@ describe('a session on this computer', () => {
       'dev.benchtop.project-name': project.name,
       'dev.benchtop.digest': info.digest,
       'dev.benchtop.target': 'local',
-      'dev.benchtop.port': String(info.hostPort),
     });
     expect(JSON.stringify(inspect.Config.Labels)).not.toContain(user.token);
-    expect(inspect.HostConfig.PortBindings?.['8888/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: String(info.hostPort) }]);
+    // The engine picked the port from the sessionPorts range (race-free), published on 127.0.0.1 only.
+    const range = core.settings.get('sessionPorts');
+    expect(inspect.HostConfig.PortBindings?.['8888/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: `${range.first}-${range.last}` }]);
+    expect(inspect.NetworkSettings.Ports['8888/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: String(info.hostPort) }]);
+    expect(info.hostPort).toBeGreaterThanOrEqual(range.first);
+    expect(info.hostPort).toBeLessThanOrEqual(range.last);
     expect(inspect.Mounts.find((m) => m.Destination === '/opt/benchtop/project.lock')?.RW).toBe(false);
     expect(inspect.HostConfig.NanoCpus).toBe((await core.engines.info('local')).cpus * 1e9);
     expect(inspect.HostConfig.Memory).toBe(2 ** 30);

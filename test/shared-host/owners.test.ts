@@ -101,7 +101,7 @@ describe('a shared host with two owners', () => {
 
   it('keeps the session private on the box: another account gets 403 from its Jupyter without the token', async () => {
     const docker = await alice.fx.core.engines.docker(alice.target);
-    const port = Number((await docker.getContainer(hers.id).inspect()).Config.Labels['dev.benchtop.port']);
+    const port = Number((await docker.getContainer(hers.id).inspect()).NetworkSettings.Ports['8888/tcp']?.[0]?.HostPort);
     expect(port).toBeGreaterThan(0);
     // Logged in as bob over real SSH, on the host itself, where 127.0.0.1 is everyone's.
     const curl = (path: string) => bob.fx.core.hosts.exec(bob.target, `id -un; curl -s -o /dev/null -w '%{http_code}' 'http://127.0.0.1:${port}${path}'`, 15_000);

@@ -13,8 +13,7 @@ import type { PullResult } from '../pull/service';
 import type { SettingsStore } from '../settings/store';
 import { BENCHTOP_VERSION } from '../version';
 import type { GpuLeaser, WorkspaceResolver } from './adapters';
-import { LABEL, SESSION_FILTER } from './labels';
-import { choosePort, PORT_BIND_ERROR, portInUse } from './ports';
+import { hostPortRequest, PORT_BIND_ERROR, PORT_RANGE_FULL, portInUse, portRangeFull } from './ports';
 import { containerSpec, JUPYTER_PORT } from './spec';
 
 /** What launching needs; `gpus` and `workspace` are read when called, since other services replace them. */
@@ -43,30 +42,21 @@ export interface LaunchRequest {
 const ENGINE_WRITE_TIMEOUT_MS = 30_000;
 
 /**
- * Creates and starts a session's container: GPUs leased, port chosen, a fresh token. When Benchtop
- * picked the port itself and someone took it between the choice and the start (another session
- * starting at the same moment), it picks again; a port the project asks for is that port or an error.
+ * Creates and starts a session's container: GPUs leased, a fresh token, and the port left to the
+ * engine (ports.ts: it hands ports of the sessionPorts range out one at a time, so concurrent starts
+ * never collide); a port the project asks for is that port or an error.
  */
 export async function launchSession(ctx: LaunchContext, req: LaunchRequest): Promise<void> {
-  for (let attempt = 1; ; attempt += 1) {
-    const { container, environment, workdir, user } = await create(ctx, req);
-    try {
-      await start(ctx, req, container);
-    } catch (error) {
-      const retry = error instanceof BenchtopError && error.code === 'PORT_IN_USE' && !req.project.jupyter.port && attempt < 5;
-      if (!retry) throw error;
-      continue;
-    }
-    try {
-      // devcontainer.json's postCreateCommand (a new container each start) then postStartCommand.
-      await runSessionLifecycle({ engines: ctx.engines, target: req.target, containerId: container.id, env: environment.remoteEnv, user, workdir, onOutput: ctx.onOutput }, environment);
-    } catch (error) {
-      // Stopped, not removed: `benchtop logs` still shows the session's side of what went wrong.
-      await container.stop({ t: 2 }).catch(() => undefined);
-      await ctx.gpus.release(req.id, req.target).catch(() => undefined);
-      throw error;
-    }
-    return;
+  const { container, environment, workdir, user } = await create(ctx, req);
+  await start(ctx, req, container);
+  try {
+    // devcontainer.json's postCreateCommand (a new container each start) then postStartCommand.
+    await runSessionLifecycle({ engines: ctx.engines, target: req.target, containerId: container.id, env: environment.remoteEnv, user, workdir, onOutput: ctx.onOutput }, environment);
+  } catch (error) {
+    // Stopped, not removed: `benchtop logs` still shows the session's side of what went wrong.
+    await container.stop({ t: 2 }).catch(() => undefined);
+    await ctx.gpus.release(req.id, req.target).catch(() => undefined);
+    throw error;
   }
 }
 
@@ -82,22 +72,24 @@ async function create(ctx: LaunchContext, req: LaunchRequest): Promise<Created> 
   const holder = defaultHolder();
   let gpus: string[] = [];
   try {
-    const [mounts, info, taken, image] = await Promise.all([ctx.workspace.mounts(target, project), ctx.engines.info(target), portsInUse(ctx, target),
-      ctx.engines.call(target, 'image inspect', (d) => d.getImage(imageRef).inspect())]);
+    // The image inspect waits as long as the writes do: while a host's engine is busy starting several
+    // sessions at once (their syncs included) it answers slower than the default read deadline.
+    const [mounts, info, image] = await Promise.all([ctx.workspace.mounts(target, project), ctx.engines.info(target),
+      ctx.engines.call(target, 'image inspect', (d) => d.getImage(imageRef).inspect(), ENGINE_WRITE_TIMEOUT_MS)]);
     // Cards are claimed only now, right before the container that uses them is created: not
     // before the notebooks' sync (minutes, on a big project), which would hold them idle meanwhile.
     gpus = await claimGpus(ctx, req);
     // Benchtop's image, a docker-stacks image or any image with Jupyter: each starts its own way.
     const jupyter = jupyterStart(imageFactsOf(image), { port: JUPYTER_PORT, args: project.jupyter.args, user: mounts.user, projectDir: project.dir });
     const environment = sessionEnvironment(project, imageFactsOf(image).env, jupyter.workspace);
-    const hostPort = await choosePort({ target, wanted: project.jupyter.port, range: ctx.settings.get('sessionPorts'), taken });
+    const port = await hostPortRequest({ target, wanted: project.jupyter.port, range: ctx.settings.get('sessionPorts') });
     const spec = containerSpec({
-      id, imageRef, project, mounts, token: randomBytes(24).toString('hex'), hostPort, gpus,
+      id, imageRef, project, mounts, token: randomBytes(24).toString('hex'), hostPort: port.binding, gpus,
       engineCpus: info.cpus, engineMemoryBytes: info.memoryBytes, start: jupyter, environment,
       labels: {
         projectDir: project.dir, projectName: project.name, user: holder, image: project.pinned?.repository ?? '',
         digest: project.pinned?.digest ?? pulled.digest, version: project.pinned?.version ?? pulled.labels['org.opencontainers.image.version'],
-        appVersion: BENCHTOP_VERSION, target, gpus, idleMinutes: project.idleMinutes, port: hostPort, owner: ctx.owner,
+        appVersion: BENCHTOP_VERSION, target, gpus, idleMinutes: project.idleMinutes, port: port.fixed ?? 0, owner: ctx.owner,
       },
     });
     const container = await ctx.engines.call(target, 'create session', (d) => d.createContainer(spec), ENGINE_WRITE_TIMEOUT_MS).catch((error: unknown) => {
@@ -122,24 +114,28 @@ async function claimGpus(ctx: LaunchContext, req: LaunchRequest): Promise<string
   return [];
 }
 
-async function start(ctx: LaunchContext, req: LaunchRequest, container: Docker.Container): Promise<void> {
-  try {
-    await ctx.engines.call(req.target, 'start session', () => container.start(), ENGINE_WRITE_TIMEOUT_MS);
-  } catch (error) {
-    // A container that never started holds nothing worth keeping; the port or GPU error says why.
-    await container.remove({ force: true }).catch(() => undefined);
-    await ctx.gpus.release(req.id, req.target).catch(() => undefined);
-    const reason = engineMessage((error as BenchtopError).cause ?? error);
-    if (PORT_BIND_ERROR.test(reason)) {
-      const port = Number(/127\.0\.0\.1:(\d+)/.exec(reason)?.[1]) || 0;
-      throw portInUse(port, `the engine says: ${reason}`);
-    }
-    throw error;
-  }
-}
+/** Port attempts of one start: the engine's range pointer moves past a port something else held. */
+const START_ATTEMPTS = 10;
 
-/** Ports other running sessions on the target publish (from their labels). */
-async function portsInUse(ctx: LaunchContext, target: string): Promise<Set<number>> {
-  const items = await ctx.engines.call(target, 'list sessions', (d) => d.listContainers({ all: false, filters: { label: [SESSION_FILTER] } }));
-  return new Set(items.map((c) => Number(c.Labels?.[LABEL.port])).filter((p) => p > 0));
+async function start(ctx: LaunchContext, req: LaunchRequest, container: Docker.Container): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await ctx.engines.call(req.target, 'start session', () => container.start(), ENGINE_WRITE_TIMEOUT_MS);
+      return;
+    } catch (error) {
+      const reason = engineMessage((error as BenchtopError).cause ?? error);
+      // A port of the range held by something outside the engine (another Jupyter, a dev server):
+      // starting again makes the engine offer the next one.
+      if (PORT_BIND_ERROR.test(reason) && !req.project.jupyter.port && attempt < START_ATTEMPTS) continue;
+      // A container that never started holds nothing worth keeping; the port or GPU error says why.
+      await container.remove({ force: true }).catch(() => undefined);
+      await ctx.gpus.release(req.id, req.target).catch(() => undefined);
+      if (PORT_RANGE_FULL.test(reason)) throw portRangeFull(ctx.settings.get('sessionPorts'), `the engine says: ${reason}`);
+      if (PORT_BIND_ERROR.test(reason)) {
+        const port = Number(/127\.0\.0\.1:(\d+)/.exec(reason)?.[1]) || req.project.jupyter.port || 0;
+        throw portInUse(port, `the engine says: ${reason}`);
+      }
+      throw error;
+    }
+  }
 }

@@ -21,6 +21,8 @@ import { lastLogLines, streamLogs } from './logs';
 import { assertPrivateJupyter } from './jupyter-args';
 import { sessionIdFor } from './naming';
 import { removeOpenPage, writeOpenPage } from './open-page';
+import { publishedPort } from './ports';
+import { JUPYTER_PORT } from './spec';
 import { notOwner, ownerOf } from './ownership';
 import { nameOf, processOomMessage, tokenOf, type SessionNote } from './state';
 import { SessionTracker, type LiveSession } from './tracker';
@@ -289,7 +291,7 @@ export class SessionService {
     const id = nameOf(inspect);
     const labels = fromLabels(inspect.Config.Labels);
     const token = tokenOf(inspect) ?? '';
-    const localPort = await this.portAccess.localPort(target, labels?.port ?? 0);
+    const localPort = await this.portAccess.localPort(target, publishedPort(inspect, JUPYTER_PORT) ?? labels?.port ?? 0);
     const container = (await this.#d.engines.docker(target)).getContainer(id);
     try {
       await waitForJupyter(`http://127.0.0.1:${localPort}/`, token, {
@@ -363,7 +365,9 @@ export class SessionService {
     const labels = fromLabels(inspect.Config.Labels);
     const token = tokenOf(inspect);
     if (!labels || !token) return undefined;
-    const localPort = await this.portAccess.localPort(target, labels.port);
+    const remotePort = publishedPort(inspect, JUPYTER_PORT) ?? labels.port;
+    if (!remotePort) return undefined;
+    const localPort = await this.portAccess.localPort(target, remotePort);
     await new JupyterClient(`http://127.0.0.1:${localPort}/`, token).status(1000);
     const live: LiveSession = { target, token, localPort, startedAt: Date.parse(inspect.State.StartedAt) || this.#d.clock.now(), idleMinutes: labels.idleMinutes };
     this.#known.live.set(nameOf(inspect), live);

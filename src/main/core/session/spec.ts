@@ -18,7 +18,8 @@ export interface SpecInput {
   mounts: SessionMounts;
   labels: SessionLabels;
   token: string;
-  hostPort: number;
+  /** The binding's HostPort on the target's 127.0.0.1: a port, or a range `first-last` the engine picks from. */
+  hostPort: string;
   /** GPU ids from the lease (`all` when no lease service keeps books). */
   gpus: string[];
   /** The engine's size, so limits never exceed what it has (the engine refuses those). */
@@ -43,7 +44,7 @@ export function containerSpec(input: SpecInput): Docker.ContainerCreateOptions {
   if (mounts.lockfile) binds.push(`${mounts.lockfile}:${LOCKFILE_IN_CONTAINER}:ro`);
   // hostRequirements are minimums for the machine check; caps come only from customizations.benchtop.limits.
   const { cpus, memoryBytes: memory } = project.container.limits;
-  const ports: Record<string, { HostIp: string; HostPort: string }[]> = { [`${JUPYTER_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(input.hostPort) }] };
+  const ports: Record<string, { HostIp: string; HostPort: string }[]> = { [`${JUPYTER_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: input.hostPort }] };
   // forwardPorts: the same port number on the target's 127.0.0.1, as the Dev Containers tools forward them.
   for (const port of project.forwardPorts) if (port !== JUPYTER_PORT) ports[`${port}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: String(port) }];
   const hostConfig: Docker.HostConfig = {

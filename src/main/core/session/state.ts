@@ -2,6 +2,8 @@ import type Docker from 'dockerode';
 import type { SessionInfo, SessionState } from '../../../shared/contract/sessions';
 import type { ErrorCode } from '../../../shared/errors';
 import { fromLabels } from './labels';
+import { publishedPort } from './ports';
+import { JUPYTER_PORT } from './spec';
 
 /** What Benchtop itself knows about a session beyond the engine: why it stopped, whether Jupyter answered. */
 export interface SessionNote {
@@ -55,7 +57,8 @@ export function describeSession(inspect: Docker.ContainerInspectInfo, extras: De
     version: labels.version,
     state: 'stopped',
     // Someone else's port is on their side of the host's loopback, reachable only with their token.
-    hostPort: extras.mine ? extras.localPort ?? labels.port : undefined,
+    // The engine's choice (ports.ts), read back; older sessions recorded theirs in a label.
+    hostPort: extras.mine ? extras.localPort ?? publishedPort(inspect, JUPYTER_PORT) ?? (labels.port || undefined) : undefined,
     gpus: labels.gpus,
     idleMinutes: labels.idleMinutes,
     mine: extras.mine,

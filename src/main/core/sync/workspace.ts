@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ProjectInfo } from '../../../shared/contract/project';
 import { LOCAL } from '../engine/service';
 import { BenchtopError } from '../errors';
@@ -17,7 +18,8 @@ export function syncedWorkspace(sync: SyncService, fallback: WorkspaceResolver):
       if (!(await sync.localUnchanged(project.dir, target))) {
         // The sync helper runs the project's pinned image (SyncService's default). The first sync
         // with a target makes the volume and records it.
-        await sync.sync({ opId: `sync-start-${target}-${Date.now().toString(36)}`, projectDir: project.dir, target });
+        // Random, not the time alone: several sessions starting in the same millisecond each sync.
+        await sync.sync({ opId: `sync-start-${target}-${randomUUID()}`, projectDir: project.dir, target });
       }
       const volume = await sync.recordedVolume(project.dir, target);
       if (!volume) throw new BenchtopError('SYNC_FAILED', `No notebooks volume is recorded for ${project.dir} on ${target} after syncing.`, 'Run `benchtop sync --target ' + target + '` and start the session again.');
