@@ -23,6 +23,7 @@ describe('redaction', () => {
     ['{"authorization":"Basic dXNlcjpwYXNz"}', '{"authorization":"***"}'],
     ['{"username":"ana","password":"hunter2!"}', '{"username":"ana","password":"***"}'],
     ['{"auths":{"127.0.0.1:5001":{"auth":"YW5hOmh1bnRlcjI="}}}', '{"auths":{"127.0.0.1:5001":{"auth":"***"}}}'],
+    ['{"message":"Unexpected token, \\"{\\"auth\\":\\"YW5hOmh1bnRlcjI=\\"}\\" is not valid JSON"}', '{"message":"Unexpected token, \\"{\\"auth\\":\\"***\\"}\\" is not valid JSON"}'],
     ['https://ana:hunter2@registry.example/v2/', 'https://ana:***@registry.example/v2/'],
     ['REGISTRY_PASSWORD=hunter2 docker login', 'REGISTRY_PASSWORD=*** docker login'],
     [`[I 10:00:00 ServerApp]     http://127.0.0.1:8888/lab?token=${TOKEN}`, '[I 10:00:00 ServerApp]     http://127.0.0.1:8888/lab?token=***'],

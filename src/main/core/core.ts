@@ -99,6 +99,7 @@ export class Core {
       storedCredentials: () => this.settings.get('registryCredentials'),
       secrets: this.secrets,
       env: this.env,
+      log: this.log.child('registry'),
     });
     this.imageVersions = new ImageVersionService({
       projects: this.projects, registry: this.registry, engines: this.engines,

@@ -1,12 +1,16 @@
 import type { SessionsInvoke } from '../../../shared/contract/sessions';
 import type { Core } from '../core';
 import { LOCAL } from '../engine/service';
-import { BenchtopError } from '../errors';
+import { BenchtopError, isAbortError } from '../errors';
 import type { HandlersFor } from './types';
 
 /** Runs a stream (logs, stats) as a cancellable operation in the background; its end is its own business. */
 function background(core: Core, opId: string, work: (signal: AbortSignal) => Promise<unknown>): void {
-  void core.ops.run(opId, work).catch(() => undefined);
+  // Nobody awaits it: a stream that fails is logged (a cancelled one is the normal end).
+  void core.ops.run(opId, work).catch((error: unknown) => {
+    if (isAbortError(error) || (error as { code?: string }).code === 'CANCELLED') core.log.debug(`background operation ${opId} cancelled`);
+    else core.log.child('sessions').ignored(`background operation ${opId} (a log or stats stream)`, error);
+  });
 }
 
 export function sessionsHandlers(core: Core): HandlersFor<SessionsInvoke> {

@@ -1,6 +1,7 @@
 import type { GpuInfo, GpuLease, HostInfo } from '../../../shared/contract/hosts';
 import type { EngineService } from '../engine/service';
 import { BenchtopError, toErrorInfo } from '../errors';
+import type { Logger } from '../log/logger';
 import type { HostConfig } from '../settings/schema';
 
 /** What a host summary shows besides its engine; the GPU service supplies it (core.ts wires it). */
@@ -13,6 +14,7 @@ export interface DescribeDeps {
   engines: EngineService;
   extras?: HostExtras;
   fingerprint(hostId: string): string | undefined;
+  log?: Logger;
 }
 
 /** The label every Benchtop session container carries (see session/labels.ts). */
@@ -49,8 +51,8 @@ export async function describeHost(host: HostConfig, deps: DescribeDeps, strict:
     info.engine = await deps.engines.info(host.id);
     const [gpus, leases, sessions] = await Promise.all([
       // A host without nvidia-smi simply has no GPUs; GPU trouble never hides the engine.
-      deps.extras?.inventory(host.id).catch(() => []) ?? [],
-      deps.extras?.leases(host.id).catch(() => []) ?? [],
+      deps.extras?.inventory(host.id).catch((error: unknown) => deps.log?.ignored(`listing the GPUs of ${host.id}`, error) ?? []) ?? [],
+      deps.extras?.leases(host.id).catch((error: unknown) => deps.log?.ignored(`listing the GPU leases of ${host.id}`, error) ?? []) ?? [],
       deps.engines.call(host.id, 'list sessions', (d) => d.listContainers({ filters: { label: [SESSION_FILTER], status: ['running'] } })),
     ]);
     info.gpus = gpus;

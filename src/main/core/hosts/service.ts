@@ -223,7 +223,7 @@ export class HostsService implements RemoteEngineOpener {
   }
 
   #describeDeps() {
-    return { engines: this.#d.engines, extras: this.#d.extras, fingerprint: (id: string) => this.#connections.get(id)?.presentedKey?.fingerprint };
+    return { engines: this.#d.engines, extras: this.#d.extras, log: this.#d.log, fingerprint: (id: string) => this.#connections.get(id)?.presentedKey?.fingerprint };
   }
 
   #save(host: HostConfig): void {

@@ -132,6 +132,7 @@ export class LockfileService {
     const projectDir = container.Config?.Labels?.[LABEL.project];
     let text: string | undefined;
     if (projectDir) {
+      // The project folder may be gone or moved: the image's own lockfile is compared instead (below).
       const project = await this.#deps.projects.read(projectDir).catch(() => undefined);
       if (project) text = (await readProjectLockfile(project))?.text;
     }

@@ -15,8 +15,9 @@ const PATTERNS: readonly [RegExp, string][] = [
   [/\b([A-Z0-9_]*(?:TOKEN|PASSWORD|PASSWD|SECRET|PASSPHRASE|API_KEY|ACCESS_KEY|CREDENTIALS?)[A-Z0-9_]*=)[^\s"',]+/g, `$1${MASK}`],
   // Authorization / Proxy-Authorization headers, as text or as JSON.
   [/((?:proxy-)?authorization["']?\s*[:=]\s*["']?)(?:(?:Bearer|Basic|Token|Digest)\s+)?[^\s"',}]+/gi, `$1${MASK}`],
-  // JSON or object dumps: "password":"…", 'token': '…', identitytoken, registrytoken, auth (docker config)
-  [/(["']?(?:password|passwd|passphrase|secret|token|access_token|refresh_token|identitytoken|registrytoken|auth|client_secret|private_key)["']?\s*:\s*["'])[^"']*(["'])/gi, `$1${MASK}$2`],
+  // JSON or object dumps: "password":"…", 'token': '…', identitytoken, registrytoken, auth (docker config),
+  // also when that JSON is itself quoted inside a JSON string (an error message holding a file's text).
+  [/(\\?["']?(?:password|passwd|passphrase|secret|token|access_token|refresh_token|identitytoken|registrytoken|auth|client_secret|private_key)\\?["']?\s*:\s*\\?["'])[^"'\\]*(\\?["'])/gi, `$1${MASK}$2`],
   // user:password@host in URLs.
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:)[^@\s/]+@/gi, `$1${MASK}@`],
   // A token printed on its own, as Jupyter logs it: "token: abc" / "token abc…".

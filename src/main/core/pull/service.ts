@@ -77,6 +77,8 @@ export class PullService {
       return { digest: ref.digest as string, skipped: true, labels: present.Config?.Labels ?? {} };
     }
     // One registry lookup: a registry with a pull plan would answer imageSize from the same manifest.
+    // A registry that cannot say the size only costs the disk-room check; the pull itself then reports
+    // the registry's real error.
     const plan = await this.registry.pullPlan?.(name).catch(() => undefined);
     const sizeHint = this.registry.pullPlan ? plan?.sizeBytes : await this.registry.imageSize?.(name).catch(() => undefined);
     await this.#assertDiskRoom(target, name, sizeHint);

@@ -1,3 +1,4 @@
+import type { Logger } from '../log/logger';
 import type { SecretBox } from '../secrets';
 import type { RegistryCredential } from '../settings/schema';
 import { runCredentialHelper } from './cred-helper';
@@ -23,6 +24,7 @@ export interface CredentialSources {
   stored: () => RegistryCredential[];
   secrets: SecretBox;
   env: NodeJS.ProcessEnv;
+  log?: Logger;
 }
 
 function sameHost(a: string, b: string): boolean {
@@ -47,7 +49,7 @@ export async function credentialsFor(host: string, sources: CredentialSources): 
     return { username: stored.username, password: sources.secrets.decrypt(stored.sealedPassword), serveraddress: serverAddressFor(host), source: 'Benchtop settings' };
   }
 
-  const config = await readDockerConfig(sources.env);
+  const config = await readDockerConfig(sources.env, sources.log);
   const server = serverAddressFor(host);
   const helperName = Object.entries(config.credHelpers).find(([key]) => sameHost(key, host))?.[1];
   if (helperName) {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from '../log/logger';
 
 /** The parts of ~/.docker/config.json that say how to log in to registries. */
 export interface DockerConfigAuth {
@@ -14,7 +15,7 @@ export function dockerConfigPath(env: NodeJS.ProcessEnv): string {
 }
 
 /** Reads the Docker CLI's config; a missing or unreadable file means "no logins", never a failure. */
-export async function readDockerConfig(env: NodeJS.ProcessEnv): Promise<DockerConfigAuth> {
+export async function readDockerConfig(env: NodeJS.ProcessEnv, log?: Logger): Promise<DockerConfigAuth> {
   const empty: DockerConfigAuth = { auths: {}, credHelpers: {} };
   let text: string;
   try {
@@ -30,7 +31,9 @@ export async function readDockerConfig(env: NodeJS.ProcessEnv): Promise<DockerCo
       credsStore: typeof parsed?.credsStore === 'string' && parsed.credsStore ? parsed.credsStore : undefined,
       credHelpers: typeof parsed?.credHelpers === 'object' && parsed.credHelpers ? parsed.credHelpers : {},
     };
-  } catch {
+  } catch (error) {
+    // A broken file must not stop a pull that needs no login; it is logged, as Docker itself warns.
+    log?.warn(`${dockerConfigPath(env)} is not valid JSON; its registry logins are not used`, { error });
     return empty;
   }
 }

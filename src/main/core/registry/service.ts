@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Logger } from '../log/logger';
 import { BenchtopError } from '../errors';
 import type { SecretBox } from '../secrets';
 import type { RegistryCredential } from '../settings/schema';
@@ -17,6 +18,7 @@ export interface RegistryServiceDeps {
   /** Registries to reach over plain http besides loopback ones (also $BENCHTOP_INSECURE_REGISTRIES). */
   insecureRegistries?: () => string[];
   timeoutMs?: number;
+  log?: Logger;
 }
 
 /** What the config blob says about an image. */
@@ -178,7 +180,7 @@ export class RegistryService {
   }
 
   async #credentials(host: string): Promise<ResolvedCredentials | undefined> {
-    return credentialsFor(host, { stored: this.#deps.storedCredentials, secrets: this.#deps.secrets, env: this.#deps.env });
+    return credentialsFor(host, { stored: this.#deps.storedCredentials, secrets: this.#deps.secrets, env: this.#deps.env, log: this.#deps.log });
   }
 
   #manifest(ref: ImageRef, reference: string, signal?: AbortSignal, fresh = false): Promise<FetchedManifest> {

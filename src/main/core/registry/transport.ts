@@ -169,6 +169,7 @@ export class RegistryTransport {
   }
 
   async #refused(host: string, what: string, rejectedLogin: boolean): Promise<BenchtopError> {
+    // Only for the message: a login that cannot be looked up now is named as an anonymous request.
     const login = await this.#deps.credentialsFor(host).catch(() => undefined);
     const who = login ? `the login ${login.username || '(identity token)'} from ${login.source}` : 'an anonymous request';
     return new BenchtopError('REGISTRY_AUTH_FAILED',
