@@ -2,13 +2,17 @@
 // Split into chunks so each command loads only what it uses (`--version` does not load conf or
 // tar-stream; dockerode and ssh2 load on first engine or SSH use).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outdir = join(root, 'out/cli');
-rmSync(outdir, { recursive: true, force: true });
+const finalDir = join(root, 'out/cli');
+// Built aside, then each file renamed into place (atomic per file): a `benchtop` process running
+// while the CLI is rebuilt (tests run side by side; `npm run link-cli`) never reads half a file, and
+// the chunks it loads later (same content, same hashed name) are still there.
+mkdirSync(join(root, 'out'), { recursive: true });
+const outdir = mkdtempSync(join(root, 'out', '.cli-build-'));
 await build({
   entryPoints: { benchtop: join(root, 'src/cli/main.ts') },
   outdir,
@@ -28,3 +32,14 @@ await build({
   banner: { js: "import { createRequire as __benchtopCreateRequire } from 'node:module'; const require = __benchtopCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+mkdirSync(finalDir, { recursive: true });
+const fresh = new Set(readdirSync(outdir));
+for (const name of fresh) renameSync(join(outdir, name), join(finalDir, name));
+rmSync(outdir, { recursive: true, force: true });
+// Chunks of earlier builds: left for an hour (a process started before this build may still load
+// one), then removed.
+const hourAgo = Date.now() - 3600_000;
+for (const name of readdirSync(finalDir)) {
+  if (!fresh.has(name) && statSync(join(finalDir, name)).mtimeMs < hourAgo) rmSync(join(finalDir, name), { force: true });
+}
