@@ -12,7 +12,8 @@ export const moveCommand: Command = {
 Moves the running session of DIR's project (default: the current folder) to TARGET, a host id or
 \`local\`, on the same image digest: syncs the notebooks to TARGET while the session still runs,
 stops it, carries the last edits, starts Jupyter on TARGET and prints its URL. If a step fails the
-error names it (MOVE_FAILED) and the notebooks stay intact on both sides.`,
+error names it (MOVE_FAILED) and the notebooks stay intact on both sides. The URL of a session on a
+host keeps answering after this command exits (\`benchtop forwarder --help\`).`,
   options: {},
   async run(ctx) {
     const [target, dirArg] = ctx.args.positional;

@@ -13,7 +13,8 @@ Reads DIR/.devcontainer/devcontainer.json (default: the current folder), pulls t
 if needed, checks the lockfile, starts the session and waits for Jupyter. Progress goes to stderr;
 the notebook URL (with its token) is printed on stdout when ready, and opened in the default
 browser unless --no-open or BENCHTOP_BROWSER=none. A session already running for this project is
-reused.`,
+reused. On a host the URL keeps answering after this command exits, until the session stops (the
+per-user forwarder carries it: \`benchtop forwarder --help\`).`,
   options: {
     target: { type: 'string', value: 'local|HOST', help: 'where: this computer (local) or a host id from `benchtop host ls`' },
     'no-open': { type: 'boolean', help: 'do not open the notebook in the browser' },
