@@ -53,6 +53,13 @@ export const INVOKE_CHANNELS = [
   'gpuQueueCancel',
   'hostPolicyGet',
   'hostPolicySet',
+  'cloudOptions',
+  'cloudVmList',
+  'cloudVmCreate',
+  'cloudVmStart',
+  'cloudVmStop',
+  'cloudVmResize',
+  'cloudVmDelete',
 ] as const satisfies readonly Channel[];
 
 export const EVENT_NAMES = [

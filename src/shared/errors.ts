@@ -91,6 +91,13 @@ export const ERROR_CODES = [
   // cloud
   'CLOUD_ERROR',
   'CLOUD_STOCKOUT',
+  'CLOUD_AUTH_MISSING',
+  'CLOUD_AUTH_FAILED',
+  'CLOUD_NOT_CONFIGURED',
+  'CLOUD_QUOTA_EXCEEDED',
+  'CLOUD_NOT_FOUND',
+  'CLOUD_VM_BUSY',
+  'CLOUD_PERMISSION_DENIED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -4,6 +4,7 @@
  * Envelope (see ./errors.ts); events flow main → renderer and are keyed by an operation id.
  */
 import type { AppInvoke } from './contract/app';
+import type { CloudInvoke } from './contract/cloud';
 import type { EngineInvoke } from './contract/engine';
 import type { GpusEvents, GpusInvoke } from './contract/gpus';
 import type { HostsEvents, HostsInvoke } from './contract/hosts';
@@ -22,7 +23,8 @@ export interface InvokeMap
     SessionsInvoke,
     TeamInvoke,
     HostsInvoke,
-    GpusInvoke {}
+    GpusInvoke,
+    CloudInvoke {}
 
 export interface EventMap extends MachineEvents, SessionsEvents, HostsEvents, GpusEvents {}
 
@@ -40,6 +42,7 @@ export type BenchtopApi = {
 };
 
 export type * from './contract/app';
+export type * from './contract/cloud';
 export type * from './contract/engine';
 export type * from './contract/gpus';
 export type * from './contract/hosts';

@@ -1,6 +1,7 @@
 import type { Clock } from './clock';
 import { systemClock } from './clock';
 import { headlessDesktop, type Desktop } from './desktop';
+import { CloudService } from './cloud/service';
 import { EngineService } from './engine/service';
 import { EventBus } from './events';
 import { GpuService } from './gpu/service';
@@ -82,6 +83,8 @@ export class Core {
   readonly machine: MachineCheckService;
   /** The team file (project or URL): layered settings, and the team's hosts trusted by their listed fingerprints. */
   readonly team: TeamService;
+  /** Cloud GPU VMs on Google Compute Engine; a running one is a host of `hosts`. */
+  readonly cloud: CloudService;
 
   constructor(deps: CoreDeps) {
     this.shell = deps.shell;
@@ -165,6 +168,11 @@ export class Core {
       now: () => this.clock.now(),
       onStatus: (session, error) => this.sessions.syncStatus(session.id, error),
     });
+    this.cloud = new CloudService({
+      settings: this.settings, env: this.env, owner: this.owner, clock: this.clock, bus: this.bus, hosts: this.hosts,
+      teamCloud: async (dir) => (await this.team.load(dir))?.cloud,
+      dataDir: dirname(this.settings.path), log: this.log.child('cloud'),
+    });
     this.moves = new MoveService({ sessions: this.sessions, sync: this.sync, bus: this.bus, projects: this.projects });
   }
 
@@ -189,5 +197,6 @@ export class Core {
     await this.sessions.close();
     await this.engines.close();
     await this.hosts.closeAll();
+    await this.cloud.close();
   }
 }

@@ -1,6 +1,7 @@
 import type { Core } from '../core';
 import { loggedHandlers } from '../log/logged-handlers';
 import { appHandlers } from './app';
+import { cloudHandlers } from './cloud';
 import { engineHandlers } from './engine';
 import { gpusHandlers } from './gpus';
 import { hostsHandlers } from './hosts';
@@ -26,5 +27,6 @@ export function createHandlers(core: Core): Handlers {
     ...teamHandlers(core),
     ...hostsHandlers(core),
     ...gpusHandlers(core),
+    ...cloudHandlers(core),
   }, core.log.child('api'));
 }

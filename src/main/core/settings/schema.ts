@@ -18,6 +18,25 @@ export interface HostConfig {
   addedAt: string;
 }
 
+/** Google Compute Engine: where Benchtop creates GPU VMs and how (project and zones may come from the team file). */
+export interface CloudSettings {
+  /** The Google Cloud project id; empty: the team file's. */
+  project: string;
+  /** Preferred zones, tried first (in order); empty: the team file's, else any zone offering the GPU. */
+  zones: string[];
+  /** The boot image (an image or image family URL) with the NVIDIA driver and Docker. */
+  bootImage: string;
+  defaultDiskGb: number;
+  /** GCE stops a VM that ran this long, whatever else happens (scheduling.maxRunDuration); 0 = no limit. */
+  maxRunHours: number;
+  /** Warn when this install's VMs are estimated to cost more than this in a month (USD); 0 = no warning. */
+  monthlyLimit: number;
+  /** The account Benchtop's key logs in as on its VMs. */
+  sshUser: string;
+  /** The engine socket on the VM when it is not /var/run/docker.sock. */
+  dockerSocket: string;
+}
+
 /** A registry login; the password is sealed by the SecretBox, never plain text. */
 export interface RegistryCredential {
   registry: string;
@@ -42,6 +61,7 @@ export interface Settings {
   userName: string;
   /** The team file for every project (an https URL or a path); a project's .benchtop/team.json wins. Empty: none. */
   team: string;
+  cloud: CloudSettings;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -55,6 +75,16 @@ export const DEFAULT_SETTINGS: Settings = {
   installId: '',
   userName: '',
   team: '',
+  cloud: {
+    project: '',
+    zones: [],
+    bootImage: 'projects/deeplearning-platform-release/global/images/family/common-cu124-debian-11-py310',
+    defaultDiskGb: 100,
+    maxRunHours: 24,
+    monthlyLimit: 0,
+    sshUser: 'benchtop',
+    dockerSocket: '',
+  },
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -78,4 +108,8 @@ export const SETTINGS_VALIDATORS: { [K in keyof Settings]: (value: unknown) => b
   installId: (v) => typeof v === 'string' && (v === '' || /^[A-Za-z0-9-]{8,64}$/.test(v)),
   userName: (v) => typeof v === 'string' && v.length <= 64 && !/[\u0000-\u001f]/.test(v),
   team: (v) => typeof v === 'string' && v.length <= 2048,
+  cloud: (v) => isObject(v) && typeof v.project === 'string' && Array.isArray(v.zones) && v.zones.every((z) => typeof z === 'string') &&
+    typeof v.bootImage === 'string' && Number.isInteger(v.defaultDiskGb) && typeof v.maxRunHours === 'number' && v.maxRunHours >= 0 &&
+    typeof v.monthlyLimit === 'number' && v.monthlyLimit >= 0 && typeof v.sshUser === 'string' && /^[a-z_][a-z0-9_-]{0,31}$/.test(v.sshUser) &&
+    typeof v.dockerSocket === 'string',
 };

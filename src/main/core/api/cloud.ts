@@ -1,0 +1,24 @@
+import type { CloudInvoke } from '../../../shared/contract/cloud';
+import type { Core } from '../core';
+import { BenchtopError } from '../errors';
+import type { HandlersFor } from './types';
+
+function needName(name: unknown): string {
+  if (typeof name !== 'string' || !name) throw new BenchtopError('INVALID_ARGUMENT', 'Which VM? The call needs its name.', 'Pass the VM name as `benchtop cloud ls` shows it.');
+  return name;
+}
+
+export function cloudHandlers(core: Core): HandlersFor<CloudInvoke> {
+  return {
+    cloudOptions: (req) => core.cloud.options(req?.projectDir),
+    cloudVmList: (req) => core.cloud.list(req?.projectDir),
+    cloudVmCreate: (req) => core.ops.run(req.opId, (signal) => core.cloud.create(req, signal)),
+    cloudVmStart: ({ opId, name }) => core.ops.run(opId, (signal) => core.cloud.start(opId, needName(name), signal)),
+    cloudVmStop: ({ opId, name }) => core.ops.run(opId, (signal) => core.cloud.stop(opId, needName(name), signal)),
+    cloudVmResize: ({ opId, name, machineType, stopFirst }) => {
+      if (typeof machineType !== 'string' || !machineType) throw new BenchtopError('INVALID_ARGUMENT', 'Resizing needs the new machine type.', 'Pass e.g. n1-standard-8.');
+      return core.ops.run(opId, (signal) => core.cloud.resize(opId, needName(name), machineType, stopFirst === true, signal));
+    },
+    cloudVmDelete: ({ opId, name }) => core.ops.run(opId, (signal) => core.cloud.remove(opId, needName(name), signal)),
+  };
+}

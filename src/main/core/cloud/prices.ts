@@ -1,0 +1,37 @@
+import catalog from './price-catalog.json';
+
+/**
+ * Prices from the catalog shipped with the app (its date is shown with every price). G2/A2/A3
+ * prices include their GPUs; N1 prices do not, so attached GPUs are added per card.
+ */
+export interface PriceCatalog {
+  date: string;
+  region: string;
+  diskPerGbMonth: Record<string, number>;
+  machineTypes: Record<string, { onDemand: number; spot: number }>;
+  gpus: Record<string, { onDemand: number; spot: number }>;
+}
+
+export const SHIPPED_CATALOG: PriceCatalog = catalog;
+
+const HOURS_PER_MONTH = 730;
+
+export interface PriceQuery {
+  machineType: string;
+  /** GPUs attached with guestAccelerators (N1); built-in GPUs are in the machine type's price. */
+  attachedGpu?: { gpuType: string; count: number };
+  spot: boolean;
+  diskGb: number;
+}
+
+/** USD per hour for the VM, its attached GPUs and its boot disk; NaN when the catalog lacks the machine type. */
+export function pricePerHour(q: PriceQuery, c: PriceCatalog = SHIPPED_CATALOG): number {
+  const machine = c.machineTypes[q.machineType];
+  if (!machine) return Number.NaN;
+  const kind = q.spot ? 'spot' : 'onDemand';
+  const gpu = q.attachedGpu ? (c.gpus[q.attachedGpu.gpuType]?.[kind] ?? Number.NaN) * q.attachedGpu.count : 0;
+  const disk = ((c.diskPerGbMonth['pd-balanced'] ?? 0) * q.diskGb) / HOURS_PER_MONTH;
+  return round(machine[kind] + gpu + disk);
+}
+
+export const round = (usd: number): number => Math.round(usd * 1000) / 1000;
