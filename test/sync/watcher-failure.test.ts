@@ -98,8 +98,8 @@ describe.skipIf(!ready)('a remote session whose notebooks stop syncing says so, 
     const seen = states.length;
     await fx.core.sessions.stop(s.id);
     expect(fx.core.syncWatcher.watching).not.toContain(s.id);
-    const failing = await eventually(() => states.slice(seen).find((e) => e.id === s.id && e.state === 'stopped' && e.syncError), 'stopped state with sync error');
-    expect(failing.syncError).toMatchObject({ code: 'SYNC_FAILED', message: expect.stringContaining(notes) });
+    const failing = await eventually(() => states.slice(seen).find((e) => e.id === s.id && e.state === 'stopped' && e.syncError?.code === 'SYNC_ROOT_MISSING'), 'stopped state with SYNC_ROOT_MISSING');
+    expect(failing.syncError).toMatchObject({ code: 'SYNC_ROOT_MISSING', message: expect.stringContaining(`${notes} is not a folder`) });
 
     await rm(notes);
     await rename(`${notes}.away`, notes);
