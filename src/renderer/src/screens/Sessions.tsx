@@ -11,6 +11,7 @@ import { newOpId } from '../lib/opid';
 import { LogsPanel } from './sessions/LogsPanel';
 import { MoveDialog } from './sessions/MoveDialog';
 import { SessionCard } from './sessions/SessionCard';
+import { TeammateSessionCard } from './sessions/TeammateSessionCard';
 import { useSessionStats } from './sessions/useSessionStats';
 
 /** Every session on every target, kept current by the engine's state events. */
@@ -31,7 +32,8 @@ export function SessionsScreen() {
   useEffect(() => setChanged({}), [list.data]);
 
   const sessions = mergeSessions(list.data ?? [], changed).filter((s) => !removed.has(s.id));
-  const stats = useSessionStats(sessions.filter((s) => s.state === 'ready').map((s) => s.id));
+  // Usage is watched for this install's own sessions only (a teammate's answer NOT_OWNER).
+  const stats = useSessionStats(sessions.filter((s) => s.mine && s.state === 'ready').map((s) => s.id));
 
   const act = async (label: string, work: () => Promise<SessionInfo | unknown>) => {
     const result = await action.run(label, work);
@@ -63,7 +65,9 @@ export function SessionsScreen() {
       )}
       {sessions.length > 0 && (
         <ul className="session-list" aria-label="Sessions">
-          {sessions.map((s) => (
+          {sessions.map((s) => !s.mine ? (
+            <TeammateSessionCard key={s.id} session={s} now={now} />
+          ) : (
             <SessionCard
               key={s.id}
               session={s}
