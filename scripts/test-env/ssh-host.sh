@@ -81,7 +81,7 @@ ensure_tools() {
   command -v curl >/dev/null || missing+=(curl)
   command -v jq >/dev/null || missing+=(jq)
   # The nvidia-smi stand-in (scripts/test-env/gpu/nvidia-smi) runs on the system Python.
-  [[ -x /usr/bin/python3 ]] || missing+=(python3-minimal)
+  [[ -x /usr/bin/python3 ]] || missing+=(python3)
   ((${#missing[@]} == 0)) && return
   say "installing ${missing[*]}"
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null ||
