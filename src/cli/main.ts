@@ -76,17 +76,37 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.OK;
   }
   const commandLine = `benchtop ${command.name} ${argv.slice(at + 1).join(' ')}`.trim();
+  // One SIGINT handler from here on: until the core is up (a fast path, or the core loading) Ctrl-C
+  // simply ends the process with 130, since nothing is open that needs closing; then `interrupt`
+  // becomes the core's clean-up.
+  let interrupt: () => void = () => process.exit(EXIT.INTERRUPTED);
+  const onSigint = () => interrupt();
+  process.on('SIGINT', onSigint);
+  try {
+    return await runCommand(command, args, commandLine, (action) => { interrupt = action; });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+async function runCommand(command: Command, args: ParsedArgs, commandLine: string, onInterrupt: (action: () => void) => void): Promise<number> {
   if (command.runLight) {
     const { createLightContext } = await import('./light-context');
     const light = createLightContext(args);
     const log = light.log.child('cli');
     log.info(commandLine, { version: BENCHTOP_VERSION, cwd: process.cwd(), path: 'light' });
+    // A fast path holds no connection worth closing (the log is written synchronously).
+    onInterrupt(() => {
+      log.info('interrupted (SIGINT)');
+      process.exit(EXIT.INTERRUPTED);
+    });
     try {
       const code = await command.runLight(light);
       if (code !== undefined) {
         log.info(`benchtop ${command.name} exited ${code}`);
         return code;
       }
+      log.debug(`benchtop ${command.name}: this command line needs the core`);
     } catch (error) {
       return failed(light, log, command, error);
     }
@@ -99,15 +119,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   // the command returns through its own clean-up and core.close(), which closes SSH connections and
   // engine streams; then the exit code is 130. A second Ctrl-C, or a clean-up that hangs, quits at once.
   let interrupted = false;
-  const onInterrupt = () => {
+  onInterrupt(() => {
     if (interrupted) process.exit(EXIT.INTERRUPTED);
     interrupted = true;
     ctx.core.log.info('interrupted (SIGINT): cancelling every operation');
     process.stderr.write('\nInterrupted: cancelling (Ctrl-C again to quit now)…\n');
     ctx.core.ops.cancelAll();
     setTimeout(() => process.exit(EXIT.INTERRUPTED), INTERRUPT_GRACE_MS).unref();
-  };
-  process.on('SIGINT', onInterrupt);
+  });
   const log = ctx.core.log.child('cli');
   log.info(commandLine, { version: BENCHTOP_VERSION, cwd: process.cwd() });
   try {
@@ -115,11 +134,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     log.info(`benchtop ${command.name} exited ${interrupted ? EXIT.INTERRUPTED : code}`);
     return interrupted ? EXIT.INTERRUPTED : code;
   } catch (error) {
-    if (interrupted) return EXIT.INTERRUPTED;
+    if (interrupted) {
+      log.info(`benchtop ${command.name} exited ${EXIT.INTERRUPTED} (interrupted)`);
+      return EXIT.INTERRUPTED;
+    }
     return failed(ctx, log, command, error);
   } finally {
     await ctx.core.close();
-    process.off('SIGINT', onInterrupt);
   }
 }
 

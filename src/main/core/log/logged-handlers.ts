@@ -1,3 +1,4 @@
+import { isAbortError } from '../errors';
 import type { Logger } from './logger';
 
 /** The longest request or result written to the log per call; the rest is cut (reports and lists can be long). */
@@ -19,7 +20,9 @@ export function loggedHandlers<H extends Record<string, (request: never) => unkn
         log.debug(`${name} done in ${Date.now() - started} ms`, result === undefined ? undefined : { result: clip(result) });
         return result;
       } catch (error) {
-        log.warn(`${name} failed after ${Date.now() - started} ms`, { error });
+        // A cancelled call (the user pressed Cancel or Ctrl-C) is the normal end of it, not a failure.
+        if ((error as { code?: string }).code === 'CANCELLED' || isAbortError(error)) log.debug(`${name} cancelled after ${Date.now() - started} ms`);
+        else log.warn(`${name} failed after ${Date.now() - started} ms`, { error });
         throw error;
       }
     };
