@@ -15,6 +15,7 @@ describe('benchtop up / ps / logs / stop / rm', () => {
   const project = makeProject();
   afterAll(() => removeProjectContainers(project));
 
+  // Eight CLI runs, each a fresh process over tsx: minutes on a busy 2-core machine, seconds elsewhere.
   it('prints progress on stderr and only the URL on stdout, then manages the session by id', async () => {
     const up = await benchtop('up', project.dir, '--no-open');
     expect(up.code).toBe(0);
@@ -47,7 +48,7 @@ describe('benchtop up / ps / logs / stop / rm', () => {
     const gone = await benchtop('stop', id);
     expect(gone.code).toBe(2);
     expect(gone.stderr).toContain('error[SESSION_NOT_FOUND]');
-  });
+  }, 240_000);
 
   it('exits 64 with a usage error when the session id is missing', async () => {
     const r = await benchtop('stop');

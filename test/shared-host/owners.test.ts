@@ -71,6 +71,7 @@ describe('a shared host with two owners', () => {
     expect(await alice.fx.core.sessions.get(hers.id)).toMatchObject({ state: 'ready', url: hers.url });
   });
 
+  // Five CLI runs, each a fresh process with its own SSH connection: slow on a busy machine.
   it('answers NOT_OWNER from the CLI, and `ps` shows whose session it is', async () => {
     const fx = bob.fx;
     const benchtop = (...args: string[]) => runCli('source', args, { env: { ...fx.env, BENCHTOP_HOME: dirname(fx.core.settings.path), SSH_AUTH_SOCK: undefined } });
@@ -86,7 +87,8 @@ describe('a shared host with two owners', () => {
     expect(row).toContain(aliceAccount.user);
     expect(row).not.toContain('http://');
     expect(ps.stdout.split('\n').find((l) => l.startsWith(his.id))).toContain('http://127.0.0.1:');
-  });
+    // Five CLI runs, each a fresh process with its own SSH connection.
+  }, 240_000);
 
   it('leaves a teammate’s session alone in its watchers (no sync of their notebooks)', async () => {
     // Bob's app started again: its watchers start before it hears of any session, as at app start.
