@@ -1,13 +1,13 @@
-import { resolve } from 'node:path';
 import { flag, stringOption } from '../args';
 import { EXIT } from '../exit-codes';
+import { CONFIG_OPTION, projectArg } from './pin';
 import { showProgress } from './pull';
 import type { Command } from './types';
 
 export const upCommand: Command = {
   name: 'up',
   summary: 'Start the project’s Jupyter session (pull the pinned image, start, wait until ready)',
-  usage: `benchtop up [DIR] [--target local|HOST] [--no-open] [--json]
+  usage: `benchtop up [DIR] [--target local|HOST] [--config NAME] [--no-open] [--json]
 
 Reads DIR/.devcontainer/devcontainer.json (default: the current folder), pulls the pinned image
 if needed, checks the lockfile, starts the session and waits for Jupyter. Progress goes to stderr;
@@ -18,9 +18,10 @@ per-user forwarder carries it: \`benchtop forwarder --help\`).`,
   options: {
     target: { type: 'string', value: 'local|HOST', help: 'where: this computer (local) or a host id from `benchtop host ls`' },
     'no-open': { type: 'boolean', help: 'do not open the notebook in the browser' },
+    config: CONFIG_OPTION,
   },
   async run(ctx) {
-    const dir = resolve(ctx.args.positional[0] ?? '.');
+    const dir = projectArg(ctx, ctx.args.positional[0]);
     const target = stringOption(ctx.args, 'target');
     const opId = ctx.newOpId();
     const stop = ctx.json ? () => undefined : showProgress(ctx, opId);

@@ -154,7 +154,9 @@ export class SessionService {
     await this.lockfileCheck(project, pulled.labels);
 
     step('start');
-    await launchSession({ engines: this.#d.engines, settings: this.#d.settings, gpus: this.gpus, workspace: this.workspace, owner: this.#d.owner },
+    await launchSession({ engines: this.#d.engines, settings: this.#d.settings, gpus: this.gpus, workspace: this.workspace, owner: this.#d.owner,
+      // postCreateCommand / postStartCommand output, line by line, as a detail of the start step.
+      onOutput: (line) => step('start', line) },
       { target, id, imageRef, project, pulled });
     try {
       const started = await this.#inspectOrThrow(target, id);
