@@ -1,4 +1,4 @@
-// Bundles the `benchtop` CLI (src/cli) into out/cli/benchtop.js; npm packages stay external.
+// Bundles the `benchtop` CLI (src/cli) into out/cli/benchtop.js; npm packages stay external but a few (below).
 // Split into chunks so each command loads only what it uses (`--version` does not load conf or
 // tar-stream; dockerode and ssh2 load on first engine or SSH use).
 import { build } from 'esbuild';
@@ -12,6 +12,25 @@ const finalDir = join(root, 'out/cli');
 // while the CLI is rebuilt (tests run side by side; `npm run link-cli`) never reads half a file, and
 // the chunks it loads later (same content, same hashed name) are still there.
 mkdirSync(join(root, 'out'), { recursive: true });
+
+/**
+ * npm packages stay external, except these small pure-JS ones the core imports at start-up (and what
+ * they import): one ESM chunk loads faster than CommonJS packages resolved, read and lexed file by
+ * file. Anything else (native parts, loaded on first use, or new) stays external unless added here.
+ */
+const BUNDLED_PACKAGES = new Set(['jsonc-parser', 'tar-stream']);
+const bundleOnlyListedPackages = {
+  name: 'bundle-only-listed-packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('node:')) return undefined;
+      const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
+      if (BUNDLED_PACKAGES.has(name) || args.importer.includes(`${join('node_modules', '')}`)) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
+
 const outdir = mkdtempSync(join(root, 'out', '.cli-build-'));
 await build({
   entryPoints: { benchtop: join(root, 'src/cli/main.ts') },
@@ -21,10 +40,7 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  // Small pure-JS packages the core imports at start-up (jsonc-parser, tar-stream…) are bundled: one
-  // ESM chunk loads faster than CommonJS packages resolved, read and lexed file by file. Packages with
-  // native parts, or loaded only on first use, stay external.
-  external: ['dockerode', 'ssh2', 'ws', 'systeminformation', 'electron', 'electron-store', 'conf', '@google-cloud/*', 'cpu-features'],
+  plugins: [bundleOnlyListedPackages],
   sourcemap: 'linked',
   // ESM builds where a package has one (jsonc-parser's "main" is a UMD build that requires files by name).
   mainFields: ['module', 'main'],
