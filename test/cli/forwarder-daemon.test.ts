@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, connect, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +54,8 @@ describe('the forwarder process', () => {
 
     const local = await client.forward('gpu-box', notebook.port);
     expect(await readFrom(local)).toBe('jupyter');
+    // Requests are taken from this user only.
+    expect(statSync(socketPath).mode & 0o777).toBe(0o600);
     // Asked again (another command, `ps`), the same port comes back.
     expect(await client.forward('gpu-box', notebook.port)).toBe(local);
     expect((await client.status())?.forwards).toMatchObject([{ target: 'gpu-box', remotePort: notebook.port, localPort: local, connections: 1 }]);

@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -186,6 +186,8 @@ export async function runForwarder(options: ForwarderOptions): Promise<void> {
     }
     throw error;
   }
+  // Only this user may ask it to open ports through their SSH connections, whatever the umask.
+  if (process.platform !== 'win32') chmodSync(socketPath, 0o600);
   log.info(`forwarder ${process.pid} listening on ${socketPath}`);
   const onSignal = () => void shutdown('terminated');
   process.once('SIGTERM', onSignal);
