@@ -1,4 +1,5 @@
 import { checkCommand } from './check';
+import { cloudCommand } from './cloud';
 import { diagnosticsCommand } from './diagnostics';
 import { engineCommand } from './engine';
 import { forwarderCommand } from './forwarder';
@@ -37,6 +38,7 @@ export const COMMANDS: readonly Command[] = [
   pullCommand,
   gpusCommand,
   hostCommand,
+  cloudCommand,
   initCommand,
   versionsCommand,
   pinCommand,

@@ -39,16 +39,18 @@ while sleep "$CHECK"; do
 done
 `;
   // The startup script must end for boot to count as finished: the loop runs as its own unit.
+  // ROOT is empty on a VM; the tests' stand-in VM, which shares this computer's disk, sets its own folder.
   return `#!/bin/bash
-mkdir -p /opt/benchtop
-cat >/opt/benchtop/autostop.sh <<'BENCHTOP_AUTOSTOP'
+ROOT="\${BENCHTOP_VM_ROOT:-}"
+mkdir -p "$ROOT/opt/benchtop" "$ROOT/var/log"
+cat >"$ROOT/opt/benchtop/autostop.sh" <<'BENCHTOP_AUTOSTOP'
 ${loop}BENCHTOP_AUTOSTOP
-chmod 0755 /opt/benchtop/autostop.sh
+chmod 0755 "$ROOT/opt/benchtop/autostop.sh"
 if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null; then
   systemctl stop benchtop-autostop 2>/dev/null
-  systemd-run --unit benchtop-autostop --description 'Benchtop autostop' /opt/benchtop/autostop.sh
+  systemd-run --unit benchtop-autostop --description 'Benchtop autostop' "$ROOT/opt/benchtop/autostop.sh"
 else
-  nohup /opt/benchtop/autostop.sh >>/var/log/benchtop-autostop.log 2>&1 </dev/null &
+  nohup "$ROOT/opt/benchtop/autostop.sh" >>"$ROOT/var/log/benchtop-autostop.log" 2>&1 </dev/null &
 fi
 `;
 }

@@ -15,7 +15,7 @@ export interface GpuZones {
 export async function zonesOffering(clients: ComputeClients, project: string): Promise<Map<string, GpuZones>> {
   const found = new Map<string, GpuZones>();
   try {
-    for await (const [key, scoped] of clients.acceleratorTypes.aggregatedListAsync({ project })) {
+    for await (const [key, scoped] of clients.acceleratorTypes.aggregatedListAsync({ project }, { autoPaginate: false })) {
       const zone = key.replace(/^zones\//, '');
       for (const type of scoped.acceleratorTypes ?? []) {
         const name = String(type.name ?? '');

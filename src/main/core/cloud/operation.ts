@@ -1,7 +1,7 @@
 import type { google } from '@google-cloud/compute/build/protos/protos';
 import { BenchtopError } from '../errors';
 import type { ComputeClients } from './client';
-import type { GceProblem } from './gce-errors';
+import { cloudError, type GceProblem } from './gce-errors';
 
 type Operation = google.cloud.compute.v1.IOperation;
 
@@ -35,7 +35,11 @@ export async function waitForOperation(clients: ComputeClients, project: string,
       throw new BenchtopError('TIMEOUT', `GCE operation ${name} in ${zone} was not done after ${Math.round(timeoutMs / 60_000)} minutes.`, 'Look at the operation in the Cloud console; the VM list shows what came of it.');
     }
     const before = Date.now();
-    [operation] = await clients.zoneOperations.wait({ project, zone, operation: name }, { timeout: 150_000 });
+    try {
+      [operation] = await clients.zoneOperations.wait({ project, zone, operation: name }, { timeout: 150_000 });
+    } catch (error) {
+      throw cloudError(`Waiting for GCE operation ${name} in ${zone}`, error);
+    }
     // A wait that answered at once (early return) is not retried in a tight loop.
     if (operation.status !== 'DONE' && Date.now() - before < 500) await sleep(500, signal);
   }

@@ -129,7 +129,7 @@ export class CloudService {
     const vms: CloudVm[] = [];
     const context = this.#context();
     try {
-      for await (const [, scoped] of clients.instances.aggregatedListAsync({ project, filter: MANAGED_FILTER })) {
+      for await (const [, scoped] of clients.instances.aggregatedListAsync({ project, filter: MANAGED_FILTER }, { autoPaginate: false })) {
         for (const instance of scoped.instances ?? []) vms.push(vmInfo(instance, context));
       }
     } catch (error) {

@@ -18,7 +18,9 @@ export async function cloudSshKey(dataDir: string, comment: string): Promise<Clo
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const { utils } = await import('ssh2');
+  // ssh2 is CommonJS: its `utils` is on the default export when loaded as ESM.
+  const ssh2 = await import('ssh2');
+  const utils = ssh2.utils ?? (ssh2 as unknown as { default: typeof ssh2 }).default.utils;
   const pair = utils.generateKeyPairSync('ed25519', { comment });
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await writeFile(privateKeyPath, pair.private, { mode: 0o600, flag: 'wx' }).catch(async (error: NodeJS.ErrnoException) => {

@@ -1,0 +1,145 @@
+import type { CloudOptions, CloudVm } from '../../shared/contract/cloud';
+import { flag, stringOption } from '../args';
+import type { CliContext } from '../context';
+import { EXIT } from '../exit-codes';
+import { columns, table } from '../output';
+import { BenchtopError } from '../../main/core/errors';
+import type { Command } from './types';
+
+const USAGE = `benchtop cloud create --gpu TYPE [--count N] [--zone Z,…] [--spot] [--disk GB] [--machine-type T] [--name NAME] [--idle-minutes M] [--json]
+benchtop cloud ls                [--json]
+benchtop cloud prices            [--json]
+benchtop cloud start NAME        [--json]
+benchtop cloud stop NAME         [--json]
+benchtop cloud resize NAME TYPE  [--yes] [--json]
+benchtop cloud rm NAME           [--json]
+
+GPU VMs on Google Compute Engine, in the project and zones of Settings → Cloud (or the team file),
+with Application Default Credentials (\`gcloud auth application-default login\`). create tries the
+zones offering the GPU in order, moving on when one has no capacity, then waits for SSH and Docker:
+the VM is then a host (its name) for \`benchtop up --target NAME\`, move, gpus. A VM stops itself
+once no session of yours has run on it for its idle minutes (default: the idle-minutes setting), and
+GCE stops it after the maximum run time of the settings in any case. resize changes the machine type,
+which needs a stopped VM: --yes stops a running one, changes it and starts it again.
+ls lists every Benchtop VM of the project (found by its labels), with price per hour and the running
+cost; a VM whose creation was cut short is marked "interrupted": delete it with \`benchtop cloud rm\`.
+Exit codes: 0 done; 2 error (CLOUD_STOCKOUT, CLOUD_QUOTA_EXCEEDED, CLOUD_AUTH_MISSING, …).`;
+
+function needArg(value: string | undefined, what: string): string {
+  if (!value) throw new BenchtopError('INVALID_ARGUMENT', `Missing ${what}.`, 'Run `benchtop cloud --help` for the usage.');
+  return value;
+}
+
+function numberOption(ctx: CliContext, name: string): number | undefined {
+  const raw = stringOption(ctx.args, name);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new BenchtopError('INVALID_ARGUMENT', `--${name} ${raw} is not a number.`, `Give --${name} a number, e.g. --${name} 1.`);
+  return value;
+}
+
+const usd = (n: number) => `$${n.toFixed(2)}`;
+
+function describe(vm: CloudVm): string {
+  return table([
+    ['VM', `${vm.name} (${vm.zone})`],
+    ['Status', vm.interrupted ? `${vm.status}, creation interrupted` : vm.status],
+    ['Machine', `${vm.machineType}${vm.gpuType ? `, ${vm.gpuCount} × ${vm.gpuType}` : ''}${vm.spot ? ', spot' : ''}, ${vm.diskGb} GB disk`],
+    ['Host', vm.hostId ? `${vm.hostId}${vm.address ? ` (${vm.address})` : ''}` : '-'],
+    ['Price', `${usd(vm.pricePerHour)}/h${vm.runningSince ? `, ${usd(vm.runningCost)} since ${vm.runningSince}` : ''}`],
+    ['Owner', vm.mine ? `${vm.owner.name} (you)` : vm.owner.name],
+  ]);
+}
+
+function prices(options: CloudOptions): string {
+  const rows = options.offers.flatMap((o) => o.shapes.map((s) => [o.gpuType, String(s.gpuCount), s.machineType, `${usd(s.pricePerHour)}/h`, `${usd(s.spotPricePerHour)}/h`, o.zones.join(' ') || '-']));
+  return `${columns(['GPU', 'COUNT', 'MACHINE', 'PRICE', 'SPOT', 'ZONES'], rows)}
+Prices: catalog of ${options.catalogDate}, without the disk (${usd(options.diskPricePerGbMonth)} per GB-month).${options.monthlyLimit ? ` This month: about ${usd(options.spentThisMonth)} of your ${usd(options.monthlyLimit)} limit.` : ''}`;
+}
+
+async function withSteps<T>(ctx: CliContext, opId: string, work: () => Promise<T>): Promise<T> {
+  const off = ctx.json ? () => undefined : ctx.core.bus.on('operationStep', (s) => {
+    if (s.opId === opId) ctx.err(`${s.step}${s.detail ? `: ${s.detail}` : ''}`);
+  });
+  try {
+    return await work();
+  } finally {
+    off();
+  }
+}
+
+export const cloudCommand: Command = {
+  name: 'cloud',
+  summary: 'GPU VMs on Google Compute Engine: create, ls, prices, start, stop, resize, rm',
+  usage: USAGE,
+  options: {
+    gpu: { type: 'string', value: 'TYPE', help: 'create: the GPU type (nvidia-tesla-t4, nvidia-l4, nvidia-tesla-v100, nvidia-tesla-a100, nvidia-a100-80gb, nvidia-h100-80gb)' },
+    count: { type: 'string', value: 'N', help: 'create: GPUs on the VM (default 1)' },
+    zone: { type: 'string', value: 'Z,…', help: 'create: the zones to try, in order (default: the settings\' zones offering the GPU)' },
+    spot: { type: 'boolean', help: 'create: a spot VM (much cheaper; GCE may stop it at any time)' },
+    disk: { type: 'string', value: 'GB', help: 'create: boot disk size' },
+    'machine-type': { type: 'string', value: 'TYPE', help: 'create: a bigger machine type of the same family' },
+    name: { type: 'string', value: 'NAME', help: 'create: the VM name (default benchtop-<you>-<random>)' },
+    'idle-minutes': { type: 'string', value: 'M', help: 'create: power off after M minutes without a session (0: never)' },
+    yes: { type: 'boolean', help: 'resize: stop a running VM to change it, then start it again' },
+  },
+  async run(ctx) {
+    const [action, name, extra] = ctx.args.positional;
+    const print = (value: unknown, human: () => string) => ctx.out(ctx.json ? JSON.stringify(value, null, 2) : human());
+    const opId = ctx.newOpId();
+    switch (action) {
+      case 'create': {
+        const vm = await withSteps(ctx, opId, () => ctx.handlers.cloudVmCreate({
+          opId,
+          gpuType: needArg(stringOption(ctx.args, 'gpu'), 'the GPU type (--gpu nvidia-tesla-t4)'),
+          gpuCount: numberOption(ctx, 'count') ?? 1,
+          zones: stringOption(ctx.args, 'zone')?.split(',').map((z) => z.trim()).filter(Boolean),
+          spot: flag(ctx.args, 'spot') || undefined,
+          diskGb: numberOption(ctx, 'disk'),
+          machineType: stringOption(ctx.args, 'machine-type'),
+          name: stringOption(ctx.args, 'name'),
+          idleMinutes: numberOption(ctx, 'idle-minutes'),
+        }) as Promise<CloudVm>);
+        print(vm, () => `${describe(vm)}\nStart a session on it: benchtop up --target ${vm.hostId ?? vm.name}`);
+        return EXIT.OK;
+      }
+      case 'ls':
+      case 'list': {
+        const vms = await ctx.handlers.cloudVmList({}) as CloudVm[];
+        print(vms, () => vms.length === 0 ? 'No Benchtop VMs in the project. Create one with `benchtop cloud create --gpu nvidia-tesla-t4`.'
+          : columns(['NAME', 'ZONE', 'STATUS', 'MACHINE', 'GPUS', 'PRICE/H', 'COST', 'OWNER'], vms.map((vm) => [
+            vm.name, vm.zone, vm.interrupted ? `${vm.status} (interrupted)` : vm.status, vm.machineType,
+            vm.gpuType ? `${vm.gpuCount} × ${vm.gpuType}${vm.spot ? ' (spot)' : ''}` : '-', usd(vm.pricePerHour), vm.runningSince ? usd(vm.runningCost) : '-', vm.mine ? 'you' : vm.owner.name,
+          ])));
+        return EXIT.OK;
+      }
+      case 'prices': {
+        const options = await ctx.handlers.cloudOptions({}) as CloudOptions;
+        print(options, () => prices(options));
+        return EXIT.OK;
+      }
+      case 'start':
+      case 'stop': {
+        const call = action === 'start' ? ctx.handlers.cloudVmStart : ctx.handlers.cloudVmStop;
+        const vm = await withSteps(ctx, opId, () => call({ opId, name: needArg(name, 'the VM name') }) as Promise<CloudVm>);
+        print(vm, () => describe(vm));
+        return EXIT.OK;
+      }
+      case 'resize': {
+        const vm = await withSteps(ctx, opId, () => ctx.handlers.cloudVmResize({
+          opId, name: needArg(name, 'the VM name'), machineType: needArg(extra, 'the new machine type'), stopFirst: flag(ctx.args, 'yes'),
+        }) as Promise<CloudVm>);
+        print(vm, () => describe(vm));
+        return EXIT.OK;
+      }
+      case 'rm':
+      case 'delete': {
+        const done = await withSteps(ctx, opId, async () => ctx.handlers.cloudVmDelete({ opId, name: needArg(name, 'the VM name') }));
+        print(done, () => `Deleted ${name} and its disk.`);
+        return EXIT.OK;
+      }
+      default:
+        throw new BenchtopError('INVALID_ARGUMENT', action ? `Unknown cloud action "${action}".` : 'Missing the cloud action.', 'Use create, ls, prices, start, stop, resize or rm (see `benchtop cloud --help`).');
+    }
+  },
+};
