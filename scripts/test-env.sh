@@ -58,6 +58,8 @@ main() {
   ensure_analysis_images
   run_ssh_host
   [[ ! -x "$REPO_ROOT/scripts/test-env/bastion.sh" ]] || "$REPO_ROOT/scripts/test-env/bastion.sh" </dev/null 9>&- || die "scripts/test-env/bastion.sh failed"
+  # The cloud tests' stand-in VMs: addresses and an account in the test host's namespace.
+  [[ ! -x "$REPO_ROOT/scripts/test-env/cloud-vm.sh" ]] || "$REPO_ROOT/scripts/test-env/cloud-vm.sh" </dev/null 9>&- || die "scripts/test-env/cloud-vm.sh failed"
   write_env_json
   say "ready in $((SECONDS - started)) s; wrote $TEST_ENV_DIR/env.json"
 }
