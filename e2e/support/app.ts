@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { OpenedUrl } from '../bridge/server';
+import { expectAccessible } from './a11y';
 import { electronBinary } from './electron-binary';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -69,6 +70,7 @@ export const test = base.extend<{ launch: Launch; electronGate: void }>({
 
   launch: async ({ browser }, use, testInfo) => {
     const stops: (() => Promise<void>)[] = [];
+    const pages: Page[] = [];
     await use(async (options = {}) => {
       const home = mkdtempSync(join(tmpdir(), 'bt-e2e-home-'));
       stops.push(async () => rmSync(home, { recursive: true, force: true }));
@@ -82,7 +84,9 @@ export const test = base.extend<{ launch: Launch; electronGate: void }>({
           env: { ...process.env, BENCHTOP_HOME: home, BENCHTOP_E2E_PROJECT: options.project ?? '', ...options.env } as Record<string, string>,
         });
         stops.unshift(() => app.close());
-        return { kind: 'electron', page: await app.firstWindow(), home, url: '', opened: async () => [] };
+        const window = await app.firstWindow();
+        pages.push(window);
+        return { kind: 'electron', page: window, home, url: '', opened: async () => [] };
       }
       const { child, url } = await spawnBridge(home, options);
       stops.unshift(
@@ -96,6 +100,7 @@ export const test = base.extend<{ launch: Launch; electronGate: void }>({
       const context = await browser.newContext();
       stops.unshift(() => context.close());
       const page = await context.newPage();
+      pages.push(page);
       await page.goto(url);
       return {
         kind: 'bridge',
@@ -105,7 +110,16 @@ export const test = base.extend<{ launch: Launch; electronGate: void }>({
         opened: async () => (await (await fetch(`${url}/__bridge/opened`)).json()) as OpenedUrl[],
       };
     });
-    for (const stop of stops) await stop().catch(() => undefined);
+    // The screen each passing test ends on is checked with axe-core in both themes (screens shot on
+    // the way are checked by shootBothThemes); a test that already failed keeps its own error.
+    try {
+      if (testInfo.status === testInfo.expectedStatus) {
+        for (const page of pages.filter((p) => !p.isClosed())) await expectAccessible(page, `end of "${testInfo.title}"`);
+      }
+    } finally {
+      // Teardown errors would hide the test's own result; each stop is best effort by design.
+      for (const stop of stops) await stop().catch(() => undefined);
+    }
   },
 });
 
