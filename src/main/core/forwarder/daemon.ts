@@ -129,7 +129,10 @@ export async function runForwarder(options: ForwarderOptions): Promise<void> {
     clearInterval(timer);
     log.info(`forwarder exits: ${why}`);
     await Promise.all([...forwards.keys()].map((key) => drop(key, 'the forwarder is exiting')));
-    await new Promise<void>((resolve) => control.close(() => resolve()));
+    // A client's idle keep-alive connection would hold close() open for good: end them all.
+    const closed = new Promise<void>((resolve) => control.close(() => resolve()));
+    control.closeAllConnections();
+    await closed;
     await transport.closeAll().catch((error: unknown) => log.ignored('closing SSH connections on exit', error));
     if (process.platform !== 'win32') rmSync(socketPath, { force: true });
     finished();
