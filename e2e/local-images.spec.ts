@@ -42,6 +42,10 @@ test('removing a copy on the Images screen takes away exactly that name, and the
   const before = await local.getByRole('row').count();
 
   await row.getByRole('button', { name: `Remove ${testTag}` }).click();
+  const confirm = page.getByRole('dialog', { name: `Remove ${testTag}?` });
+  // The tag shares its image with the pinned digest's name: only the name goes, and the dialog says so.
+  await expect(confirm).toContainText('other name(s) keep the image itself');
+  await confirm.getByRole('button', { name: 'Remove image' }).click();
   await expect(row).toHaveCount(0);
   await expect(local.getByRole('row')).toHaveCount(before - 1);
   expect(exists(testTag)).toBe(false);

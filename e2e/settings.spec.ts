@@ -57,6 +57,7 @@ test('a registry login is kept with a write-only password that never reaches the
   await expect(page.getByLabel('Password or token')).toHaveValue('');
 
   await page.getByRole('button', { name: 'Remove login for 127.0.0.1:5001' }).click();
+  await page.getByRole('dialog', { name: 'Remove the login for 127.0.0.1:5001?' }).getByRole('button', { name: 'Remove login' }).click();
   await expect(saved).toHaveCount(0);
   expect(settingsFile(app.home)).toMatchObject({ registryCredentials: [] });
 });

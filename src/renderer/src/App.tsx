@@ -49,6 +49,9 @@ export function App() {
 
   return (
     <AppContext.Provider value={state}>
+      <a className="skip-link" href="#content">
+        Skip to content
+      </a>
       <div className="app">
         <nav className="sidebar" aria-label="Main">
           <div className="brand">
@@ -77,7 +80,7 @@ export function App() {
             <p className="version num">{info ? `v${info.version} · ${info.shell}` : '\u00a0'}</p>
           </div>
         </nav>
-        <main className="content">
+        <main className="content" id="content" tabIndex={-1}>
           {startError && <ErrorPanel error={startError} onDismiss={() => setStartError(null)} />}
           {info?.warnings.map((w) => (
             <p key={w} className="banner warn" role="status">

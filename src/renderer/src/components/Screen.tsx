@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 
 interface Props {
   title: string;
@@ -10,11 +10,20 @@ interface Props {
 /** Every screen's frame: one h1 (the screen's accessible name), a line under it, actions on the right. */
 export function Screen({ title, subtitle, actions, children }: Props) {
   const id = `screen-${title.toLowerCase().replace(/\W+/g, '-')}`;
+  const heading = useRef<HTMLHeadingElement>(null);
+  // A screen change is announced: the window title names it and its heading takes focus, so a
+  // screen reader reads where the user landed and Tab continues from the top of the new screen.
+  useEffect(() => {
+    document.title = `${title} · Benchtop`;
+    heading.current?.focus({ preventScroll: true });
+  }, [title]);
   return (
     <section className="screen" aria-labelledby={id}>
       <header className="screen-header">
         <div>
-          <h1 id={id}>{title}</h1>
+          <h1 id={id} ref={heading} tabIndex={-1}>
+            {title}
+          </h1>
           {subtitle && <p className="subtitle">{subtitle}</p>}
         </div>
         {actions && <div className="screen-actions">{actions}</div>}

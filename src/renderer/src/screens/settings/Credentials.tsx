@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { SettingsView } from '../../../../shared/ipc';
 import { api } from '../../api';
+import { useConfirm } from '../../components/ConfirmDialog';
 import { DataTable } from '../../components/DataTable';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { useAction } from '../../hooks/useCall';
@@ -14,6 +15,7 @@ export function Credentials({ settings, onChange }: { settings: SettingsView; on
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const action = useAction();
+  const confirm = useConfirm();
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -27,6 +29,12 @@ export function Credentials({ settings, onChange }: { settings: SettingsView; on
   };
 
   const remove = async (name: string) => {
+    const yes = await confirm.ask({
+      title: `Remove the login for ${name}?`,
+      lost: ['The saved user name and password', `Pulls from ${name} until you log in again`],
+      confirmLabel: 'Remove login',
+    });
+    if (!yes) return;
     const view = await action.run(`remove ${name}`, () => api.credentialRemove({ registry: name }));
     if (view) onChange(view);
   };
@@ -34,6 +42,7 @@ export function Credentials({ settings, onChange }: { settings: SettingsView; on
   return (
     <section className="card" aria-labelledby="registry-logins">
       <h2 id="registry-logins">Registry logins</h2>
+      {confirm.dialog}
       {!settings.secretStorageAvailable && (
         <p className="banner warn" role="status">
           This computer offers no encrypted storage, so Benchtop cannot keep passwords. Use <code>docker login</code> instead.
