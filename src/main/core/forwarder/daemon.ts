@@ -4,6 +4,7 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 import type { Duplex } from 'node:stream';
 import { BenchtopError, toErrorInfo } from '../errors';
 import type { Logger } from '../log/logger';
+import { withTimeout } from '../timeout';
 import type { ForwardInfo, ForwarderAnswer, ForwarderStatus, ForwardRequest } from './protocol';
 
 /** How the forwarder reaches a host: the hosts service's one SSH connection per host. */
@@ -26,6 +27,9 @@ export interface ForwarderOptions {
   /** With nothing forwarded, how long to wait for a new request before exiting. */
   lingerMs?: number;
 }
+
+/** How long one check of a forwarded port may take. */
+const PROBE_TIMEOUT_MS = 15_000;
 
 interface Forward extends ForwardInfo {
   server: Server;
@@ -144,7 +148,14 @@ export async function runForwarder(options: ForwarderOptions): Promise<void> {
     if (process.platform !== 'win32' && !existsSync(socketPath)) return shutdown('its socket was removed');
     await Promise.all([...forwards].map(async ([key, entry]) => {
       try {
-        const channel = await transport.openTcp(entry.target, entry.remotePort);
+        // A connection that went silent must not stall every later check: a slow answer is a miss.
+        const opening = transport.openTcp(entry.target, entry.remotePort);
+        const channel = await withTimeout(opening, PROBE_TIMEOUT_MS).catch((error: unknown) => {
+          // Counted as a miss below; a channel that opens after all is closed at once (its own
+          // failure, if it fails instead, is this same miss).
+          opening.then((late) => late.destroy(), () => undefined);
+          throw error;
+        });
         // Only whether it opens matters; whatever the far side says while it closes does not.
         channel.on('error', () => undefined);
         channel.destroy();
