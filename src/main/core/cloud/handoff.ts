@@ -58,7 +58,7 @@ export async function vmHostKeys(clients: ComputeClients, project: string, zone:
       throw new BenchtopError('HOST_KEY_UNKNOWN', `${name} has not published its SSH host keys (guest attributes hostkeys/) in time.`,
         'The boot image needs the Google guest agent with guest attributes enabled; look at the VM\'s serial console, or delete the VM.');
     }
-    await sleep(1000);
+    await sleep(500);
   }
 }
 
@@ -103,7 +103,7 @@ async function retryWhileBooting<T>(work: () => Promise<T>, deadline: number, si
       const code = error instanceof BenchtopError ? error.code : '';
       if (!['HOST_UNREACHABLE', 'ENGINE_UNREACHABLE', 'ENGINE_TIMEOUT', 'TIMEOUT'].includes(code) || Date.now() > deadline) throw error;
       if (signal?.aborted) throw new BenchtopError('CANCELLED', 'The operation was cancelled.');
-      await sleep(1000);
+      await sleep(300);
     }
   }
 }

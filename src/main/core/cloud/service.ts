@@ -242,7 +242,8 @@ export class CloudService {
       }
       if (signal?.aborted) throw new BenchtopError('CANCELLED', 'The operation was cancelled.');
       if (this.#d.clock.now() > deadline) throw new BenchtopError('TIMEOUT', `${name} was not ${wanted} after ${timeoutMs / 60_000} minutes (now ${instance.status}).`, 'Look at the VM in the Cloud console.');
-      await new Promise((r) => setTimeout(r, 1000));
+      // GCE's read quota allows this rate many times over; a slower poll only adds to the wait.
+      await new Promise((r) => setTimeout(r, 300));
     }
   }
 
