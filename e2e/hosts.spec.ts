@@ -46,5 +46,6 @@ test('adding a host asks to confirm its key fingerprint, then shows its engine; 
   await expect(card).toContainText(/docker \d+\.\d+/);
   await shootBothThemes(page, 'hosts-added');
   await card.getByRole('button', { name: /^Remove / }).click();
+  await page.getByRole('dialog', { name: /^Remove host / }).getByRole('button', { name: 'Remove host' }).click();
   await expect(page.getByText('No hosts yet. Add a shared GPU machine above.')).toBeVisible();
 });

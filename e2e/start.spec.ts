@@ -79,7 +79,12 @@ test('open the fixture project, click Start once, and reach a live Jupyter', asy
 
   // Stop, then remove, from the same screen.
   await row.getByRole('button', { name: 'Stop basic-analysis on local' }).click();
+  // Stopping ends the kernels: the app asks first, naming that.
+  const stopDialog = page.getByRole('dialog', { name: 'Stop basic-analysis on local?' });
+  await expect(stopDialog).toContainText('Running kernels');
+  await stopDialog.getByRole('button', { name: 'Stop session' }).click();
   await expect(row).toContainText('stopped', { timeout: 60_000 });
   await row.getByRole('button', { name: 'Remove basic-analysis on local' }).click();
+  await page.getByRole('dialog', { name: 'Remove basic-analysis on local?' }).getByRole('button', { name: 'Remove session' }).click();
   await expect(row).toHaveCount(0);
 });

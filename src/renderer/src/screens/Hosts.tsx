@@ -1,6 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { HostAddResult, HostInfo } from '../../../shared/ipc';
 import { api } from '../api';
+import { useConfirm } from '../components/ConfirmDialog';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { Empty, Screen } from '../components/Screen';
 import { useAction, useCall } from '../hooks/useCall';
@@ -16,8 +17,12 @@ export function HostsScreen() {
   const [identityFile, setIdentityFile] = useState('');
   const [dockerSocket, setDockerSocket] = useState('');
   const [trust, setTrust] = useState<Trust | null>(null);
+  // A host whose first connection failed after its key was trusted: stored, shown, and fixable here.
+  const [failed, setFailed] = useState<string | null>(null);
+  const specInput = useRef<HTMLInputElement>(null);
   const [tested, setTested] = useState<Record<string, HostInfo>>({});
   const action = useAction();
+  const confirm = useConfirm();
 
   const add = async (event: FormEvent) => {
     event.preventDefault();
@@ -33,6 +38,7 @@ export function HostsScreen() {
   };
 
   const added = () => {
+    setFailed(null);
     setSpec('');
     setIdentityFile('');
     setDockerSocket('');
@@ -45,8 +51,26 @@ export function HostsScreen() {
     if (info) setTested((t) => ({ ...t, [id]: info }));
   };
 
-  const remove = async (id: string) => {
+  const remove = async (host: HostInfo) => {
+    const id = host.id;
+    const yes = await confirm.ask({
+      title: `Remove host ${id}?`,
+      lost: [
+        host.sessions > 0 ? `Benchtop's record of its ${host.sessions} session(s) there` : 'Its saved address, key file and trusted host key',
+        'Nothing on the host itself: add it again to use it',
+      ],
+      confirmLabel: 'Remove host',
+    });
+    if (!yes) return;
     if (await action.run(`remove ${id}`, () => api.hostRemove({ hostId: id }))) hosts.reload();
+  };
+
+  // Edit: the form still holds what was typed; the stored attempt goes so that adding again is a fresh add.
+  const editFailed = async (id: string) => {
+    if (!(await action.run(`remove ${id}`, () => api.hostRemove({ hostId: id })))) return;
+    setFailed(null);
+    hosts.reload();
+    specInput.current?.focus();
   };
 
   const list = (hosts.data ?? []).map((h) => tested[h.id] ?? h);
@@ -56,6 +80,7 @@ export function HostsScreen() {
         <label className="field grow">
           <span>SSH host</span>
           <input
+            ref={specInput}
             value={spec}
             onChange={(e) => setSpec(e.target.value)}
             placeholder="analyst@gpu-box.example.com:22"
@@ -77,14 +102,39 @@ export function HostsScreen() {
         </button>
       </form>
       {action.error && <ErrorPanel error={action.error} onDismiss={action.clear} />}
+      {failed && !trust && (
+        <div className="banner warn" role="status" aria-label={`Host ${failed} needs attention`}>
+          <p>
+            {failed} is saved but Benchtop could not sign in to it. Check the identity file and the engine socket in the form,
+            then add it again; or test it again once the host is fixed.
+          </p>
+          <div className="row">
+            <button type="button" className="btn primary" onClick={() => void editFailed(failed)} disabled={action.busy !== null}>
+              Edit and add again
+            </button>
+            <button type="button" className="btn" onClick={() => void test(failed)} disabled={action.busy !== null}>
+              Retry
+            </button>
+          </div>
+        </div>
+      )}
       {hosts.error && <ErrorPanel error={hosts.error} onRetry={hosts.reload} />}
       {hosts.data && list.length === 0 && <Empty title="No hosts yet. Add a shared GPU machine above." />}
       <ul className="host-list" aria-label="Hosts">
         {list.map((h) => (
-          <HostCard key={h.id} host={h} busy={action.busy} onTest={() => void test(h.id)} onRemove={() => void remove(h.id)} />
+          <HostCard key={h.id} host={h} busy={action.busy} onTest={() => void test(h.id)} onRemove={() => void remove(h)} />
         ))}
       </ul>
-      <TrustDialog request={trust} onClose={() => setTrust(null)} onTrusted={added} />
+      {confirm.dialog}
+      <TrustDialog
+        request={trust}
+        onClose={() => setTrust(null)}
+        onTrusted={added}
+        onFailed={(id) => {
+          setFailed(id);
+          hosts.reload();
+        }}
+      />
     </Screen>
   );
 }

@@ -2,12 +2,14 @@ import { useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../shared/ipc';
 import { api } from '../api';
 import { useApp } from '../app-context';
+import { useConfirm } from '../components/ConfirmDialog';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { Empty, Screen } from '../components/Screen';
 import { useAction, useCall } from '../hooks/useCall';
 import { useEvent } from '../hooks/useEvent';
 import { useNow } from '../hooks/useNow';
 import { newOpId } from '../lib/opid';
+import { driftsFromPin, versionLabel } from '../lib/pin-drift';
 import { LogsPanel } from './sessions/LogsPanel';
 import { MoveDialog } from './sessions/MoveDialog';
 import { SessionCard } from './sessions/SessionCard';
@@ -16,12 +18,13 @@ import { useSessionStats } from './sessions/useSessionStats';
 
 /** Every session on every target, kept current by the engine's state events. */
 export function SessionsScreen() {
-  const { navigate } = useApp();
+  const { navigate, project, startFlow } = useApp();
   const list = useCall(() => api.sessionList(), 'sessions');
   const [changed, setChanged] = useState<Record<string, SessionInfo>>({});
   const [logsOf, setLogsOf] = useState<SessionInfo | null>(null);
   const [moving, setMoving] = useState<SessionInfo | null>(null);
   const action = useAction();
+  const confirm = useConfirm();
   const now = useNow(1000);
 
   // Sessions removed from here: their last state event ("stopped") must not bring them back.
@@ -73,16 +76,53 @@ export function SessionsScreen() {
               session={s}
               now={now}
               samples={stats[s.id] ?? []}
-              busy={action.busy !== null}
+              // Only the card whose action runs is busy; the others stay usable.
+              busy={action.busy !== null && action.busy.endsWith(` ${s.id}`)}
+              pinnedVersion={
+                project?.pinned && driftsFromPin(s, project.dir, project.pinned) ? versionLabel(project.pinned.version, project.pinned.digest) : undefined
+              }
+              onRestartOnPin={
+                s.target === 'local' && project
+                  ? () =>
+                      void act(`restart-on-pin ${s.id}`, async () => {
+                        // Stop the old one, then the ordinary start (pull, start, open) on the pin, shown on Welcome.
+                        const stopped = await api.sessionStop({ id: s.id });
+                        navigate('welcome');
+                        void startFlow.start(project.dir, 'check');
+                        return stopped;
+                      })
+                  : undefined
+              }
               onOpen={() => void act(`open ${s.id}`, () => api.sessionOpen({ id: s.id, where: 'app' }))}
-              onStop={() => void act(`stop ${s.id}`, () => api.sessionStop({ id: s.id }))}
+              onStop={() =>
+                void confirm
+                  .ask({
+                    title: `Stop ${s.projectName} on ${s.target}?`,
+                    lost: ['Running kernels and the variables in them', 'Output of cells still running'],
+                    confirmLabel: 'Stop session',
+                  })
+                  .then((yes) => (yes ? act(`stop ${s.id}`, () => api.sessionStop({ id: s.id })) : undefined))
+              }
               onRestart={() => void act(`restart ${s.id}`, () => api.sessionRestart({ opId: newOpId('restart'), id: s.id }))}
               onRemove={() =>
-                void act(`remove ${s.id}`, async () => {
-                  const done = await api.sessionRemove({ id: s.id });
-                  setRemoved((r) => new Set(r).add(s.id));
-                  return done;
-                })
+                void confirm
+                  .ask({
+                    title: `Remove ${s.projectName} on ${s.target}?`,
+                    lost: [
+                      'The session container and its logs',
+                      s.target === 'local' ? 'Nothing in the project folder: notebooks stay' : `Changes on ${s.target} not yet synced back`,
+                    ],
+                    confirmLabel: 'Remove session',
+                  })
+                  .then((yes) =>
+                    yes
+                      ? act(`remove ${s.id}`, async () => {
+                          const done = await api.sessionRemove({ id: s.id });
+                          setRemoved((r) => new Set(r).add(s.id));
+                          return done;
+                        })
+                      : undefined,
+                  )
               }
               onLogs={() => setLogsOf(s)}
               onMove={() => setMoving(s)}
@@ -91,6 +131,7 @@ export function SessionsScreen() {
         </ul>
       )}
       {logsOf && <LogsPanel session={logsOf} onClose={() => setLogsOf(null)} />}
+      {confirm.dialog}
       <MoveDialog
         session={moving}
         onClose={() => setMoving(null)}

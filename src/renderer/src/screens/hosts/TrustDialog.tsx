@@ -10,12 +10,14 @@ type Trust = Extract<HostAddResult, { status: 'needs-trust' }>;
  * First contact with a host: show its key fingerprint so the user can compare it with what the
  * host's admin published, and only then record it in known_hosts.
  */
-export function TrustDialog({ request, onClose, onTrusted }: { request: Trust | null; onClose(): void; onTrusted(): void }) {
+export function TrustDialog({ request, onClose, onTrusted, onFailed }: { request: Trust | null; onClose(): void; onTrusted(): void; onFailed?(hostId: string): void }) {
   const action = useAction();
   const trust = async () => {
     if (!request) return;
     const host = await action.run('trust', () => api.hostTrust({ hostId: request.hostId, fingerprint: request.fingerprint }));
+    // The host stays stored after a failed first connection: the screen shows it at once.
     if (host) onTrusted();
+    else onFailed?.(request.hostId);
   };
   return (
     <Dialog title="Trust this host?" open={request !== null} onClose={onClose}>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { SessionInfo, SyncProgress } from '../../../../shared/ipc';
 import { api } from '../../api';
+import { useApp } from '../../app-context';
 import { Dialog } from '../../components/Dialog';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { ProgressBar } from '../../components/ProgressBar';
@@ -22,6 +23,7 @@ interface Props {
 
 /** Moves a session to another target: notebooks travel with it, the image digest stays the same. */
 export function MoveDialog({ session, onClose, onMoved }: Props) {
+  const { navigate } = useApp();
   const hosts = useCall(session ? () => api.hostList() : null, session?.id ?? 'none');
   const [target, setTarget] = useState('');
   const [opId, setOpId] = useState<string | null>(null);
@@ -68,7 +70,22 @@ export function MoveDialog({ session, onClose, onMoved }: Props) {
       <p className="muted">
         The notebooks are synced to the new target and Jupyter reopens there on the same image digest.
       </p>
-      {hosts.error && <ErrorPanel error={hosts.error} />}
+      {hosts.error && <ErrorPanel error={hosts.error} onRetry={hosts.reload} />}
+      {hosts.data && targets.length === 0 ? (
+        <div className="banner info" role="status">
+          <p>There is nowhere to move this session yet: a move needs a shared host, and none is added.</p>
+          <button
+            type="button"
+            className="btn primary"
+            onClick={() => {
+              onClose();
+              navigate('hosts');
+            }}
+          >
+            Add a host
+          </button>
+        </div>
+      ) : (
       <TargetSelect
         label="Move to"
         targets={targets}
@@ -77,6 +94,7 @@ export function MoveDialog({ session, onClose, onMoved }: Props) {
         placeholder="Choose a target…"
         disabled={action.busy !== null}
       />
+      )}
       <div className="reserved">
         {(action.busy || progress) && (
           <>

@@ -2,6 +2,7 @@ import type { SessionInfo, SessionState } from '../../../../shared/ipc';
 import { StatsPlot, type StatsSample } from '../../components/StatsPlot';
 import { StatusBadge, type Tone } from '../../components/StatusBadge';
 import { formatDuration, syncErrorText } from '../../lib/format';
+import { versionLabel } from '../../lib/pin-drift';
 
 const TONE: Record<SessionState, Tone> = {
   pulling: 'busy',
@@ -23,10 +24,13 @@ interface Props {
   onRemove(): void;
   onLogs(): void;
   onMove(): void;
+  /** Set when the session runs another image than the project's pin: the pinned version, to restart on. */
+  pinnedVersion?: string;
+  onRestartOnPin?(): void;
 }
 
 /** One session: what it runs and where, how long it has run and will keep running, its load, and actions. */
-export function SessionCard({ session: s, now, samples, busy, ...on }: Props) {
+export function SessionCard({ session: s, now, samples, busy, pinnedVersion, ...on }: Props) {
   const name = `${s.projectName} on ${s.target}`;
   const live = s.state === 'ready' || s.state === 'starting';
   const uptime = s.startedAt && live ? formatDuration(now - Date.parse(s.startedAt)) : '—';
@@ -48,8 +52,9 @@ export function SessionCard({ session: s, now, samples, busy, ...on }: Props) {
           <button type="button" className="btn small" onClick={on.onLogs} aria-label={`Logs of ${name}`}>
             Logs
           </button>
-          <button type="button" className="btn small" onClick={on.onRestart} disabled={busy} aria-label={`Restart ${name}`}>
-            Restart
+          {/* A stopped session is started again, not "restarted". */}
+          <button type="button" className="btn small" onClick={on.onRestart} disabled={busy} aria-label={`${s.state === 'stopped' ? 'Start' : 'Restart'} ${name}`}>
+            {s.state === 'stopped' ? 'Start' : 'Restart'}
           </button>
           <button type="button" className="btn small" onClick={on.onMove} disabled={busy} aria-label={`Move ${name}`}>
             Move…
@@ -70,6 +75,18 @@ export function SessionCard({ session: s, now, samples, busy, ...on }: Props) {
           {s.code && <span className="error-code">{s.code} </span>}
           {s.message}
         </p>
+      )}
+      {pinnedVersion && (
+        <div className="banner warn" role="status" aria-label={`Version of ${name}`}>
+          <p>
+            Runs {versionLabel(s.version, s.digest)}; the project now pins {pinnedVersion}. Restart to apply the pin: kernels end, notebooks stay.
+          </p>
+          {on.onRestartOnPin && (
+            <button type="button" className="btn small primary" onClick={on.onRestartOnPin} disabled={busy}>
+              Restart on {pinnedVersion}
+            </button>
+          )}
+        </div>
       )}
       {s.syncError && (
         <p className="session-message bad" role="alert" aria-label={`Sync of ${name}`}>
