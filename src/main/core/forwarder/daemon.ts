@@ -71,6 +71,7 @@ export async function runForwarder(options: ForwarderOptions): Promise<void> {
     if (typeof target !== 'string' || !target || !Number.isInteger(remotePort) || remotePort <= 0 || remotePort > 65_535) {
       throw new BenchtopError('INVALID_ARGUMENT', `Cannot forward ${JSON.stringify({ target, remotePort })}.`);
     }
+    if (stopping) throw new BenchtopError('CANCELLED', 'The notebook forwarder is exiting.', 'Run the command again: it starts a new forwarder.');
     lastWanted = Date.now();
     const key = `${target}\0${remotePort}`;
     const existing = forwards.get(key);
@@ -88,6 +89,11 @@ export async function runForwarder(options: ForwarderOptions): Promise<void> {
     const entry: Forward = { target, remotePort, localPort: 0, since: new Date().toISOString(), connections: 0, server: createServer(), sockets: new Set(), misses: 0 };
     entry.server.on('connection', (socket) => carry(entry, socket));
     entry.localPort = await listenLoopback(entry.server, [previousPorts.get(key), remotePort]);
+    // Shutdown began while this one was being set up: it would keep the process alive with nobody to find it.
+    if (stopping) {
+      entry.server.close();
+      throw new BenchtopError('CANCELLED', 'The notebook forwarder is exiting.', 'Run the command again: it starts a new forwarder.');
+    }
     previousPorts.set(key, entry.localPort);
     forwards.set(key, entry);
     log.info(`forwarding 127.0.0.1:${entry.localPort} → ${target} 127.0.0.1:${remotePort}`);
