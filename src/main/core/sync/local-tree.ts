@@ -225,6 +225,27 @@ export class LocalTree {
     }
   }
 
+  /**
+   * Reads a small file for upload whole: exactly the scan's size, so the tar header stays true. A
+   * file that shrank since the scan fails the sync the same way a short stream does (nothing was
+   * changed yet; the next sync sends what is there then).
+   */
+  async readWhole(rel: string, size: number): Promise<Buffer> {
+    const handle = await open(this.pathOf(rel), 'r');
+    try {
+      const buffer = Buffer.allocUnsafe(size);
+      let got = 0;
+      while (got < size) {
+        const { bytesRead } = await handle.read(buffer, got, size - got, got);
+        if (bytesRead === 0) throw new Error(`${rel} got shorter while it was being sent (${got} of ${size} bytes)`);
+        got += bytesRead;
+      }
+      return buffer;
+    } finally {
+      await handle.close();
+    }
+  }
+
   /** Reads a non-empty file for upload, capped at the scan's size so the tar header stays true. */
   readStream(rel: string, size: number): NodeJS.ReadableStream {
     // Large reads: fewer, bigger chunks through tar, HTTP and SSH cost less per byte.

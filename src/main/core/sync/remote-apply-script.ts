@@ -10,40 +10,71 @@
  * Every path is opened one folder at a time from the volume's root with O_NOFOLLOW and *at() calls
  * (dir_fd): a symlink anywhere in a path (made in the session after the scan, say) stops that one
  * path instead of being followed out of the volume; nothing it creates is a link. Paths that are
- * refused this way are reported as `unsafe`, and the rest of the plan goes on.
- * Prints a JSON report of each touched path's new size and mtime, and of what it skipped.
+ * refused this way are reported as `unsafe`, and the rest of the plan goes on. Each folder is opened
+ * once and its descriptor reused for every path in it (a held descriptor keeps naming the folder
+ * that was checked, even if a link is put in its place later).
+ *
+ * Durability: a replaced file's new content is fsynced before the rename over it; every folder whose
+ * entries changed is fsynced once at the end, before the report (a deleted file goes to the trash by
+ * one rename within the volume, so it is always in one of the two places).
+ * Prints a JSON report of each touched path's new size and mtime, and of what it skipped, then the
+ * done marker (container-exec.ts) that says it finished.
+ *
+ * Its stdin: `BTSYNC1\n`, the plan's length (8 bytes, big-endian) and the plan (JSON, with
+ * `files`: [size, mode] of each upload, in the order of `moves`), then every upload's bytes one
+ * after the other, then `BTEND\n`. Uploads are written into the staging folder first; nothing
+ * else is touched unless the whole input, end marker included, arrived.
  */
 export const REMOTE_APPLY_SCRIPT = String.raw`
-import json, os, shutil, stat, sys, time
+import errno, json, os, stat, sys
 root, stage_rel = sys.argv[1], sys.argv[2]
 O_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
-rootfd = os.open(root, O_DIR)
+TRASH = '.benchtop/trash'
 done, skipped, unsafe = {}, [], {}
+# Folders by their path from the volume's root ('' is the root), each opened once.
+dirs = {'': os.open(root, O_DIR)}
+# Folders whose entries this run changed: each is fsynced once, at the end.
+touched = set()
 
-def parent(rel, create=False):
-    # The fd of rel's folder, reached one component at a time without following links.
+def checked(rel):
     parts = rel.split('/')
     if any(p in ('', '.', '..') for p in parts) or rel.startswith('/') or '\0' in rel:
         raise PermissionError('unsafe path')
-    fd = os.dup(rootfd)
+    return parts
+
+def folder(path, create=False):
+    # The fd of the folder at path, reached one component at a time without following links.
+    fd = dirs.get(path)
+    if fd is not None:
+        return fd
+    head, _, name = path.rpartition('/')
+    pfd = folder(head, create)
     try:
-        for name in parts[:-1]:
-            try:
-                nfd = os.open(name, O_DIR, dir_fd=fd)
-            except FileNotFoundError:
-                if not create:
-                    raise
-                try:
-                    os.mkdir(name, 0o755, dir_fd=fd)
-                except FileExistsError:
-                    pass
-                nfd = os.open(name, O_DIR, dir_fd=fd)
-            os.close(fd)
-            fd = nfd
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd, parts[-1]
+        fd = os.open(name, O_DIR, dir_fd=pfd)
+    except FileNotFoundError:
+        if not create:
+            raise
+        try:
+            os.mkdir(name, 0o755, dir_fd=pfd)
+            touched.add(head)
+        except FileExistsError:
+            pass
+        fd = os.open(name, O_DIR, dir_fd=pfd)
+    dirs[path] = fd
+    return fd
+
+def parent(rel, create=False):
+    # (fd of rel's folder, rel's last name); the fd is cached: callers never close it.
+    parts = checked(rel)
+    return folder('/'.join(parts[:-1]), create), parts[-1]
+
+def folder_of(rel):
+    return rel.rpartition('/')[0]
+
+def forget(path):
+    # A folder that was removed: its descriptor (and those below it) must not be used again.
+    for p in [p for p in dirs if p == path or p.startswith(path + '/')]:
+        os.close(dirs.pop(p))
 
 def lst(fd, name):
     try:
@@ -64,23 +95,39 @@ def matches(fd, name, expect):
         return now is None
     return now is not None and now == [expect[0], expect[1]]
 
-stagefd, _ = parent(stage_rel + '/x')
-with os.fdopen(os.open('plan.json', os.O_RDONLY | os.O_NOFOLLOW, dir_fd=stagefd), encoding='utf-8') as f:
-    plan = json.load(f)
-batch = plan['batch']
+inp = sys.stdin.buffer
 
-def stage_parent(rel):
-    parts = rel.split('/')
-    fd = os.dup(stagefd)
+def read_exact(n):
+    data = inp.read(n)
+    if len(data) != n:
+        raise EOFError('the upload was cut off; nothing was changed')
+    return data
+
+if read_exact(8) != b'BTSYNC1\n':
+    raise ValueError('not a sync upload')
+plan = json.loads(read_exact(int.from_bytes(read_exact(8), 'big')))
+batch = plan['batch']
+if len(plan['files']) != len(plan['moves']):
+    raise ValueError('the upload does not match its plan; nothing was changed')
+stagefd = folder('/'.join(checked(stage_rel)), create=True)
+os.mkdir('up', 0o700, dir_fd=stagefd)
+upfd = os.open('up', O_DIR, dir_fd=stagefd)
+for i, (size, mode) in enumerate(plan['files']):
+    fd = os.open(str(i), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=upfd)
     try:
-        for name in parts[:-1]:
-            nfd = os.open(name, O_DIR, dir_fd=fd)
-            os.close(fd)
-            fd = nfd
-    except BaseException:
+        left = size
+        while left > 0:
+            chunk = memoryview(read_exact(min(left, 1 << 20)))
+            left -= len(chunk)
+            while chunk:
+                chunk = chunk[os.write(fd, chunk):]
+        os.fchmod(fd, mode & 0o777)
+    finally:
         os.close(fd)
-        raise
-    return fd, parts[-1]
+if read_exact(6) != b'BTEND\n':
+    raise ValueError('the upload did not end as announced; nothing was changed')
+# The staging folders are not the synced tree: they need not be durable.
+touched.clear()
 
 def copy_at(fd, name, dfd, dname):
     # For files this user may read but not hard-link (another user's, with protected_hardlinks):
@@ -111,15 +158,36 @@ def snapshot(fd, name, dfd, dname):
     except PermissionError:
         return copy_at(fd, name, dfd, dname)
 
+def trash_path(rel, kind):
+    return TRASH + '/' + batch + '/' + kind + '/' + rel
+
 def keep(fd, name, rel, kind):
-    # The version about to go, kept in the trash first: a crash after this leaves a spare copy, never none.
-    tfd, tname = parent('.benchtop/trash/' + batch + '/' + kind + '/' + rel, create=True)
+    # The version about to be replaced, kept in the trash first (a link: the file stays in place
+    # meanwhile): a crash after this leaves a spare copy, never none.
+    path = trash_path(rel, kind)
+    tfd, tname = parent(path, create=True)
     try:
         snapshot(fd, name, tfd, tname)
+        touched.add(folder_of(path))
     except FileExistsError:
         pass
-    finally:
-        os.close(tfd)
+
+def discard(fd, name, rel):
+    # A deleted file moves into the trash in one rename within the volume: at every moment it is
+    # either in place or kept. Where that cannot be (the trash on another file system), link then unlink.
+    path = trash_path(rel, 'deleted')
+    tfd, tname = parent(path, create=True)
+    if lst(tfd, tname) is not None:
+        return False  # a version already kept under this name is never overwritten
+    try:
+        os.rename(name, tname, src_dir_fd=fd, dst_dir_fd=tfd)
+    except OSError as e:
+        if e.errno != errno.EXDEV:
+            raise
+        keep(fd, name, rel, 'deleted')
+        os.unlink(name, dir_fd=fd)
+    touched.add(folder_of(path))
+    return True
 
 def guarded(rel, work):
     try:
@@ -131,30 +199,28 @@ def guarded(rel, work):
     except (PermissionError, IsADirectoryError) as e:
         unsafe[rel] = e.strerror or str(e)
     except OSError as e:
-        if e.errno == 40:  # ELOOP: a link where a folder was expected
+        if e.errno == errno.ELOOP:  # a link where a folder was expected
             unsafe[rel] = 'a folder in its path is a link or a file'
         else:
             raise
     skipped.append(rel)
 
-try:
-    os.mkdir('down', 0o700, dir_fd=stagefd)
-except FileExistsError:
-    pass
-downfd = os.open('down', O_DIR, dir_fd=stagefd)
 linked = []
+if plan['links']:
+    try:
+        os.mkdir('down', 0o700, dir_fd=stagefd)
+    except FileExistsError:
+        pass
+    downfd = os.open('down', O_DIR, dir_fd=stagefd)
 for i, rel in enumerate(plan['links']):
     def link_one():
         fd, name = parent(rel)
-        try:
-            s = lst(fd, name)
-            if s is None or not stat.S_ISREG(s.st_mode):
-                skipped.append(rel)
-                linked.append(None)
-                return
-            linked.append(snapshot(fd, name, downfd, str(i)))
-        finally:
-            os.close(fd)
+        s = lst(fd, name)
+        if s is None or not stat.S_ISREG(s.st_mode):
+            skipped.append(rel)
+            linked.append(None)
+            return
+        linked.append(snapshot(fd, name, downfd, str(i)))
     before = len(linked)
     guarded(rel, link_one)
     if len(linked) == before:
@@ -165,30 +231,23 @@ for src, dst, expect in plan['renames']:
     def rename_one():
         sfd, sname = parent(src)
         dfd, dname = parent(dst, create=True)
-        try:
-            if matches(sfd, sname, expect) and lst(dfd, dname) is None:
-                os.rename(sname, dname, src_dir_fd=sfd, dst_dir_fd=dfd)
-                done[dst] = stamp_of(lst(dfd, dname))
-                renamed.add(src)
-            else:
-                skipped.append(src)
-        finally:
-            os.close(sfd)
-            os.close(dfd)
+        if matches(sfd, sname, expect) and lst(dfd, dname) is None:
+            os.rename(sname, dname, src_dir_fd=sfd, dst_dir_fd=dfd)
+            touched.update((folder_of(src), folder_of(dst)))
+            done[dst] = stamp_of(lst(dfd, dname))
+            renamed.add(src)
+        else:
+            skipped.append(src)
     guarded(src, rename_one)
 
 for rel, expect in plan['deletes']:
     def delete_one():
         fd, name = parent(rel)
-        try:
-            if matches(fd, name, expect):
-                keep(fd, name, rel, 'deleted')
-                os.unlink(name, dir_fd=fd)
-                done[rel] = None
-            else:
-                skipped.append(rel)
-        finally:
-            os.close(fd)
+        if matches(fd, name, expect) and discard(fd, name, rel):
+            touched.add(folder_of(rel))
+            done[rel] = None
+        else:
+            skipped.append(rel)
     guarded(rel, delete_one)
 
 for rel in plan['rmdirs']:
@@ -200,75 +259,74 @@ for rel in plan['rmdirs']:
             return
         try:
             os.rmdir(name, dir_fd=fd)
+            forget(rel)
+            touched.add(folder_of(rel))
             done[rel] = None
         except FileNotFoundError:
             done[rel] = None
         except OSError:
             pass  # not empty (something new inside) or not a folder: it stays
-        finally:
-            os.close(fd)
     guarded(rel, rmdir_one)
 
 for rel in plan['mkdirs']:
     def mkdir_one():
-        fd, _ = parent(rel + '/x', create=True)
-        os.close(fd)
+        folder('/'.join(checked(rel)), create=True)
         done[rel] = 'dir'
     guarded(rel, mkdir_one)
 
-for rel, expect, conflict in plan['moves']:
+for i, (rel, expect, conflict) in enumerate(plan['moves']):
+    upname = str(i)
     def move_one():
-        upfd, upname = stage_parent('up/' + rel)
         fd, name = parent(rel, create=True)
-        try:
-            if conflict and rel not in renamed:
+        if conflict and rel not in renamed:
+            skipped.append(rel)
+            return
+        if not conflict and not matches(fd, name, expect):
+            skipped.append(rel)
+            return
+        current = lst(fd, name)
+        if current is not None:
+            if not stat.S_ISREG(current.st_mode):
                 skipped.append(rel)
                 return
-            if not conflict and not matches(fd, name, expect):
-                skipped.append(rel)
-                return
-            current = lst(fd, name)
-            if current is not None:
-                if not stat.S_ISREG(current.st_mode):
-                    skipped.append(rel)
-                    return
-                keep(fd, name, rel, 'replaced')
-                # Replacing a file: its new content must be on disk before the rename, or a crash
-                # could leave neither version. A new file only ever copies something the other side still has.
-                sf = os.open(upname, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=upfd)
+            keep(fd, name, rel, 'replaced')
+            # Replacing a file: its new content must be on disk before the rename, or a crash
+            # could leave neither version. A new file only ever copies something the other side still has.
+            sf = os.open(upname, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=upfd)
+            try:
                 os.fsync(sf)
+            finally:
                 os.close(sf)
-            os.replace(upname, name, src_dir_fd=upfd, dst_dir_fd=fd)
-            done[rel] = stamp_of(lst(fd, name))
-        finally:
-            os.close(fd)
-            os.close(upfd)
+        os.replace(upname, name, src_dir_fd=upfd, dst_dir_fd=fd)
+        touched.add(folder_of(rel))
+        done[rel] = stamp_of(lst(fd, name))
     guarded(rel, move_one)
 
 # Versions kept longer than the plan says go (the batch's name carries its time).
 try:
-    tfd, _ = parent('.benchtop/trash/x')
-    try:
-        for b in os.listdir(tfd):
-            head = b.split('-')[0]
-            if head.isdigit() and plan['now'] - int(head) > plan['keepMs']:
-                shutil.rmtree(b, dir_fd=tfd)
-    finally:
-        os.close(tfd)
-except (FileNotFoundError, NotADirectoryError, PermissionError, OSError):
+    tfd = folder(TRASH)
+    old = [b for b in os.listdir(tfd) if b.split('-')[0].isdigit() and plan['now'] - int(b.split('-')[0]) > plan['keepMs']]
+    if old:
+        import shutil
+        for b in old:
+            shutil.rmtree(b, dir_fd=tfd)
+except OSError:
     pass  # no trash yet, or it is not a real folder: nothing to expire
 
+# Every folder whose entries changed, made durable once: after this report, the client's base
+# records these files as being here.
+for path in touched:
+    fd = dirs.get(path)
+    if fd is not None:
+        os.fsync(fd)
+
 # Only the download snapshots must outlive this run (until they are fetched).
+import shutil
 try:
     shutil.rmtree('up', dir_fd=stagefd)
 except FileNotFoundError:
     pass
-os.unlink('plan.json', dir_fd=stagefd)
 if not plan['links']:
-    sfd, sname = parent(stage_rel)
-    try:
-        shutil.rmtree(sname, dir_fd=sfd)
-    finally:
-        os.close(sfd)
-json.dump({'done': done, 'skipped': skipped, 'linked': linked, 'unsafe': unsafe}, sys.stdout)
+    shutil.rmtree(stage_rel.rpartition('/')[2], dir_fd=folder(folder_of(stage_rel)))
+sys.stdout.write(json.dumps({'done': done, 'skipped': skipped, 'linked': linked, 'unsafe': unsafe}) + '\0bt-done')
 `;

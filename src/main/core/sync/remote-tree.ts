@@ -1,8 +1,7 @@
 import type Docker from 'dockerode';
-import { once } from 'node:events';
-import { extract as tarExtract, pack as tarPack, type Header, type Pack } from 'tar-stream';
+import { extract as tarExtract, type Header } from 'tar-stream';
 import { BenchtopError } from '../errors';
-import { execOk } from './container-exec';
+import { DONE_MARKER, DONE_MARKER_SH, execOk } from './container-exec';
 import { REMOTE_APPLY_SCRIPT } from './remote-apply-script';
 import { withScopedSignal } from './scoped-signal';
 import type { TrashEntry, TrashEntryRef } from '../../../shared/contract/hosts';
@@ -15,6 +14,17 @@ export const NOTEBOOKS_ROOT = '/home/analyst/work';
 /** Stay far below Linux's per-exec argument limits when passing many paths. */
 const ARG_BYTES_PER_EXEC = 96 * 1024;
 
+/**
+ * Small files are read whole, several ahead of the upload: one at a time, each file's open, read and
+ * close wait on the disk and the event loop in turn, which on a busy machine cost more than sending
+ * it. The window bounds memory (UPLOAD_AHEAD files of at most SMALL_FILE bytes).
+ */
+export const SMALL_FILE = 1024 * 1024;
+const UPLOAD_AHEAD = 16;
+/** What the apply script's stdin starts and ends with (remote-apply-script.ts). */
+const APPLY_INPUT_HEAD = Buffer.from('BTSYNC1\n', 'latin1');
+const APPLY_INPUT_END = Buffer.from('BTEND\n', 'latin1');
+
 export interface RemoteScan {
   tree: Tree;
   /** Owner of the notebooks root: staged files are written as this uid:gid so Jupyter can edit them. */
@@ -26,7 +36,10 @@ export interface UploadItem {
   rel: string;
   size: number;
   mode: number;
+  /** Streams the file (large files). */
   open(): NodeJS.ReadableStream | undefined;
+  /** Reads the file whole, exactly `size` bytes (files up to SMALL_FILE): read ahead of the tar. */
+  load?(): Promise<Buffer>;
 }
 
 export interface ApplyPlan {
@@ -56,7 +69,8 @@ export interface ApplyReport {
 /**
  * The volume's side of a sync, reached through a running container that mounts it (the session, or
  * a short-lived helper). Every step is one engine request: one find, one sha256sum per batch, one
- * putArchive, one python3 run, one getArchive.
+ * python3 run fed the uploads on its stdin, one getArchive. Each command run prints a done marker last, so its
+ * success shows in its output and the engine is not asked for the exit code.
  */
 export class RemoteTree {
   /** `uid:gid` owning the volume's root, learnt by the scan: every step that writes runs as it. */
@@ -74,7 +88,7 @@ export class RemoteTree {
 
   /** Learns whom the volume's root belongs to, for the steps that run as that owner. */
   async learnOwner(signal?: AbortSignal): Promise<void> {
-    const out = await execOk(this.container, ['find', this.root, '-maxdepth', '0', '-printf', '%U %G'], 'Reading the volume owner', signal);
+    const out = await execOk(this.container, ['sh', '-c', `find "$1" -maxdepth 0 -printf "%U %G" && ${DONE_MARKER_SH}`, 'sh', this.root], 'Reading the volume owner', signal, undefined, DONE_MARKER);
     this.#setOwner(out.toString('utf8'));
   }
 
@@ -97,8 +111,8 @@ export class RemoteTree {
   async scan(signal?: AbortSignal): Promise<RemoteScan> {
     const script = 'rm -rf "$1/.benchtop-sync" && find "$1" -maxdepth 0 -printf "%U %G\\0" && ' +
       'find "$1" -mindepth 1 \\( -path "$1/.benchtop/trash" -o -name .ipynb_checkpoints -o -name .benchtop-sync -o -name "*.benchtop-tmp-*" \\) -prune ' +
-      '-o \\( -type f -o -type d \\) -printf "%y %s %T@ %m %P\\0"';
-    const out = await execOk(this.container, ['sh', '-c', script, 'sh', this.root], 'Listing the notebooks volume', signal);
+      `-o \\( -type f -o -type d \\) -printf "%y %s %T@ %m %P\\0" && ${DONE_MARKER_SH}`;
+    const out = await execOk(this.container, ['sh', '-c', script, 'sh', this.root], 'Listing the notebooks volume', signal, undefined, DONE_MARKER);
     const records = out.toString('utf8').split('\0');
     const [uid, gid] = this.#setOwner(records.shift() ?? '0 0');
     const tree: Tree = new Map();
@@ -117,8 +131,8 @@ export class RemoteTree {
   /** Hashes the given files in as few sha256sum runs as the argument limit allows. */
   async hash(tree: Tree, rels: string[], signal?: AbortSignal): Promise<void> {
     for (const batch of batches(rels)) {
-      const out = await execOk(this.container, ['sh', '-c', 'cd "$1" && shift && exec sha256sum -z -- "$@"', 'sh', this.root, ...batch],
-        'Hashing changed files in the volume', signal, this.user);
+      const out = await execOk(this.container, ['sh', '-c', `cd "$1" && shift && sha256sum -z -- "$@" && ${DONE_MARKER_SH}`, 'sh', this.root, ...batch],
+        'Hashing changed files in the volume', signal, this.user, DONE_MARKER);
       for (const line of out.toString('utf8').split('\0')) {
         if (line.length < 67) continue;
         const entry = tree.get(line.slice(66));
@@ -128,63 +142,50 @@ export class RemoteTree {
   }
 
   /**
-   * Sends the plan and every upload in one tar into a staging folder inside the volume, then lets
-   * the apply script put them in place. Nothing outside the staging folder changes until the whole
-   * tar has arrived, so a cut connection leaves the volume as it was.
+   * Runs the apply script once, feeding it the plan and every upload on its stdin (see
+   * remote-apply-script.ts for the layout). The script writes the uploads into a staging folder
+   * inside the volume, as the volume's owner, and changes nothing outside it until the end marker
+   * has arrived: a cut connection or a killed sync leaves the volume as it was (the next scan removes
+   * the staging folder). One exec carries the whole upload: no separate archive request.
    */
-  async apply(stageId: string, plan: ApplyPlan, uploads: UploadItem[], owner: [number, number], onBytes: (n: number) => void, signal?: AbortSignal): Promise<ApplyReport> {
+  async apply(stageId: string, plan: ApplyPlan, uploads: UploadItem[], onBytes: (n: number) => void, signal?: AbortSignal): Promise<ApplyReport> {
     const stage = `${STAGING_DIR}/${stageId}`;
-    await withScopedSignal(signal, (scoped) => this.#send(stage, plan, uploads, owner, onBytes, scoped));
-    const out = await execOk(this.container, ['python3', '-S', '-c', REMOTE_APPLY_SCRIPT, this.root, stage], 'Placing synced files in the volume', signal, this.user);
+    const planJson = Buffer.from(JSON.stringify({ ...plan, files: uploads.map((u) => [u.size, u.mode & 0o777]) }), 'utf8');
+    const length = Buffer.alloc(8);
+    length.writeBigUInt64BE(BigInt(planJson.length));
+    const input = async (send: (bytes: Uint8Array) => Promise<void>) => {
+      await send(Buffer.concat([APPLY_INPUT_HEAD, length, planJson]));
+      const ahead = readAhead(uploads);
+      for (const [index, item] of uploads.entries()) {
+        const loaded = ahead(index);
+        if (loaded) {
+          const content = await loaded;
+          await send(content);
+          onBytes(content.length);
+          continue;
+        }
+        const source = item.size > 0 ? item.open() : undefined;
+        if (!source) continue;
+        let sent = 0;
+        try {
+          for await (const chunk of source as AsyncIterable<Buffer>) {
+            sent += chunk.length;
+            await send(chunk);
+            onBytes(chunk.length);
+          }
+        } finally {
+          (source as NodeJS.ReadableStream & { destroy(): void }).destroy();
+        }
+        if (sent !== item.size) throw new Error(`${item.rel} got shorter while it was being sent (${sent} of ${item.size} bytes)`);
+      }
+      await send(APPLY_INPUT_END);
+    };
+    const out = await execOk(this.container, ['python3', '-S', '-c', REMOTE_APPLY_SCRIPT, this.root, stage], 'Placing synced files in the volume', signal, this.user, DONE_MARKER, input);
     try {
       return JSON.parse(out.toString('utf8')) as ApplyReport;
     } catch {
       throw new BenchtopError('SYNC_FAILED', `The volume's apply step answered something unreadable: ${out.toString('utf8').slice(0, 200)}`,
         'Nothing was lost; run the sync again. If it keeps failing, the image may lack python3.');
-    }
-  }
-
-  async #send(stage: string, plan: ApplyPlan, uploads: UploadItem[], owner: [number, number], onBytes: (n: number) => void, signal?: AbortSignal): Promise<void> {
-    const pack = tarPack();
-    // A destroyed pack never drains again: stop waiting for it (and stop reading files) when it closes.
-    const closed = new AbortController();
-    pack.on('close', () => closed.abort());
-    // A cut request destroys the pack through pipe(); the failure is reported by putArchive itself.
-    pack.on('error', () => undefined);
-    const common = { uid: owner[0], gid: owner[1], mtime: new Date() };
-    // Every staging folder is in the tar as the volume's owner: the apply step, which runs as that
-    // owner, must be able to move files out of them and remove them.
-    const dirs = new Set<string>([STAGING_DIR, stage, `${stage}/up`]);
-    for (const item of uploads) {
-      const parts = item.rel.split('/');
-      for (let i = 1; i < parts.length; i += 1) dirs.add(`${stage}/up/${parts.slice(0, i).join('/')}`);
-    }
-    // Cancelling destroys the tar, which makes the engine request fail (no signal is handed to
-    // dockerode: see scoped-signal.ts for why that crashes on responses it already finished).
-    const cut = () => pack.destroy(new DOMException('The sync was cancelled.', 'AbortError'));
-    signal?.addEventListener('abort', cut, { once: true });
-    const sending = this.container.putArchive(pack as unknown as NodeJS.ReadableStream, { path: this.root });
-    const writing = (async () => {
-      for (const dir of [...dirs].sort()) await addEntry(pack, { ...common, name: `${dir}/`, type: 'directory', mode: 0o755 }, undefined, closed.signal);
-      const planJson = Buffer.from(JSON.stringify(plan), 'utf8');
-      await addEntry(pack, { ...common, name: `${stage}/plan.json`, size: planJson.length, mode: 0o600 }, planJson, closed.signal);
-      for (const item of uploads) {
-        const source = item.size > 0 ? item.open() : undefined;
-        if (source) source.on('data', (chunk: Buffer) => onBytes(chunk.length));
-        await addEntry(pack, { ...common, name: `${stage}/up/${item.rel}`, size: item.size, mode: item.mode & 0o777 }, source, closed.signal);
-      }
-      pack.finalize();
-    })();
-    // Whichever side fails first (the engine refusing, a file unreadable) stops the other.
-    writing.catch(() => pack.destroy());
-    try {
-      await Promise.all([sending, writing]);
-    } catch (error) {
-      pack.destroy();
-      signal?.throwIfAborted();
-      throw error;
-    } finally {
-      signal?.removeEventListener('abort', cut);
     }
   }
 
@@ -257,29 +258,28 @@ export class RemoteTree {
   }
 }
 
-/** Adds one entry and waits until the pack has taken all of it (respecting backpressure). */
-async function addEntry(pack: Pack, header: Partial<Header> & { name: string }, content: Buffer | NodeJS.ReadableStream | undefined, closed: AbortSignal): Promise<void> {
-  let settle: (error?: Error | null) => void = () => undefined;
-  const added = new Promise<void>((resolve, reject) => {
-    settle = (error) => (error ? reject(error) : resolve());
-  });
-  if (!content || Buffer.isBuffer(content)) {
-    pack.entry(header, content ?? Buffer.alloc(0), settle);
-    return added;
-  }
-  // Failures surface once, through `added` or the loop below, whichever comes first.
-  added.catch(() => undefined);
-  const sink = pack.entry(header, settle);
-  (sink as unknown as NodeJS.EventEmitter).on('error', () => undefined);
-  try {
-    for await (const chunk of content as AsyncIterable<Buffer>) {
-      if (!sink.write(chunk)) await once(sink as unknown as NodeJS.EventEmitter, 'drain', { signal: closed });
+/**
+ * Starts reading small uploads a few ahead of the one being sent; `ahead(i)` is item i's content
+ * (undefined for files that are streamed instead). Reads that fail are reported when their turn comes.
+ */
+function readAhead(uploads: UploadItem[]): (index: number) => Promise<Buffer> | undefined {
+  const started = new Map<number, Promise<Buffer>>();
+  let next = 0;
+  const start = (upTo: number) => {
+    for (; next < uploads.length && next <= upTo; next += 1) {
+      const item = uploads[next];
+      if (!item.load || item.size <= 0 || item.size > SMALL_FILE) continue;
+      const reading = item.load();
+      reading.catch(() => undefined); // awaited (and its error thrown) when the tar reaches this file
+      started.set(next, reading);
     }
-  } finally {
-    (content as NodeJS.ReadableStream & { destroy(): void }).destroy();
-  }
-  (sink as unknown as NodeJS.WritableStream).end();
-  return added;
+  };
+  return (index) => {
+    start(index + UPLOAD_AHEAD);
+    const reading = started.get(index);
+    started.delete(index);
+    return reading;
+  };
 }
 
 /** `1700000000.1234567890` (find's %T@) as nanoseconds, the same number python's st_mtime_ns gives. */

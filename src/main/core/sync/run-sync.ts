@@ -109,10 +109,12 @@ export async function runSync(run: SyncRun): Promise<SyncOutcome> {
     run.progress({ phase, filesDone: counts.files, filesTotal, bytesDone: counts.bytes, bytesTotal, conflicts });
   };
 
-  // Up: one tar with the plan and every upload, applied by one python3 run in the container.
+  // Up: the plan and every upload, fed to one python3 run in the container that applies them.
   emit('uploading', true);
   const sent = new Map<string, string>();
-  const uploads: UploadItem[] = plan.upload.map(({ from, to }) => {
+  // The same list, in the same order, as the apply plan's `moves` (toApplyPlan): the apply step
+  // pairs each move with the upload at its index.
+  const uploads: UploadItem[] = plan.upload.filter((u) => asFile(localTree, u.from)).map(({ from, to }) => {
     const entry = asFile(localTree, from) as FileEntry;
     return {
       rel: to, size: entry.size, mode: entry.mode,
@@ -126,11 +128,17 @@ export async function runSync(run: SyncRun): Promise<SyncOutcome> {
         });
         return stream;
       },
+      load: async () => {
+        const content = await local.readWhole(from, entry.size);
+        sent.set(to, createHash('sha256').update(content).digest('hex'));
+        counts.files += 1;
+        return content;
+      },
     };
   });
   for (const item of uploads) if (item.size === 0) sent.set(item.rel, EMPTY_SHA256);
   const applyPlan = { ...toApplyPlan(plan, remoteTree, localTree), batch: stageId, now: run.now().getTime(), keepMs: TRASH_KEEP_MS };
-  const report = await remote.apply(stageId, applyPlan, uploads, remoteScan.owner, (n) => {
+  const report = await remote.apply(stageId, applyPlan, uploads, (n) => {
     counts.bytes += n;
     emit('uploading');
   }, signal);

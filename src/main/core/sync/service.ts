@@ -15,7 +15,7 @@ import { fileEntry, LocalTree, sha256File, type HashCache } from './local-tree';
 import { RemoteTree } from './remote-tree';
 import { runSync } from './run-sync';
 import { acquireSyncLock, type HeldLock } from './sync-lock';
-import { SyncStateStore, type VolumeIdentity } from './sync-state';
+import { SyncStateStore, type SyncState, type VolumeIdentity } from './sync-state';
 import { checkEntryRef, LocalTrash, newBatch, sortNewestFirst } from './trash';
 import { sameStamp } from './tree';
 import { inspectVolume, mountedVolume, startSyncHelper } from './volume';
@@ -77,6 +77,14 @@ export class SyncService {
   readonly #running = new Map<string, Promise<unknown>>();
   readonly #caches = new Map<string, { local: HashCache; remote: HashCache }>();
   readonly #caseInsensitive = new Map<string, Promise<boolean>>();
+  /**
+   * Session containers whose mount was checked against the recorded volume, by target and the
+   * container name or id the caller gave. A container's mounts never change, and the engine refuses
+   * to remove a volume that any container uses, so while that container exists it mounts the very
+   * volume that was checked: later syncs through it skip both inspects and reach it by its full id.
+   * An exec into a container that is gone fails, and the sync then checks everything again.
+   */
+  readonly #verified = new Map<string, VerifiedMount>();
 
   constructor(deps: SyncServiceDeps) {
     this.#deps = deps;
@@ -133,18 +141,55 @@ export class SyncService {
   }
 
   async #syncNow(request: SyncRequest, project: Awaited<ReturnType<ProjectService['read']>>, signal: AbortSignal): Promise<SyncAnswer> {
+    const { target } = request;
+    const started = this.#deps.clock.now();
+    const state = await this.#states.read(project.dir, target);
+    const key = request.containerId ? `${target}\0${request.containerId}` : undefined;
+    const known = key && !request.adoptVolume ? this.#verified.get(key) : undefined;
+    const trusted = known && known.volume.name === state.volume?.name && known.volume.id === state.volume.id ? known : undefined;
+    const moved = { anything: false };
+    try {
+      return await this.#syncThrough(request, project, state, trusted, moved, started, signal);
+    } catch (error) {
+      if (key) this.#verified.delete(key);
+      // The checked container is gone (or stopped) before anything moved: check everything again,
+      // which finds the session's container by the name asked for, or says what is wrong.
+      if (trusted && !moved.anything && !signal.aborted && isGoneOrStopped(error)) {
+        try {
+          return await this.#syncThrough(request, project, state, undefined, moved, started, signal);
+        } catch (again) {
+          throw syncError(again, target, signal);
+        }
+      }
+      throw syncError(error, target, signal);
+    }
+  }
+
+  async #syncThrough(request: SyncRequest, project: Awaited<ReturnType<ProjectService['read']>>, state: SyncState, trusted: VerifiedMount | undefined,
+    moved: { anything: boolean }, started: number, signal: AbortSignal): Promise<SyncAnswer> {
     const { engines, bus, clock } = this.#deps;
     const { target } = request;
-    const started = clock.now();
-    const state = await this.#states.read(project.dir, target);
     const image = request.image ?? imageToRun(project);
     let helper: Docker.Container | undefined;
     try {
-      const session = request.containerId ? (await engines.docker(target)).getContainer(request.containerId) : undefined;
-      const mounted = session ? await engines.call(target, 'inspect the session container', () => mountedVolume(session)) : undefined;
-      const { volume, changed } = await engines.call(target, 'find the notebooks volume', (docker) => resolveVolume(docker, {
-        project, target, owner: this.#deps.owner, recorded: state.volume, mounted, adopt: request.adoptVolume,
-      }));
+      let session: Docker.Container | undefined;
+      let volume: VolumeIdentity;
+      let changed = false;
+      if (trusted && state.volume) {
+        // Checked by an earlier sync through this very container (see #verified): no inspects.
+        session = (await engines.docker(target)).getContainer(trusted.containerId);
+        volume = state.volume;
+      } else {
+        session = request.containerId ? (await engines.docker(target)).getContainer(request.containerId) : undefined;
+        const mounted = session ? await engines.call(target, 'inspect the session container', () => mountedVolume(session as Docker.Container)) : undefined;
+        ({ volume, changed } = await engines.call(target, 'find the notebooks volume', (docker) => resolveVolume(docker, {
+          project, target, owner: this.#deps.owner, recorded: state.volume, mounted: mounted?.volume, adopt: request.adoptVolume,
+        })));
+        if (request.containerId && mounted?.volume === volume.name) {
+          this.#verified.set(`${target}\0${request.containerId}`, { containerId: mounted.containerId, volume });
+          session = (await engines.docker(target)).getContainer(mounted.containerId);
+        }
+      }
       // A new identity is recorded before anything moves, with no base: everything on either side
       // is then "new", so differences become conflict copies and nothing is deleted.
       const base = changed ? new Map() : state.base;
@@ -152,8 +197,10 @@ export class SyncService {
       const container = session
         ?? (helper = await engines.call(target, 'start a sync helper', (docker) => startSyncHelper(docker, image, volume.name, project.dir), 60_000));
       const caches = this.#cachesFor(`${project.dir}\0${target}\0${volume.id}`);
-      const progress = (update: Omit<SyncProgress, 'opId' | 'sessionId'>) =>
+      const progress = (update: Omit<SyncProgress, 'opId' | 'sessionId'>) => {
+        if (update.phase !== 'scanning' && update.phase !== 'done') moved.anything = true;
         bus.emit('syncProgress', { opId: request.opId, sessionId: request.sessionId ?? '', ...update });
+      };
       const stageId = newBatch(clock.now());
       const trash = LocalTrash.of(project.dir);
       const outcome = await runSync({
@@ -164,11 +211,10 @@ export class SyncService {
         localPaths: { caseInsensitive: await this.#localCaseInsensitive(project.notebooksDir) },
       });
       if (outcome.nextBase) await this.#states.write(project.dir, target, volume, outcome.nextBase, new Date(clock.now()));
-      await trash.expire(clock.now());
+      // Versions expire only as syncs keep more (and when the list is read): a sync that changed nothing skips it.
+      if (outcome.nextBase) await trash.expire(clock.now());
       const { nextBase: _next, ...counts } = outcome;
       return { ...counts, durationMs: clock.now() - started, volume: volume.name };
-    } catch (error) {
-      throw syncError(error, target, signal);
     } finally {
       // A helper left behind holds no data and is removed by a later sync once stale.
       if (helper) await helper.remove({ force: true }).catch(() => undefined);
@@ -306,6 +352,18 @@ export class SyncService {
     }
     return caches;
   }
+}
+
+interface VerifiedMount {
+  /** The container's full id (a name can be given to a new container later). */
+  containerId: string;
+  volume: VolumeIdentity;
+}
+
+/** The engine's answer when a container is gone (404) or not running (409). */
+function isGoneOrStopped(error: unknown): boolean {
+  const status = (error as { statusCode?: number }).statusCode;
+  return status === 404 || status === 409;
 }
 
 function notInTrash(entry: TrashEntryRef): BenchtopError {

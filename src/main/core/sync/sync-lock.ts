@@ -74,8 +74,9 @@ async function tryCreate(file: string, me: LockHolder): Promise<boolean> {
     throw error;
   }
   try {
+    // Not fsynced: the lock guards running processes, and none survives a power cut. A holder torn
+    // by one reads as "a sync starting" and goes stale after staleMs (see readHolder).
     await handle.writeFile(JSON.stringify(me));
-    await handle.sync();
   } finally {
     await handle.close();
   }

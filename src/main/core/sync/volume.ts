@@ -65,10 +65,10 @@ export async function createNotebooksVolume(docker: Docker, project: { dir: stri
   throw new BenchtopError('SYNC_FAILED', `Could not make a notebooks volume for ${project.dir}: every name tried was taken.`, 'Remove unused benchtop-* volumes on the host and try again.');
 }
 
-/** The named volume a container mounts at the notebooks folder, if any. */
-export async function mountedVolume(container: Docker.Container): Promise<string | undefined> {
-  const info = (await container.inspect()) as { Mounts?: { Type?: string; Name?: string; Destination?: string }[] };
-  return info.Mounts?.find((m) => m.Destination === NOTEBOOKS_ROOT && m.Type === 'volume')?.Name;
+/** A container's full id and the named volume it mounts at the notebooks folder, if any. */
+export async function mountedVolume(container: Docker.Container): Promise<{ containerId: string; volume?: string }> {
+  const info = (await container.inspect()) as { Id: string; Mounts?: { Type?: string; Name?: string; Destination?: string }[] };
+  return { containerId: info.Id, volume: info.Mounts?.find((m) => m.Destination === NOTEBOOKS_ROOT && m.Type === 'volume')?.Name };
 }
 
 /**
