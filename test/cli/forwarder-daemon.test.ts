@@ -98,5 +98,9 @@ describe('the forwarder process', () => {
 
     const never = new ForwarderClient({ socketPath: forwarderSocketPath(mkdtempSync(join(scratch, 'home-'))), log, start: () => undefined, startTimeoutMs: 300 });
     await expect(never.forward('gpu-box', 1)).rejects.toThrow(/The notebook forwarder did not start/);
+
+    // One that ends without answering is reported at once, with what it said.
+    const crashed = new ForwarderClient({ socketPath: forwarderSocketPath(mkdtempSync(join(scratch, 'home-'))), log, start: () => ({ ended: () => 'it exited with 1:\nError: boom' }) });
+    await expect(crashed.forward('gpu-box', 1)).rejects.toThrow('The notebook forwarder stopped before it answered: it exited with 1:\nError: boom');
   });
 });

@@ -5,8 +5,11 @@ import type { ForwardInfo, ForwarderAnswer, ForwarderStatus } from './protocol';
 
 export interface ForwarderClientOptions {
   socketPath: string;
-  /** Starts a forwarder in the background (detached, so it outlives this process). */
-  start: () => void;
+  /**
+   * Starts a forwarder in the background (detached, so it outlives this process). What it returns
+   * says, while this process waits for it to answer, whether it already ended and why.
+   */
+  start: () => StartedForwarder | void;
   log: Logger;
   /** How long a newly started forwarder may take to answer. */
   startTimeoutMs?: number;
@@ -14,10 +17,15 @@ export interface ForwarderClientOptions {
   requestTimeoutMs?: number;
 }
 
+export interface StartedForwarder {
+  /** Why the started forwarder ended (its exit and last output), or undefined while it runs. */
+  ended(): string | undefined;
+}
+
 /** Talks to the per-user forwarder, starting it when none answers. */
 export class ForwarderClient {
   readonly #o: ForwarderClientOptions;
-  #started = false;
+  #started: StartedForwarder | undefined | false = false;
 
   constructor(options: ForwarderClientOptions) {
     this.#o = options;
@@ -32,17 +40,24 @@ export class ForwarderClient {
       if (!notRunning(error)) throw error;
     }
     // One start per process, however many forwards it asks for at once.
-    if (!this.#started) {
-      this.#started = true;
+    if (this.#started === false) {
       this.#o.log.info('no forwarder answers: starting one');
-      this.#o.start();
+      this.#started = this.#o.start() ?? undefined;
     }
-    const deadline = Date.now() + (this.#o.startTimeoutMs ?? 10_000);
+    // A first start on a busy machine can take several seconds (a source checkout compiles first).
+    const deadline = Date.now() + (this.#o.startTimeoutMs ?? 30_000);
     for (;;) {
       try {
         return (await this.#call<ForwardInfo>('POST', '/forwards', body)).localPort;
       } catch (error) {
         if (!notRunning(error)) throw error;
+        const ended = this.#started ? this.#started.ended() : undefined;
+        // It ended without answering; one that lost a start race to another one ends at once too, and
+        // that other one answers on the next try.
+        if (ended && !(await this.#answers())) {
+          throw new BenchtopError('INTERNAL', `The notebook forwarder stopped before it answered: ${ended}`,
+            'Run `benchtop forwarder serve --verbose` to see why, or set BENCHTOP_FORWARDER=off to forward inside each command.', { cause: error });
+        }
         if (Date.now() > deadline) {
           throw new BenchtopError('INTERNAL', `The notebook forwarder did not start (nothing answers on ${this.#o.socketPath}).`,
             'Run `benchtop forwarder serve --verbose` to see why, or set BENCHTOP_FORWARDER=off to forward inside each command.', { cause: error });
@@ -50,6 +65,10 @@ export class ForwarderClient {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
+  }
+
+  async #answers(): Promise<boolean> {
+    return (await this.status().catch(() => undefined)) !== undefined;
   }
 
   /** What the forwarder carries now; undefined when none runs. */
