@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -87,9 +87,16 @@ describe('benchtop up / open in the browser', () => {
   const project = makeProject();
   afterAll(() => removeProjectContainers(project));
 
-  it('up opens the notebook URL it prints; open opens it again; no opener still exits 0 with the URL', async () => {
+  it('up opens the notebook it prints through a private page (the token never on a command line); open opens it again; no opener still exits 0 with the URL', async () => {
     const opener = fakeOpener('cli-bin');
     const withOpener = { BENCHTOP_BROWSER: undefined, PATH: `${opener.bin}:${process.env.PATH ?? ''}` };
+    /** What the opener was handed must be a page only this user can read, that goes on to the URL. */
+    const expectPrivatePageFor = (path: string, url: string) => {
+      expect(path).toMatch(/\.html$/);
+      expect(path).not.toContain('token');
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      expect(readFileSync(path, 'utf8')).toContain(url.replace(/&/g, '&amp;'));
+    };
 
     const up = await benchtop(['up', project.dir], withOpener);
     expect(up.code).toBe(0);
@@ -97,16 +104,18 @@ describe('benchtop up / open in the browser', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{48}$/);
     expect(up.stderr).toContain('» open browser');
     const id = /Session (\S+) is ready/.exec(up.stderr)?.[1] as string;
-    expect(await eventually(() => (opener.opened().length === 1 ? opener.opened() : undefined))).toEqual([url]);
+    const [page] = await eventually(() => (opener.opened().length === 1 ? opener.opened() : undefined));
+    expectPrivatePageFor(page, url);
 
     const open = await benchtop(['open', id], withOpener);
     expect(open).toMatchObject({ code: 0, stdout: `${url}\n`, stderr: '' });
-    expect(await eventually(() => (opener.opened().length === 2 ? opener.opened() : undefined))).toEqual([url, url]);
+    expect(await eventually(() => (opener.opened().length === 2 ? opener.opened() : undefined))).toEqual([page, page]);
 
     const missing = await benchtop(['open', id], { BENCHTOP_BROWSER: undefined, PATH: emptyPath() });
     expect(missing.code).toBe(0);
     expect(missing.stdout).toBe(`${url}\n`);
-    expect(missing.stderr).toBe(`Could not open a browser (xdg-open was not found); open ${url} yourself.\n`);
+    expect(missing.stderr).toMatch(/^Could not open a browser \(xdg-open was not found\); open .+ yourself\.\n$/);
+    expect(missing.stderr).not.toContain('token=');
 
     const json = await benchtop(['open', id, '--json'], { BENCHTOP_BROWSER: undefined, PATH: emptyPath() });
     expect(json.code).toBe(0);
@@ -117,8 +126,10 @@ describe('benchtop up / open in the browser', () => {
     expect(again).toMatchObject({ code: 0, stdout: `${url}\n` });
     const quiet = await benchtop(['open', id], { PATH: opener.bin });
     expect(quiet).toMatchObject({ code: 0, stdout: `${url}\n`, stderr: '' });
-    expect(opener.opened()).toEqual([url, url]);
+    expect(opener.opened()).toEqual([page, page]);
 
     expect((await benchtop(['rm', id])).stdout.trim()).toBe(`Removed ${id}.`);
+    // The page, and the dead token in it, went with the session.
+    expect(existsSync(page)).toBe(false);
   }, 240_000);
 });
