@@ -34,7 +34,7 @@ import sys
 import time
 import urllib.parse
 
-AGENT_VERSION = 1
+AGENT_VERSION = 2
 
 P = 'dev.benchtop.'
 OWNER, OWNER_NAME = P + 'owner', P + 'owner-name'
@@ -372,7 +372,13 @@ class Agent:
 
     def precise_created(self, c):
         if c['Id'] not in self.created_ns:
-            self.created_ns[c['Id']] = parse_time(self.engine.inspect(c['Id'])['Created']) or c['Created']
+            try:
+                created = parse_time(self.engine.inspect(c['Id'])['Created'])
+            except DockerError as e:
+                if e.status != 404:
+                    raise
+                created = None  # cancelled since the list; it is skipped at grant time
+            self.created_ns[c['Id']] = created or c['Created']
         return self.created_ns[c['Id']]
 
     # -- one tick -------------------------------------------------------------------------------
@@ -418,7 +424,12 @@ class Agent:
             inspect = running.get(name)
             if inspect is None:
                 if c['Id'] not in self.requests:
-                    self.requests[c['Id']] = self.engine.inspect(c['Id'])
+                    try:
+                        self.requests[c['Id']] = self.engine.inspect(c['Id'])
+                    except DockerError as e:
+                        if e.status != 404:
+                            raise
+                        continue  # removed since the list: it uses nothing any more
                 inspect = self.requests[c['Id']]
             for gpu in device_ids(inspect.get('HostConfig')):
                 for card in ([g['uuid'] for g in inventory] if gpu == 'all' else [uuid_of(gpu)]):

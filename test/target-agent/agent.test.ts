@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentScript } from '../../src/main/core/gpu/agent-script';
 import { JupyterClient } from '../../src/main/core/jupyter/client';
 import type { GpuNotice } from '../../src/shared/contract/hosts';
 import { eventually, LocalAgentFixture } from './support';
@@ -28,7 +29,7 @@ describe('the host agent', () => {
       const b = await asBen.board('local');
       return b.agent.running && b;
     });
-    expect(board.agent).toEqual({ running: true, version: 1 });
+    expect(board.agent).toEqual({ running: true, version: agentScript().version });
     expect(board.cards.map((c) => c.state)).toEqual(['free', 'free', 'free', 'free']);
   });
 

@@ -4,7 +4,11 @@ import type { GpuLease } from '../../../shared/contract/hosts';
 import type { EngineService } from '../engine/service';
 import { BenchtopError } from '../errors';
 import { extensionContainerName, leaseContainerName, leaseFromLabels, leaseLabels, SCOPE_LABEL, type LeaseRecordInput } from './lease-labels';
+import { Limiter } from './limiter';
 import { queueContainerName, queueLabels, type QueueInput } from './queue-labels';
+
+/** A busy shared engine can take seconds per write; the engine's mutex, not our patience, decides. */
+const WRITE_TIMEOUT_MS = 30_000;
 
 export const statusOf = (error: unknown): number | undefined =>
   (error as { cause?: { statusCode?: number } }).cause?.statusCode ?? (error as { statusCode?: number }).statusCode;
@@ -18,6 +22,8 @@ export class RecordStore {
     private readonly engines: EngineService,
     readonly target: string,
     private readonly scope: string | undefined,
+    /** Shared by every store of one target in this process (see Limiter). */
+    private readonly limiter: Limiter = new Limiter(4),
   ) {}
 
   #labels(labels: Record<string, string>): Record<string, string> {
@@ -26,9 +32,9 @@ export class RecordStore {
 
   async #record(what: string, name: string, image: string, labels: Record<string, string>): Promise<string> {
     try {
-      const container = await this.engines.call(this.target, what, (d) => d.createContainer({
+      const container = await this.limiter.run(() => this.engines.call(this.target, what, (d) => d.createContainer({
         name, Image: image, Cmd: ['true'], Labels: this.#labels(labels), NetworkDisabled: true, HostConfig: { NetworkMode: 'none' },
-      } satisfies Docker.ContainerCreateOptions));
+      } satisfies Docker.ContainerCreateOptions), WRITE_TIMEOUT_MS));
       return container.id;
     } catch (error) {
       if (statusOf(error) === 404) {
@@ -49,7 +55,7 @@ export class RecordStore {
     }
     // The engine reserves the name a moment before the winner's container can be inspected.
     for (let attempt = 0; attempt < 10; attempt += 1) {
-      const holder = await this.engines.call(this.target, 'read GPU lease', (d) => d.getContainer(name).inspect()).catch((error: unknown) => {
+      const holder = await this.limiter.run(() => this.engines.call(this.target, 'read GPU lease', (d) => d.getContainer(name).inspect(), WRITE_TIMEOUT_MS)).catch((error: unknown) => {
         if (statusOf(error) !== 404) throw error;
         return null; // not inspectable yet, or freed meanwhile
       });
@@ -78,8 +84,7 @@ export class RecordStore {
 
   /** Removes records by container id (not name: a card freed and claimed again meanwhile keeps its new lease). */
   async remove(containerIds: string[]): Promise<void> {
-    await Promise.all(containerIds.map((id) => this.engines
-      .call(this.target, 'free GPU record', (d) => d.getContainer(id).remove({ force: true }))
+    await Promise.all(containerIds.map((id) => this.limiter.run(() => this.engines.call(this.target, 'free GPU record', (d) => d.getContainer(id).remove({ force: true }), WRITE_TIMEOUT_MS))
       .catch((error: unknown) => {
         if (statusOf(error) !== 404) throw error; // already gone: freed by the agent or another client
       })));

@@ -16,9 +16,10 @@ import { gpuId, interpretNvidiaSmi, type CommandOutput, type NvidiaSmiOutcome } 
 import { mergePolicy, newestPolicy, policyFromLabels, policyLabels, POLICY_LABEL } from './policy';
 import { queueEntries } from './queue-labels';
 import { readGpuRecords, type GpuRecords } from './records';
+import { Limiter } from './limiter';
 import { RecordStore } from './record-store';
 import { runLocalNvidiaSmi } from './run-nvidia-smi';
-import { parseUsage, USAGE_COMMAND, type GpuUsage } from './usage';
+import { CLAIM_USAGE_COMMAND, parseUsage, USAGE_COMMAND, type GpuUsage } from './usage';
 
 /** Runs `nvidia-smi` with NVIDIA_SMI_ARGS on a remote target (the hosts service supplies one over SSH). */
 export type RemoteGpuProbe = (target: string) => Promise<CommandOutput>;
@@ -96,6 +97,8 @@ export const defaultSessionState: SessionStateLookup = async (_target, sessionId
 };
 
 const AGENT_RECHECK_MS = 5 * 60_000;
+/** How long a card seen taken is not asked for again by this process (a burst of claims). */
+const JUST_TAKEN_MS = 1000;
 const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 /**
@@ -107,7 +110,12 @@ const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 export class GpuService {
   readonly #deps: GpuServiceDeps;
   readonly #usageInFlight = new Map<string, Promise<GpuUsage>>();
+  readonly #recordsInFlight = new Map<string, Promise<GpuRecords>>();
+  readonly #limiters = new Map<string, Limiter>();
+  /** Cards this process just saw taken (409), so a burst of claims does not ask the engine again. */
+  readonly #justTaken = new Map<string, { lease: GpuLease; at: number }>();
   readonly #agentChecked = new Map<string, number>();
+  readonly #agentInFlight = new Map<string, Promise<boolean>>();
 
   constructor(deps: GpuServiceDeps) {
     this.#deps = deps;
@@ -159,28 +167,42 @@ export class GpuService {
   }
 
   /** Inventory, memory in use and processes per card; concurrent callers share one nvidia-smi run. */
-  #usage(target: string): Promise<GpuUsage> {
-    let pending = this.#usageInFlight.get(target);
+  #usage(target: string, forBoard: boolean): Promise<GpuUsage> {
+    const key = `${target}\0${forBoard}`;
+    let pending = this.#usageInFlight.get(key);
     if (!pending) {
       pending = (async (): Promise<GpuUsage> => {
-        if (target !== LOCAL && this.#deps.remoteExec) return parseUsage(await this.#deps.remoteExec(target, USAGE_COMMAND, 15_000));
+        if (target !== LOCAL && this.#deps.remoteExec) return parseUsage(await this.#deps.remoteExec(target, forBoard ? USAGE_COMMAND : CLAIM_USAGE_COMMAND, 15_000));
         return { outcome: await this.probe(target), memoryUsedMiB: new Map(), processes: new Map() };
-      })().finally(() => this.#usageInFlight.delete(target));
-      this.#usageInFlight.set(target, pending);
+      })().finally(() => this.#usageInFlight.delete(key));
+      this.#usageInFlight.set(key, pending);
     }
     return pending;
   }
 
+  /**
+   * The target's books. Concurrent callers share one read (a burst of claims would otherwise cost a
+   * round of engine requests each): the engine's name mutex, not this read, decides who wins a card.
+   */
   #records(target: string, what: { notices?: boolean; agent?: boolean } = {}): Promise<GpuRecords> {
-    return this.#deps.engines.call(target, 'read GPU leases', (d) => readGpuRecords(d, this.#deps.scope, what), 20_000);
+    const key = `${target}\0${what.notices ? 'n' : ''}${what.agent ? 'a' : ''}`;
+    let pending = this.#recordsInFlight.get(key);
+    if (!pending) {
+      pending = this.#deps.engines.call(target, 'read GPU leases', (d) => readGpuRecords(d, this.#deps.scope, what), 20_000)
+        .finally(() => this.#recordsInFlight.delete(key));
+      this.#recordsInFlight.set(key, pending);
+    }
+    return pending;
   }
 
   #store(target: string): RecordStore {
-    return new RecordStore(this.#deps.engines, target, this.#deps.scope);
+    let limiter = this.#limiters.get(target);
+    if (!limiter) this.#limiters.set(target, (limiter = new Limiter(4)));
+    return new RecordStore(this.#deps.engines, target, this.#deps.scope, limiter);
   }
 
-  async #books(target: string, withUsage = true): Promise<{ books: GpuBooks; records: GpuRecords; usage?: GpuUsage; inventory: GpuInfo[] }> {
-    const [usage, records] = await Promise.all([withUsage ? this.#usage(target) : undefined, this.#records(target, { notices: true, agent: true })]);
+  async #books(target: string, withUsage: 'claim' | 'board' | false = 'claim'): Promise<{ books: GpuBooks; records: GpuRecords; usage?: GpuUsage; inventory: GpuInfo[] }> {
+    const [usage, records] = await Promise.all([withUsage ? this.#usage(target, withUsage === 'board') : undefined, this.#records(target, { notices: true, agent: true })]);
     const inventory = usage && usage.outcome.state === 'ok' ? usage.outcome.gpus : [];
     return { books: readBooks(target, records, inventory, usage?.processes ?? new Map(), this.owner), records, usage, inventory };
   }
@@ -311,7 +333,14 @@ export class GpuService {
           if (ids.length) break;
           continue;
         }
+        const known = this.#justTaken.get(`${target}\0${gpu}`);
+        if (known && Date.now() - known.at < JUST_TAKEN_MS && known.lease.sessionId !== sessionId) {
+          lost.push(describeLease(known.lease));
+          if (ids.length) break;
+          continue;
+        }
         const outcome = await store.createLease(input(gpu), image);
+        if (typeof outcome !== 'string') this.#justTaken.set(`${target}\0${gpu}`, { lease: outcome, at: Date.now() });
         if (typeof outcome === 'string') {
           created.push(outcome);
           won.push(gpu);
@@ -455,7 +484,7 @@ export class GpuService {
 
   /** Hosts → GPUs: every card with its holder, expiry and use, the queue, the policy and the agent's notices. */
   async board(target: string): Promise<GpuBoard> {
-    const { books, records, usage, inventory } = await this.#books(target);
+    const { books, records, usage, inventory } = await this.#books(target, 'board');
     const outcome = usage!.outcome;
     const cards = inventory.map((g) => {
       const id = gpuId(g);
@@ -499,8 +528,18 @@ export class GpuService {
    * Starts (or updates) the host's agent where the target has one configured; at most every few
    * minutes per target. Answers whether an agent is there to hand out queued claims.
    */
-  async #ensureAgent(target: string, image: string): Promise<boolean> {
-    const config = await this.#deps.agentConfig?.(target);
+  #ensureAgent(target: string, image: string): Promise<boolean> {
+    // Concurrent claims on one host share one check.
+    let pending = this.#agentInFlight.get(target);
+    if (!pending) {
+      pending = this.#checkAgent(target, image).finally(() => this.#agentInFlight.delete(target));
+      this.#agentInFlight.set(target, pending);
+    }
+    return pending;
+  }
+
+  async #checkAgent(target: string, image: string): Promise<boolean> {
+    const config = await this.#deps.agentConfig?.(target).catch((error: unknown) => this.#deps.log?.ignored(`setting up the host agent of ${target}`, error));
     if (!config) return false;
     const last = this.#agentChecked.get(target) ?? 0;
     if (Date.now() - last < AGENT_RECHECK_MS) return true;
@@ -530,9 +569,11 @@ export class GpuService {
     return image;
   }
 
-  /** Starts the agent on a target now (the image: any with python3, e.g. the session image). */
-  async startAgent(target: string, image: string): Promise<boolean> {
-    this.#agentChecked.delete(target);
+  /**
+   * Makes sure the target's agent runs before a session starts there (idle stop and expiry hold with
+   * the laptop closed, GPUs or not). The image: any with python3, e.g. the session image.
+   */
+  prepare(target: string, image: string): Promise<boolean> {
     return this.#ensureAgent(target, image);
   }
 

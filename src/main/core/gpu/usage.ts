@@ -14,6 +14,14 @@ export const USAGE_COMMAND = [
   'nvidia-smi --query-compute-apps=gpu_uuid,pid --format=csv,noheader,nounits',
 ].join('; ');
 
+/** What a claim needs: the inventory and the processes (not memory), two nvidia-smi runs. */
+export const CLAIM_USAGE_COMMAND = [
+  `nvidia-smi ${NVIDIA_SMI_ARGS.join(' ')}`,
+  `echo '${SECTION}'`,
+  `echo '${SECTION}'`,
+  'nvidia-smi --query-compute-apps=gpu_uuid,pid --format=csv,noheader,nounits',
+].join('; ');
+
 export interface GpuUsage {
   outcome: NvidiaSmiOutcome;
   memoryUsedMiB: Map<string, number>;

@@ -56,6 +56,8 @@ export interface GpuLeaser {
   /** All or nothing; with `wait`, a claim that cannot be met now waits in the host's queue. */
   claim(target: string, want: { count: number; idleMinutes?: number }, sessionId: string, image: string, wait?: QueueWait): Promise<string[]>;
   release(sessionId: string, target: string): Promise<unknown>;
+  /** Before a session starts on a target: its host agent runs (idle stop, expiry, queue with the laptop closed). */
+  prepare?(target: string, image: string): Promise<unknown>;
 }
 
 /** Throws LOCKFILE_MISMATCH when the project's lockfile and the image's label disagree (core.lockfiles). */
