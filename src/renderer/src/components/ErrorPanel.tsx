@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { ErrorInfo } from '../../../shared/errors';
+import { hintsFor } from '../lib/app-hints';
 import { CopyButton } from './CopyButton';
 
 interface Props {
@@ -21,17 +22,25 @@ export function ErrorPanel({ error, retryLabel, onRetry, onDismiss, reveal }: Pr
   useEffect(() => {
     if (reveal) ref.current?.scrollIntoView({ block: 'nearest' });
   }, [reveal, error]);
-  const text = `${error.code}: ${error.message}${error.hint ? `\nFix: ${error.hint}` : ''}`;
+  const hints = hintsFor(error);
+  const text = `${error.code}: ${error.message}${hints.app ? `\nFix: ${hints.app}` : ''}${hints.terminal ? `\nFrom a terminal: ${hints.terminal}` : ''}`;
   return (
     <div ref={ref} className="error-panel" role="alert" aria-label={`Error ${error.code}`}>
       <div className="error-head">
         <span className="error-code" data-testid="error-code">{error.code}</span>
         <p className="error-message" data-testid="error-message">{error.message}</p>
       </div>
-      {error.hint && (
+      {/* The fix in the app's words first; a command for a terminal second, where the core gave one. */}
+      {hints.app && (
         <p className="error-hint" data-testid="error-hint">
           <strong>How to fix: </strong>
-          {error.hint}
+          {hints.app}
+        </p>
+      )}
+      {hints.terminal && (
+        <p className="error-hint muted" data-testid={hints.app ? 'error-terminal-hint' : 'error-hint'}>
+          <strong>From a terminal: </strong>
+          {hints.terminal}
         </p>
       )}
       <div className="error-actions">

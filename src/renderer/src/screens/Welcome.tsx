@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ErrorInfo } from '../../../shared/errors';
 import { api, errorInfo } from '../api';
 import { useApp } from '../app-context';
@@ -9,6 +9,7 @@ import { formatDate, shortDigest } from '../lib/format';
 import { START_STEPS, stepTitle } from '../lib/start-flow';
 import { CheckList } from './welcome/CheckList';
 import { PullPanel } from './welcome/PullPanel';
+import { ReplaceSession } from './welcome/ReplaceSession';
 import { StepIcon } from './welcome/StepIcon';
 
 /** First run and everyday start: open a project, then one button brings up its notebook. */
@@ -17,12 +18,24 @@ export function WelcomeScreen() {
   const recent = useCall(() => api.projectRecent(), 'recent');
   const [chooseError, setChooseError] = useState<ErrorInfo | null>(null);
   const reopen = useAction();
+  // After opening a folder, focus moves to its result: the Start button of the opened project.
+  const startButton = useRef<HTMLButtonElement>(null);
+  const [focusStart, setFocusStart] = useState(false);
+  useEffect(() => {
+    if (focusStart && project) {
+      startButton.current?.focus();
+      setFocusStart(false);
+    }
+  }, [focusStart, project]);
 
   const chooseFolder = async () => {
     setChooseError(null);
     try {
       const dir = await api.projectChooseFolder();
-      if (dir && (await openProject(dir))) recent.reload();
+      if (dir && (await openProject(dir))) {
+        recent.reload();
+        setFocusStart(true);
+      }
     } catch (e) {
       setChooseError(errorInfo(e));
     }
@@ -82,7 +95,16 @@ export function WelcomeScreen() {
               <button type="button" className="btn ghost" onClick={() => void chooseFolder()} disabled={running}>
                 Open another folder…
               </button>
-              <button type="button" className="btn primary large" onClick={() => void flow.start(project.dir, 'check')} disabled={running}>
+              {/* aria-disabled, not disabled, while starting: focus stays on the button instead of dropping to the page. */}
+              <button
+                ref={startButton}
+                type="button"
+                className="btn primary large"
+                onClick={() => {
+                  if (!running) void flow.start(project.dir, 'check');
+                }}
+                aria-disabled={running}
+              >
                 Start
               </button>
             </div>
@@ -131,7 +153,10 @@ export function WelcomeScreen() {
           )}
 
           {reopen.error && <ErrorPanel error={reopen.error} onDismiss={reopen.clear} />}
-          {mine && failure && (
+          {mine && failure?.info.code === 'SESSION_EXISTS' && (
+            <ReplaceSession project={project} onStopped={() => void flow.start(project.dir, failure.step)} />
+          )}
+          {mine && failure && failure.info.code !== 'SESSION_EXISTS' && (
             <ErrorPanel
               error={failure.info}
               reveal
