@@ -156,7 +156,9 @@ export class SessionService {
     step('start');
     await launchSession({ engines: this.#d.engines, settings: this.#d.settings, gpus: this.gpus, workspace: this.workspace, owner: this.#d.owner,
       // postCreateCommand / postStartCommand output, line by line, as a detail of the start step.
-      onOutput: (line) => step('start', line) },
+      onOutput: (line) => step('start', line),
+      // Every card taken: the start waits in the host's queue (cancelling the start leaves it).
+      gpuWait: { signal, onPosition: (position, of) => step('gpu-queue', `position ${position} of ${of} in the GPU queue of ${target}`) } },
       { target, id, imageRef, project, pulled });
     try {
       const started = await this.#inspectOrThrow(target, id);
