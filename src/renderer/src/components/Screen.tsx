@@ -7,6 +7,9 @@ interface Props {
   children: ReactNode;
 }
 
+/** The first screen after the app loads leaves focus at the top, so the first Tab reaches the skip link. */
+let navigatedOnce = false;
+
 /** Every screen's frame: one h1 (the screen's accessible name), a line under it, actions on the right. */
 export function Screen({ title, subtitle, actions, children }: Props) {
   const id = `screen-${title.toLowerCase().replace(/\W+/g, '-')}`;
@@ -15,7 +18,8 @@ export function Screen({ title, subtitle, actions, children }: Props) {
   // screen reader reads where the user landed and Tab continues from the top of the new screen.
   useEffect(() => {
     document.title = `${title} · Benchtop`;
-    heading.current?.focus({ preventScroll: true });
+    if (navigatedOnce) heading.current?.focus({ preventScroll: true });
+    navigatedOnce = true;
   }, [title]);
   return (
     <section className="screen" aria-labelledby={id}>
