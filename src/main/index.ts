@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, nativeTheme, shell } from 'electron';
+import { app, BrowserWindow, dialog, nativeTheme, Notification, shell } from 'electron';
 import { createHandlers } from './core/api';
 import { Core } from './core/core';
 import type { Desktop } from './core/desktop';
@@ -44,6 +44,9 @@ const desktop: Desktop = {
   },
   async openNotebook(sessionId, url) {
     openNotebookWindow(sessionId, url);
+  },
+  notify(title, body) {
+    if (Notification.isSupported()) new Notification({ title, body }).show();
   },
 };
 

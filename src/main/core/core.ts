@@ -6,6 +6,7 @@ import { EngineService } from './engine/service';
 import { EventBus } from './events';
 import { GpuService } from './gpu/service';
 import { hostAgentConfig } from './gpu/agent-config';
+import { GpuNoticeWatcher } from './gpu/notice-watcher';
 import { NVIDIA_SMI_ARGS } from './gpu/nvidia-smi';
 import { hostPathsFrom } from './hosts/paths';
 import { DEFAULT_DOCKER_SOCKET, HostsService } from './hosts/service';
@@ -79,6 +80,8 @@ export class Core {
   readonly syncWatcher: SyncWatcher;
   readonly moves: MoveService;
   readonly gpus: GpuService;
+  /** Relays the hosts' agents' notices about this install's sessions (app and bridge only). */
+  readonly gpuNotices: GpuNoticeWatcher;
   readonly hosts: HostsService;
   readonly machine: MachineCheckService;
   /** The team file (project or URL): layered settings, and the team's hosts trusted by their listed fingerprints. */
@@ -125,6 +128,15 @@ export class Core {
     this.gpus.remoteExec = (target, command, timeoutMs) => this.hosts.exec(target, command, timeoutMs);
     // Each host gets its agent (idle stop, lease expiry, the queue) from the first client that needs it.
     this.gpus.agentConfig = hostAgentConfig(this.hosts, DEFAULT_DOCKER_SOCKET);
+    this.gpuNotices = new GpuNoticeWatcher({
+      targets: () => this.settings.get('hosts').map((h) => h.id),
+      notices: (target) => this.gpus.notices(target),
+      show: (notice) => {
+        this.bus.emit('gpuNotice', notice);
+        this.desktop.notify?.(`Benchtop · ${notice.target}`, notice.message);
+      },
+      log: this.log.child('gpu-notices'),
+    });
     this.team = new TeamService({
       settings: this.settings,
       project: async (dir) => {
@@ -184,6 +196,7 @@ export class Core {
    */
   start(): void {
     this.syncWatcher.start();
+    this.gpuNotices.start();
     const targets = ['local', ...this.settings.get('hosts').map((h) => h.id)];
     for (const target of targets) void this.sessions.watch(target).catch(() => undefined);
   }
@@ -192,6 +205,7 @@ export class Core {
   async close(): Promise<void> {
     this.ops.cancelAll();
     this.syncWatcher.close();
+    this.gpuNotices.stop();
     // A sync ends by removing its helper container: let it, while the engine connections are open.
     await this.sync.idle();
     await this.sessions.close();

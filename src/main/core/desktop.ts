@@ -11,6 +11,8 @@ export interface Desktop {
   openExternal(url: string): Promise<void>;
   /** Shows a session's notebook inside the app, limited to that session's origin. */
   openNotebook(sessionId: string, url: string): Promise<void>;
+  /** A desktop notification (a lease about to expire, GPUs granted); shells without one leave it out. */
+  notify?(title: string, body: string): void;
   /**
    * Opens a local page Benchtop wrote (an absolute path to a .html file) in the default browser: how
    * a session's URL reaches the browser without its token on any command line (session/open-page.ts).

@@ -1,6 +1,6 @@
 import { hostname, userInfo } from 'node:os';
 import type Docker from 'dockerode';
-import type { GpuBoard, GpuClaimResult, GpuInfo, GpuLease, GpuQueueEntry, HostPolicy } from '../../../shared/contract/hosts';
+import type { GpuBoard, GpuClaimResult, GpuInfo, GpuLease, GpuNotice, GpuQueueEntry, HostPolicy } from '../../../shared/contract/hosts';
 import type { Clock } from '../clock';
 import { systemClock } from '../clock';
 import type { EngineService } from '../engine/service';
@@ -11,7 +11,7 @@ import type { Logger } from '../log/logger';
 import { ensureAgent, type AgentConfig } from './agent';
 import { busyCards, readBooks, type GpuBooks } from './books';
 import { describeLease, LEASE_LABELS, SCOPE_LABEL, type LeaseRecordInput } from './lease-labels';
-import { noticeFromLabels } from './notice-labels';
+import { NOTICE_LABEL, noticeFromLabels } from './notice-labels';
 import { gpuId, interpretNvidiaSmi, type CommandOutput, type NvidiaSmiOutcome } from './nvidia-smi';
 import { mergePolicy, newestPolicy, policyFromLabels, policyLabels, POLICY_LABEL } from './policy';
 import { queueEntries } from './queue-labels';
@@ -520,6 +520,13 @@ export class GpuService {
       host: target, gpu, holder: owner?.name ?? s.labels['dev.benchtop.user'] ?? 'unknown', ownerId: owner?.id ?? '', mine: owner?.id === this.owner.id,
       sessionId: s.session, since: new Date(books.engineNow).toISOString(), kind: 'session', idleMinutes: Number(s.labels['dev.benchtop.idle-minutes']) || 0,
     };
+  }
+
+  /** The agent's notices on a target (one volume list; no nvidia-smi). */
+  async notices(target: string): Promise<GpuNotice[]> {
+    const volumes = await this.#deps.engines.call(target, 'read GPU notices', (d) => d.listVolumes({ filters: { label: [`${NOTICE_LABEL}=1`] } }));
+    return (volumes.Volumes ?? []).filter((v) => this.#inScope(v.Labels)).map((v) => noticeFromLabels(target, v.Labels, this.owner))
+      .filter((n): n is GpuNotice => !!n).sort((a, b) => a.at.localeCompare(b.at));
   }
 
   // -- the agent --------------------------------------------------------------------------------
