@@ -5,6 +5,7 @@ import { useConfirm } from '../components/ConfirmDialog';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { Empty, Screen } from '../components/Screen';
 import { useAction, useCall } from '../hooks/useCall';
+import { GpuBoard, GpuNoticeBanner } from './hosts/GpuBoard';
 import { HostCard } from './hosts/HostCard';
 import { TrustDialog } from './hosts/TrustDialog';
 
@@ -102,6 +103,7 @@ export function HostsScreen() {
         </button>
       </form>
       {action.error && <ErrorPanel error={action.error} onDismiss={action.clear} />}
+      <GpuNoticeBanner />
       {failed && !trust && (
         <div className="banner warn" role="status" aria-label={`Host ${failed} needs attention`}>
           <p>
@@ -125,6 +127,9 @@ export function HostsScreen() {
           <HostCard key={h.id} host={h} busy={action.busy} onTest={() => void test(h.id)} onRemove={() => void remove(h)} />
         ))}
       </ul>
+      {list.filter((h) => h.gpus.length > 0).map((h) => (
+        <GpuBoard key={`gpus ${h.id}`} hostId={h.id} />
+      ))}
       {confirm.dialog}
       <TrustDialog
         request={trust}
