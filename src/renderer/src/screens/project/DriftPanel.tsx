@@ -25,12 +25,26 @@ export function DriftPanel({ projectDir }: { projectDir: string }) {
       {!sessions.error && running.length === 0 && <p className="muted">Start a session to compare its packages with the lockfile.</p>}
       <div className="row">
         {running.map((s) => (
-          <button key={s.id} type="button" className="btn" onClick={() => void check(s.id)} disabled={action.busy !== null}>
-            Check drift on {s.target}
+          // aria-disabled while checking: the button keeps focus and says what it is doing.
+          <button
+            key={s.id}
+            type="button"
+            className="btn"
+            onClick={() => {
+              if (action.busy === null) void check(s.id);
+            }}
+            aria-disabled={action.busy !== null}
+          >
+            {action.busy === 'drift' ? 'Checking…' : `Check drift on ${s.target}`}
           </button>
         ))}
       </div>
       {action.error && <ErrorPanel error={action.error} onDismiss={action.clear} />}
+      {action.busy === 'drift' && (
+        <p className="muted" role="status">
+          Checking the session&apos;s packages against the lockfile…
+        </p>
+      )}
       {report && changes === 0 && <p role="status">No drift: the session matches the lockfile.</p>}
       {report && changes > 0 && (
         <DataTable label="Package differences" columns={['Package', 'Change', 'Lockfile', 'Session']}>
