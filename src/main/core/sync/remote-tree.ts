@@ -3,6 +3,7 @@ import { extract as tarExtract, type Header } from 'tar-stream';
 import { BenchtopError } from '../errors';
 import { DONE_MARKER, DONE_MARKER_SH, execOk } from './container-exec';
 import { REMOTE_APPLY_SCRIPT } from './remote-apply-script';
+import { REMOTE_SCAN_SCRIPT } from './remote-scan-script';
 import { withScopedSignal } from './scoped-signal';
 import type { TrashEntry, TrashEntryRef } from '../../../shared/contract/hosts';
 import { batchTime, TRASH_REL, type TrashKind } from './trash';
@@ -21,6 +22,12 @@ const ARG_BYTES_PER_EXEC = 96 * 1024;
  */
 export const SMALL_FILE = 1024 * 1024;
 const UPLOAD_AHEAD = 16;
+/**
+ * The scan hashes changed files up to this size in the same run; bigger ones are hashed by a
+ * command of their own, and only when the sync needs to compare them.
+ */
+const SCAN_HASH_LIMIT = 4 * 1024 * 1024;
+
 /** What the apply script's stdin starts and ends with (remote-apply-script.ts). */
 const APPLY_INPUT_HEAD = Buffer.from('BTSYNC1\n', 'latin1');
 const APPLY_INPUT_END = Buffer.from('BTEND\n', 'latin1');
@@ -103,27 +110,24 @@ export class RemoteTree {
   }
 
   /**
-   * One `find` lists everything with size, mtime and mode (as root, which reads everything and
-   * writes nothing but the cleanup). Leftover staging folders of interrupted syncs go first: the
-   * caller holds the sync lock for this project and target, so no other sync of this volume runs
-   * and every staging folder present now is stale.
+   * Lists everything with size, mtime and mode, in one python3 run (remote-scan-script.ts), which
+   * also removes stale staging folders and hashes small files whose stamp is not in `known` (the
+   * stamps whose content the caller already knows): their entries come with sha256 set.
    */
-  async scan(signal?: AbortSignal): Promise<RemoteScan> {
-    const script = 'rm -rf "$1/.benchtop-sync" && find "$1" -maxdepth 0 -printf "%U %G\\0" && ' +
-      'find "$1" -mindepth 1 \\( -path "$1/.benchtop/trash" -o -name .ipynb_checkpoints -o -name .benchtop-sync -o -name "*.benchtop-tmp-*" \\) -prune ' +
-      `-o \\( -type f -o -type d \\) -printf "%y %s %T@ %m %P\\0" && ${DONE_MARKER_SH}`;
-    const out = await execOk(this.container, ['sh', '-c', script, 'sh', this.root], 'Listing the notebooks volume', signal, undefined, DONE_MARKER);
+  async scan(signal?: AbortSignal, known: Record<string, [number, string][]> = {}): Promise<RemoteScan> {
+    const input = async (send: (bytes: Uint8Array) => Promise<void>) => send(Buffer.from(JSON.stringify(known), 'utf8'));
+    const out = await execOk(this.container, ['python3', '-S', '-c', REMOTE_SCAN_SCRIPT, this.root, String(SCAN_HASH_LIMIT)], 'Listing the notebooks volume', signal, undefined, DONE_MARKER, input);
     const records = out.toString('utf8').split('\0');
     const [uid, gid] = this.#setOwner(records.shift() ?? '0 0');
     const tree: Tree = new Map();
     for (const record of records) {
       if (!record) continue;
-      const match = /^([fd]) (\d+) (\d+)(?:\.(\d+))? ([0-7]+) (.*)$/s.exec(record);
+      const match = /^([fd]) (\d+) (\d+) ([0-7]+) ([0-9a-f]{64}|-) (.*)$/s.exec(record);
       if (!match) continue;
-      const [, kind, size, seconds, fraction, mode, rel] = match;
+      const [, kind, size, mtime, mode, sha256, rel] = match;
       if (rel === '.benchtop' || (rel.startsWith('.benchtop/') && rel !== LOCKFILE_REL)) continue;
       if (kind === 'd') tree.set(rel, { type: 'dir' });
-      else tree.set(rel, { type: 'file', size: Number(size), mtime: toNanos(seconds, fraction), mode: parseInt(mode, 8) });
+      else tree.set(rel, { type: 'file', size: Number(size), mtime, mode: parseInt(mode, 8), ...(sha256 === '-' ? {} : { sha256 }) });
     }
     return { tree, owner: [uid, gid] };
   }
@@ -280,11 +284,6 @@ function readAhead(uploads: UploadItem[]): (index: number) => Promise<Buffer> | 
     started.delete(index);
     return reading;
   };
-}
-
-/** `1700000000.1234567890` (find's %T@) as nanoseconds, the same number python's st_mtime_ns gives. */
-export function toNanos(seconds: string, fraction = ''): string {
-  return (BigInt(seconds) * 1_000_000_000n + BigInt(fraction.padEnd(9, '0').slice(0, 9) || '0')).toString();
 }
 
 function* batches(rels: string[]): Generator<string[]> {

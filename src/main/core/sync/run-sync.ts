@@ -54,7 +54,7 @@ const asFile = (tree: Tree, rel: string) => {
 export async function runSync(run: SyncRun): Promise<SyncOutcome> {
   const { local, remote, base, caches, signal } = run;
   run.progress({ phase: 'scanning', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, conflicts: [] });
-  const [localRoot, localScanned, remoteScan] = await Promise.all([local.rootState(), local.scan(), remote.scan(signal)]);
+  const [localRoot, localScanned, remoteScan] = await Promise.all([local.rootState(), local.scan(), remote.scan(signal, knownRemote(base, caches.remote))]);
   // Names this side must not write (unsafe, or a case-only twin here) are left out of the plan on
   // both sides, together with everything under them; their base entries stay as they were.
   const refused = new Map(refusedPaths(remoteScan.tree.keys(), localScanned.keys(), run.localPaths).map((r) => [r.path, r.reason]));
@@ -209,10 +209,21 @@ export async function runSync(run: SyncRun): Promise<SyncOutcome> {
 
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
+/** The volume's file stamps whose content this side already knows (so the scan need not hash them). */
+function knownRemote(base: Base, cache: HashCache): Record<string, [number, string][]> {
+  const known: Record<string, [number, string][]> = {};
+  const add = (rel: string, size: number | undefined, mtime: string | undefined) => {
+    if (size !== undefined && mtime !== undefined) (known[rel] ??= []).push([size, mtime]);
+  };
+  for (const [rel, entry] of base) if (entry.type === 'file') add(rel, entry.size, entry.remoteMtime);
+  for (const [rel, entry] of cache) add(rel, entry.size, entry.mtime);
+  return known;
+}
+
 async function hashRemote(remote: RemoteTree, tree: Tree, base: Base, cache: HashCache, needed: (rel: string) => boolean, signal: AbortSignal): Promise<void> {
   const todo: string[] = [];
   for (const [rel, entry] of tree) {
-    if (entry.type !== 'file') continue;
+    if (entry.type !== 'file' || entry.sha256) continue; // hashed by the scan already
     const cached = cache.get(rel);
     const b = base.get(rel);
     if (cached && cached.size === entry.size && cached.mtime === entry.mtime) entry.sha256 = cached.sha256;
