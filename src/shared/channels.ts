@@ -53,6 +53,8 @@ export const INVOKE_CHANNELS = [
   'gpuQueueCancel',
   'hostPolicyGet',
   'hostPolicySet',
+  'cloudSettingsGet',
+  'cloudSettingsSet',
   'cloudOptions',
   'cloudVmList',
   'cloudVmCreate',

@@ -95,7 +95,24 @@ export interface CloudCreateRequest {
   idleMinutes?: number;
 }
 
+/** Settings → Cloud: this install's own values; the team file's project and zones stand in for empty ones. */
+export interface CloudSettingsView {
+  project: string;
+  zones: string[];
+  monthlyLimit: number;
+  maxRunHours: number;
+  defaultDiskGb: number;
+  bootImage: string;
+  sshUser: string;
+  dockerSocket: string;
+  /** From the team file, used while the values above are empty. */
+  team?: { project?: string; zones: string[] };
+}
+
 export interface CloudInvoke {
+  cloudSettingsGet: (req: { projectDir?: string }) => CloudSettingsView;
+  /** Changes the given keys (each checked); answers the new view. */
+  cloudSettingsSet: (req: Partial<Omit<CloudSettingsView, 'team'>>) => CloudSettingsView;
   /** GPU models, their zones and prices, before creating. */
   cloudOptions: (req: { projectDir?: string }) => CloudOptions;
   /** Every Benchtop VM of the project (found by its labels), whoever created it. */

@@ -10,6 +10,8 @@ function needName(name: unknown): string {
 
 export function cloudHandlers(core: Core): HandlersFor<CloudInvoke> {
   return {
+    cloudSettingsGet: (req) => core.cloud.settingsView(req?.projectDir),
+    cloudSettingsSet: (req) => core.cloud.setSettings(req ?? {}),
     cloudOptions: (req) => core.cloud.options(req?.projectDir),
     cloudVmList: (req) => core.cloud.list(req?.projectDir),
     cloudVmCreate: (req) => core.ops.run(req.opId, (signal) => core.cloud.create(req, signal)),

@@ -1,4 +1,4 @@
-import catalog from './price-catalog.json';
+import catalog from './price-catalog.json' with { type: 'json' };
 
 /**
  * Prices from the catalog shipped with the app (its date is shown with every price). G2/A2/A3

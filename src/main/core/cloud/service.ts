@@ -1,4 +1,4 @@
-import type { CloudCreateRequest, CloudOptions, CloudVm } from '../../../shared/contract/cloud';
+import type { CloudCreateRequest, CloudOptions, CloudSettingsView, CloudVm } from '../../../shared/contract/cloud';
 import type { Clock } from '../clock';
 import { BenchtopError } from '../errors';
 import type { EventBus } from '../events';
@@ -89,6 +89,53 @@ export class CloudService {
   #context() {
     const hostIds = new Set(this.#d.hosts.configs().map((h) => h.id));
     return { owner: this.#d.owner, now: this.#d.clock.now(), hasHost: (n: string) => hostIds.has(n), creating: this.#creating };
+  }
+
+  async settingsView(projectDir?: string): Promise<CloudSettingsView> {
+    const own = this.#settings();
+    const team = await this.#d.teamCloud(projectDir).catch((error: unknown) => this.#d.log?.ignored('reading the team file\'s cloud settings', error));
+    return { ...own, ...(team ? { team } : {}) };
+  }
+
+  /** Sets the given cloud settings, each checked; a bad one changes nothing. */
+  async setSettings(change: Partial<Omit<CloudSettingsView, 'team'>>): Promise<CloudSettingsView> {
+    const next: CloudSettings = { ...this.#settings() };
+    const bad = (key: string, hint: string) => new BenchtopError('INVALID_ARGUMENT', `${JSON.stringify((change as Record<string, unknown>)[key])} is not a valid cloud ${key}.`, hint);
+    for (const [key, value] of Object.entries(change)) {
+      if (value === undefined) continue;
+      switch (key) {
+        case 'project':
+          if (typeof value !== 'string' || (value && !/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(value))) throw bad(key, 'A Google Cloud project id: 6 to 30 lower-case letters, digits and -.');
+          next.project = value;
+          break;
+        case 'zones':
+          if (!Array.isArray(value) || !value.every((z) => typeof z === 'string' && /^[a-z]+-[a-z]+\d+-[a-z]$/.test(z))) throw bad(key, 'Zones such as europe-west4-a, us-central1-b.');
+          next.zones = value as string[];
+          break;
+        case 'monthlyLimit':
+        case 'maxRunHours':
+          if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw bad(key, 'A number, 0 or more (0: none).');
+          next[key] = value;
+          break;
+        case 'defaultDiskGb':
+          if (typeof value !== 'number' || !Number.isInteger(value) || value < 10 || value > 65_536) throw bad(key, 'Whole GB from 10 to 65536.');
+          next.defaultDiskGb = value;
+          break;
+        case 'bootImage':
+        case 'dockerSocket':
+          if (typeof value !== 'string' || (key === 'bootImage' && !value) || (key === 'dockerSocket' && value && !value.startsWith('/'))) throw bad(key, key === 'bootImage' ? 'An image or image family, e.g. projects/deeplearning-platform-release/global/images/family/common-cu124-debian-11-py310.' : 'An absolute path, or empty for /var/run/docker.sock.');
+          next[key] = value;
+          break;
+        case 'sshUser':
+          if (typeof value !== 'string' || !/^[a-z_][a-z0-9_-]{0,31}$/.test(value)) throw bad(key, 'A Linux account name, e.g. benchtop.');
+          next.sshUser = value;
+          break;
+        default:
+          throw new BenchtopError('INVALID_ARGUMENT', `"${key}" is not a cloud setting.`, 'Known: project, zones, monthlyLimit, maxRunHours, defaultDiskGb, bootImage, sshUser, dockerSocket.');
+      }
+    }
+    this.#d.settings.set('cloud', next);
+    return this.settingsView();
   }
 
   async options(projectDir?: string): Promise<CloudOptions> {

@@ -5,6 +5,7 @@ import { useConfirm } from '../components/ConfirmDialog';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { Empty, Screen } from '../components/Screen';
 import { useAction, useCall } from '../hooks/useCall';
+import { CloudSection } from './hosts/cloud/CloudSection';
 import { GpuBoard, GpuNoticeBanner } from './hosts/GpuBoard';
 import { HostCard } from './hosts/HostCard';
 import { TrustDialog } from './hosts/TrustDialog';
@@ -130,6 +131,7 @@ export function HostsScreen() {
       {list.filter((h) => h.gpus.length > 0).map((h) => (
         <GpuBoard key={`gpus ${h.id}`} hostId={h.id} />
       ))}
+      <CloudSection onHostsChanged={hosts.reload} />
       {confirm.dialog}
       <TrustDialog
         request={trust}
