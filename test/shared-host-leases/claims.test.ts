@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { GpuService } from '../../src/main/core/gpu/service';
 import type { GpuClaimResult } from '../../src/shared/contract/hosts';
 import { sshHostFixture, type HostsFixture } from '../hosts/support';
@@ -70,10 +70,16 @@ describe('GPU claims on a shared host', () => {
         .then((r): GpuClaimResult | { status: 'busy' | 'failed'; sessionId: string; why?: string } => r,
           (error: { code?: string; message?: string }) => ({ status: error.code === 'GPU_BUSY' ? 'busy' : 'failed', sessionId, why: `${error.code}: ${error.message}` }));
     });
+    const claimer = (sessionId: string) => people[Number(/c(\d+)$/.exec(sessionId)![1]) % 2][0];
     let settled = 0;
     claims.forEach((c) => void c.finally(() => (settled += 1)));
     const progress = setInterval(() => console.log(`claims settled: ${settled}/100`), 10_000);
     const results = await Promise.all(claims).finally(() => clearInterval(progress));
+    // Whatever happens below, nobody's claim of this run stays in the host's queue.
+    onTestFinished(async () => {
+      // Already cancelled (or granted and freed) places answer LEASE_NOT_FOUND: nothing left to do.
+      for (const q of results.filter((r) => r.status === 'queued')) await claimer(q.sessionId).cancel(ana.target, q.sessionId).catch(() => undefined);
+    });
     expect(results.filter((r) => r.status === 'failed')).toEqual([]);
     const granted = results.filter((r): r is Extract<GpuClaimResult, { status: 'granted' }> => r.status === 'granted');
     const queued = results.filter((r) => r.status === 'queued');
@@ -87,7 +93,6 @@ describe('GPU claims on a shared host', () => {
     expect(line.filter((e) => e.sessionId.startsWith(run)).map((e) => e.sessionId).sort()).toEqual(queued.map((q) => q.sessionId).sort());
     expect((await ana.fx.core.gpus.queue(ana.target)).map((e) => e.sessionId)).toEqual(line.map((e) => e.sessionId));
     // Leave the queue before cards are handed around, then run the winners.
-    const claimer = (sessionId: string) => people[Number(/c(\d+)$/.exec(sessionId)![1]) % 2][0];
     for (const q of queued) await claimer(q.sessionId).cancel(ana.target, q.sessionId);
     const running = await Promise.all(granted.map((g) => startOn(g.gpus, g.sessionId, { id: 'x', name: 'x' })));
     const seen = (await Promise.all(running.map(visibleDevices)));

@@ -5,6 +5,7 @@ import type { EngineService } from '../engine/service';
 import { BenchtopError } from '../errors';
 import { extensionContainerName, leaseContainerName, leaseFromLabels, leaseLabels, SCOPE_LABEL, type LeaseRecordInput } from './lease-labels';
 import { Limiter } from './limiter';
+import { retryUnsent } from './retry';
 import { queueContainerName, queueLabels, type QueueInput } from './queue-labels';
 
 /** A busy shared engine can take seconds per write; the engine's mutex, not our patience, decides. */
@@ -32,9 +33,9 @@ export class RecordStore {
 
   async #record(what: string, name: string, image: string, labels: Record<string, string>): Promise<string> {
     try {
-      const container = await this.limiter.run(() => this.engines.call(this.target, what, (d) => d.createContainer({
+      const container = await this.limiter.run(() => retryUnsent(() => this.engines.call(this.target, what, (d) => d.createContainer({
         name, Image: image, Cmd: ['true'], Labels: this.#labels(labels), NetworkDisabled: true, HostConfig: { NetworkMode: 'none' },
-      } satisfies Docker.ContainerCreateOptions), WRITE_TIMEOUT_MS));
+      } satisfies Docker.ContainerCreateOptions), WRITE_TIMEOUT_MS)));
       return container.id;
     } catch (error) {
       if (statusOf(error) === 404) {

@@ -18,6 +18,7 @@ import { queueEntries } from './queue-labels';
 import { readGpuRecords, type GpuRecords } from './records';
 import { Limiter } from './limiter';
 import { RecordStore } from './record-store';
+import { retryUnsent } from './retry';
 import { runLocalNvidiaSmi } from './run-nvidia-smi';
 import { CLAIM_USAGE_COMMAND, parseUsage, USAGE_COMMAND, type GpuUsage } from './usage';
 
@@ -172,7 +173,10 @@ export class GpuService {
     let pending = this.#usageInFlight.get(key);
     if (!pending) {
       pending = (async (): Promise<GpuUsage> => {
-        if (target !== LOCAL && this.#deps.remoteExec) return parseUsage(await this.#deps.remoteExec(target, forBoard ? USAGE_COMMAND : CLAIM_USAGE_COMMAND, 15_000));
+        if (target !== LOCAL && this.#deps.remoteExec) {
+          const exec = this.#deps.remoteExec;
+          return parseUsage(await retryUnsent(() => exec(target, forBoard ? USAGE_COMMAND : CLAIM_USAGE_COMMAND, 15_000)));
+        }
         return { outcome: await this.probe(target), memoryUsedMiB: new Map(), processes: new Map() };
       })().finally(() => this.#usageInFlight.delete(key));
       this.#usageInFlight.set(key, pending);
@@ -188,7 +192,7 @@ export class GpuService {
     const key = `${target}\0${what.notices ? 'n' : ''}${what.agent ? 'a' : ''}`;
     let pending = this.#recordsInFlight.get(key);
     if (!pending) {
-      pending = this.#deps.engines.call(target, 'read GPU leases', (d) => readGpuRecords(d, this.#deps.scope, what), 20_000)
+      pending = retryUnsent(() => this.#deps.engines.call(target, 'read GPU leases', (d) => readGpuRecords(d, this.#deps.scope, what), 20_000))
         .finally(() => this.#recordsInFlight.delete(key));
       this.#recordsInFlight.set(key, pending);
     }
