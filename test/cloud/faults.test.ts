@@ -76,5 +76,5 @@ describe('cloud capacity and failures, as GCE reports them', () => {
     expect(JSON.parse(ls.stdout)).toEqual([]);
     const typo = await runCli('source', ['cloud', 'create', '--gpus', '2'], { env });
     expect(typo.code).toBe(64);
-  }, 240_000);
+  }, 360_000);
 });

@@ -1,4 +1,4 @@
-import type { CloudOptions, CloudVm } from '../../shared/contract/cloud';
+import type { CloudOptions, CloudSettingsView, CloudVm } from '../../shared/contract/cloud';
 import { flag, stringOption } from '../args';
 import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
@@ -7,6 +7,7 @@ import { BenchtopError } from '../../main/core/errors';
 import type { Command } from './types';
 
 const USAGE = `benchtop cloud create --gpu TYPE [--count N] [--zone Z,…] [--spot] [--disk GB] [--machine-type T] [--name NAME] [--idle-minutes M] [--json]
+benchtop cloud config [--project ID] [--zone Z,…] [--monthly-limit USD] [--max-run-hours H] [--disk GB] [--boot-image IMAGE] [--json]
 benchtop cloud ls                [--json]
 benchtop cloud prices            [--json]
 benchtop cloud start NAME        [--json]
@@ -23,6 +24,8 @@ GCE stops it after the maximum run time of the settings in any case. resize chan
 which needs a stopped VM: --yes stops a running one, changes it and starts it again.
 ls lists every Benchtop VM of the project (found by its labels), with price per hour and the running
 cost; a VM whose creation was cut short is marked "interrupted": delete it with \`benchtop cloud rm\`.
+config shows or sets the project, preferred zones, monthly cost warning, maximum run time, default
+disk and boot image (the team file's project and zones apply while these are empty).
 Exit codes: 0 done; 2 error (CLOUD_STOCKOUT, CLOUD_QUOTA_EXCEEDED, CLOUD_AUTH_MISSING, …).`;
 
 function needArg(value: string | undefined, what: string): string {
@@ -70,7 +73,7 @@ async function withSteps<T>(ctx: CliContext, opId: string, work: () => Promise<T
 
 export const cloudCommand: Command = {
   name: 'cloud',
-  summary: 'GPU VMs on Google Compute Engine: create, ls, prices, start, stop, resize, rm',
+  summary: 'GPU VMs on Google Compute Engine: create, config, ls, prices, start, stop, resize, rm',
   usage: USAGE,
   options: {
     gpu: { type: 'string', value: 'TYPE', help: 'create: the GPU type (nvidia-tesla-t4, nvidia-l4, nvidia-tesla-v100, nvidia-tesla-a100, nvidia-a100-80gb, nvidia-h100-80gb)' },
@@ -82,6 +85,10 @@ export const cloudCommand: Command = {
     name: { type: 'string', value: 'NAME', help: 'create: the VM name (default benchtop-<you>-<random>)' },
     'idle-minutes': { type: 'string', value: 'M', help: 'create: power off after M minutes without a session (0: never)' },
     yes: { type: 'boolean', help: 'resize: stop a running VM to change it, then start it again' },
+    project: { type: 'string', value: 'ID', help: 'config: the Google Cloud project id' },
+    'monthly-limit': { type: 'string', value: 'USD', help: 'config: warn when your VMs cost more than this in a month (0: never)' },
+    'max-run-hours': { type: 'string', value: 'H', help: 'config: GCE stops a VM after this long whatever happens (0: no limit)' },
+    'boot-image': { type: 'string', value: 'IMAGE', help: 'config: the boot image or family (NVIDIA driver and Docker)' },
   },
   async run(ctx) {
     const [action, name, extra] = ctx.args.positional;
@@ -101,6 +108,28 @@ export const cloudCommand: Command = {
           idleMinutes: numberOption(ctx, 'idle-minutes'),
         }) as Promise<CloudVm>);
         print(vm, () => `${describe(vm)}\nStart a session on it: benchtop up --target ${vm.hostId ?? vm.name}`);
+        return EXIT.OK;
+      }
+      case 'config': {
+        const zone = stringOption(ctx.args, 'zone');
+        const change = {
+          project: stringOption(ctx.args, 'project'),
+          zones: zone === undefined ? undefined : zone.split(',').map((z) => z.trim()).filter(Boolean),
+          monthlyLimit: numberOption(ctx, 'monthly-limit'),
+          maxRunHours: numberOption(ctx, 'max-run-hours'),
+          defaultDiskGb: numberOption(ctx, 'disk'),
+          bootImage: stringOption(ctx.args, 'boot-image'),
+        };
+        const changed = Object.values(change).some((v) => v !== undefined);
+        const view = await (changed ? ctx.handlers.cloudSettingsSet(change) : ctx.handlers.cloudSettingsGet({})) as CloudSettingsView;
+        print(view, () => table([
+          ['Project', view.project || (view.team?.project ? `${view.team.project} (team file)` : 'not set')],
+          ['Zones', view.zones.join(', ') || (view.team?.zones.length ? `${view.team.zones.join(', ')} (team file)` : 'any zone offering the GPU')],
+          ['Monthly limit', view.monthlyLimit ? usd(view.monthlyLimit) : 'none'],
+          ['Max run time', view.maxRunHours ? `${view.maxRunHours} h` : 'no limit'],
+          ['Disk', `${view.defaultDiskGb} GB`],
+          ['Boot image', view.bootImage],
+        ]));
         return EXIT.OK;
       }
       case 'ls':
@@ -139,7 +168,7 @@ export const cloudCommand: Command = {
         return EXIT.OK;
       }
       default:
-        throw new BenchtopError('INVALID_ARGUMENT', action ? `Unknown cloud action "${action}".` : 'Missing the cloud action.', 'Use create, ls, prices, start, stop, resize or rm (see `benchtop cloud --help`).');
+        throw new BenchtopError('INVALID_ARGUMENT', action ? `Unknown cloud action "${action}".` : 'Missing the cloud action.', 'Use create, config, ls, prices, start, stop, resize or rm (see `benchtop cloud --help`).');
     }
   },
 };

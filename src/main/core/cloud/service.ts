@@ -63,7 +63,7 @@ export class CloudService {
     const project = own.project || team?.project || '';
     if (!project) {
       throw new BenchtopError('CLOUD_NOT_CONFIGURED', 'No Google Cloud project is set for cloud VMs.',
-        'Set it in Settings → Cloud (or `cloud.project` in the team file).');
+        'Set it with `benchtop cloud config --project ID` or in Hosts → New cloud GPU VM (or as cloud.project in the team file).');
     }
     return { project, zones: own.zones.length ? own.zones : team?.zones ?? [] };
   }
