@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ErrorInfo } from '../../../shared/errors';
 import { api, errorInfo } from '../api';
 import { useApp } from '../app-context';
+import { CopyButton } from '../components/CopyButton';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { Screen } from '../components/Screen';
 import { useAction, useCall } from '../hooks/useCall';
@@ -89,6 +90,8 @@ export function WelcomeScreen() {
               <p>
                 Image <strong>{project.pinned?.version ?? 'unversioned'}</strong>{' '}
                 <span className="mono muted">{project.pinned ? shortDigest(project.pinned.digest) : project.image}</span>
+                {/* The whole digest on demand, copied rather than wrapped mid-hash across the card. */}
+                {project.pinned && <CopyButton text={project.pinned.digest} label="Copy digest" className="btn ghost small" />}
               </p>
             </div>
             <div className="row">

@@ -10,6 +10,7 @@ import { useAction, useCall } from '../../hooks/useCall';
 import { useEvent } from '../../hooks/useEvent';
 import { newOpId } from '../../lib/opid';
 import { syncProgressText } from '../../lib/progress';
+import { versionLabel } from '../../lib/pin-drift';
 import { operationText } from '../../lib/start-flow';
 
 /** The move's own id, or one of its parts (`<opId>:<step>`: each sync of a move reports under its step). */
@@ -23,7 +24,7 @@ interface Props {
 
 /** Moves a session to another target: notebooks travel with it, the image digest stays the same. */
 export function MoveDialog({ session, onClose, onMoved }: Props) {
-  const { navigate } = useApp();
+  const { navigate, project } = useApp();
   const hosts = useCall(session ? () => api.hostList() : null, session?.id ?? 'none');
   const [target, setTarget] = useState('');
   const [opId, setOpId] = useState<string | null>(null);
@@ -68,7 +69,9 @@ export function MoveDialog({ session, onClose, onMoved }: Props) {
   return (
     <Dialog title={session ? `Move ${session.projectName}` : 'Move'} open={session !== null} onClose={onClose}>
       <p className="muted">
-        The notebooks are synced to the new target and Jupyter reopens there on the same image digest.
+        {/* A move starts the target's session from the project's pin, which may differ from what runs now. */}
+        The notebooks are synced to the new target and Jupyter reopens there on the project&apos;s pinned version
+        {project?.pinned && project.dir === session?.projectDir ? ` (${versionLabel(project.pinned.version, project.pinned.digest)})` : ''}.
       </p>
       {hosts.error && <ErrorPanel error={hosts.error} onRetry={hosts.reload} />}
       {hosts.data && targets.length === 0 ? (
