@@ -52,8 +52,9 @@ function listening(address: string): Promise<boolean> {
   });
 }
 
+// The whole process group: a startup script exits at once, leaving the loop it started (nohup … &) in its group.
 const kill = (child: ChildProcess | undefined) => {
-  if (child?.pid && child.exitCode === null) {
+  if (child?.pid) {
     try {
       process.kill(-child.pid, 'SIGTERM');
     } catch {
