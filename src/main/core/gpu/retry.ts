@@ -14,3 +14,13 @@ export async function retryUnsent<T>(fn: () => Promise<T>, pauseMs = 500): Promi
     return fn();
   }
 }
+
+/** For reads only (they change nothing): also once more after an engine that did not answer in time. */
+export async function retryRead<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await retryUnsent(fn);
+  } catch (error) {
+    if (!(error instanceof BenchtopError && error.code === 'ENGINE_TIMEOUT')) throw error;
+    return retryUnsent(fn);
+  }
+}

@@ -18,7 +18,7 @@ import { queueEntries } from './queue-labels';
 import { readGpuRecords, type GpuRecords } from './records';
 import { Limiter } from './limiter';
 import { RecordStore } from './record-store';
-import { retryUnsent } from './retry';
+import { retryRead, retryUnsent } from './retry';
 import { runLocalNvidiaSmi } from './run-nvidia-smi';
 import { CLAIM_USAGE_COMMAND, parseUsage, USAGE_COMMAND, type GpuUsage } from './usage';
 
@@ -192,7 +192,7 @@ export class GpuService {
     const key = `${target}\0${what.notices ? 'n' : ''}${what.agent ? 'a' : ''}`;
     let pending = this.#recordsInFlight.get(key);
     if (!pending) {
-      pending = retryUnsent(() => this.#deps.engines.call(target, 'read GPU leases', (d) => readGpuRecords(d, this.#deps.scope, what), 20_000))
+      pending = retryRead(() => this.#deps.engines.call(target, 'read GPU leases', (d) => readGpuRecords(d, this.#deps.scope, what), 30_000))
         .finally(() => this.#recordsInFlight.delete(key));
       this.#recordsInFlight.set(key, pending);
     }
