@@ -2,10 +2,13 @@
  * Notebook sync with the shared GPU host over SSH: Benchtop's two-way sync (into the project's
  * volume, through a running session container, one SSH connection) against `rsync -a --delete`
  * over ssh into a folder on the same host (one-way, a new SSH connection per run, as people use it).
- * Tree: 2,000 files of 100 KB (200 MB) in 20 folders. Three cases, each its own comparison:
- *   first full sync (goal <= 1.3x rsync), no change (goal < 1 s), one changed file (goal < 0.5 s).
+ * Tree: 2,000 files of 100 KB (200 MB) in 20 folders. Three cases, each its own comparison, with
+ * the goals of issue #10: first full sync <= 1.1x rsync, no change < 300 ms, one changed file <= rsync.
+ * The safety work (identity, trash, locks) must not cost speed: a no-change sync is 2 engine requests
+ * (one exec), a one-file sync 4 (two execs).
  *
  *   node --import tsx bench/sync.bench.ts [runs]
+ * It gives up after BENCH_TIMEOUT_S seconds (default 1200), removing what it made, and exits 124.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -25,6 +28,7 @@ const run = promisify(execFile);
 const runs = Number(process.argv[2] ?? 3);
 const FILES = 2000;
 const FILE_BYTES = 100 * 1024;
+const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 1200) * 1000;
 
 async function main(): Promise<void> {
   const { ssh, env, image, fx, target } = await benchSshHost();
@@ -58,6 +62,21 @@ async function main(): Promise<void> {
   let op = 0;
   const benchtop = () => service.sync({ opId: `bench-${op++}`, projectDir: info.dir, target, containerId: session.id }).then(() => undefined);
   const results: [Comparison, string][] = [];
+  let cleaned: Promise<void> | undefined;
+  const cleanup = () => (cleaned ??= (async () => {
+    await session.remove({ force: true }).catch(() => undefined);
+    await docker.getVolume(volume).remove().catch(() => undefined);
+    await sshRun(`rm -rf ${rsyncDir}`).catch(() => undefined);
+    rmSync(project.dir, { recursive: true, force: true });
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+    await fx.close();
+  })());
+  // A machine too busy to finish: report that, and leave nothing behind.
+  const watchdog = setTimeout(() => {
+    process.stderr.write(`sync bench: gave up after ${TIMEOUT_MS / 1000} s\n`);
+    void cleanup().finally(() => process.exit(124));
+  }, TIMEOUT_MS);
+  watchdog.unref();
   try {
     results.push([await compare(`First full sync of ${FILES} files, ${(FILES * FILE_BYTES) / 2 ** 20} MB, to ${target}`, {
       name: 'benchtop sync',
@@ -67,27 +86,23 @@ async function main(): Promise<void> {
         service = freshService();
       },
       run: benchtop,
-    }, { name: 'rsync', reset: async () => void (await sshRun(`rm -rf ${rsyncDir}`)), run: async () => void (await rsync()) }, runs, 1.3), 'rsync -a --delete over ssh']);
+    }, { name: 'rsync', reset: async () => void (await sshRun(`rm -rf ${rsyncDir}`)), run: async () => void (await rsync()) }, runs, 1.1), 'rsync -a --delete over ssh']);
 
-    results.push([await compare('No-change sync (goal < 1 s)', { name: 'benchtop sync', run: benchtop },
+    results.push([await compare('No-change sync (goal < 300 ms)', { name: 'benchtop sync', run: benchtop },
       { name: 'rsync', run: async () => void (await rsync()) }, runs, Infinity), 'rsync -a --delete over ssh']);
 
     let n = 0;
     const touch = async () => writeFileSync(join(project.notebooks, 'folder 7', 'notebook 3.ipynb'), `changed ${n++} ${randomBytes(8).toString('hex')}`);
-    results.push([await compare('One changed file (goal < 0.5 s)', { name: 'benchtop sync', reset: touch, run: benchtop },
-      { name: 'rsync', reset: touch, run: async () => void (await rsync()) }, runs, Infinity), 'rsync -a --delete over ssh']);
+    results.push([await compare('One changed file (goal <= rsync)', { name: 'benchtop sync', reset: touch, run: benchtop },
+      { name: 'rsync', reset: touch, run: async () => void (await rsync()) }, runs, 1.0), 'rsync -a --delete over ssh']);
   } finally {
-    await session.remove({ force: true }).catch(() => undefined);
-    await docker.getVolume(volume).remove().catch(() => undefined);
-    await sshRun(`rm -rf ${rsyncDir}`).catch(() => undefined);
-    rmSync(project.dir, { recursive: true, force: true });
-    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
-    await fx.close();
+    clearTimeout(watchdog);
+    await cleanup();
   }
   for (const [result, plain] of results) report(result, plain);
   const [, noChange, oneFile] = results.map(([r]) => median(r.benchtop));
-  process.stdout.write(`\nAbsolute goals: no-change ${noChange.toFixed(0)} ms (goal < 1000: ${noChange < 1000 ? 'met' : 'NOT met'}), ` +
-    `one changed file ${oneFile.toFixed(0)} ms (goal < 500: ${oneFile < 500 ? 'met' : 'NOT met'})\n`);
+  process.stdout.write(`\nAbsolute goal: no-change ${noChange.toFixed(0)} ms (goal < 300: ${noChange < 300 ? 'met' : 'NOT met'}); ` +
+    `one changed file ${oneFile.toFixed(0)} ms\n`);
 }
 
 await main();

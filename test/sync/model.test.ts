@@ -20,7 +20,7 @@ import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchtopError } from '../../src/main/core/errors';
-import { execIn } from '../../src/main/core/sync/container-exec';
+import { DONE_MARKER, execIn } from '../../src/main/core/sync/container-exec';
 import { NOTEBOOKS_ROOT } from '../../src/main/core/sync/remote-tree';
 import { sshHostFixture, type HostsFixture } from '../hosts/support';
 import { testEnv } from '../support/env';
@@ -105,16 +105,49 @@ describe.skipIf(!ready)('model-based randomized sync (SSH host)', () => {
   });
 
   type Listing = { notebooks: Map<string, string>; trash: Set<string> };
+  /**
+   * Hashes of kept versions by path. A trash entry never changes once made (its batch is one sync's),
+   * so each is hashed once; the listings still say which are there every time.
+   */
+  const remoteTrash = new Map<string, string>();
+  const localTrash = new Map<string, string>();
+  const KNOWN = '-'.repeat(64);
   const parseListing = (text: string): Listing => {
     const notebooks = new Map<string, string>();
     const trash = new Set<string>();
     for (const line of text.split('\0')) {
       if (line.length < 67) continue;
       const [hash, path] = [line.slice(0, 64), line.slice(68)];
-      if (path.startsWith('.benchtop/trash/')) trash.add(hash);
-      else if (!path.startsWith('.benchtop/')) notebooks.set(path, hash);
+      if (path.startsWith('.benchtop/trash/')) {
+        if (hash !== KNOWN) remoteTrash.set(path, hash);
+        const known = remoteTrash.get(path);
+        if (known) trash.add(known);
+      } else if (!path.startsWith('.benchtop/')) notebooks.set(path, hash);
     }
     return { notebooks, trash };
+  };
+  /** The hashes of every version kept in this computer's trash (each file read once, see remoteTrash). */
+  const localTrashHashes = async (): Promise<string[]> => {
+    const root = join(f.dir, '.benchtop', 'trash');
+    const found: string[] = [];
+    const walk = async (dir: string) => {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch {
+        return; // no trash yet
+      }
+      for (const e of entries) {
+        const path = join(dir, e.name);
+        if (e.isDirectory()) await walk(path);
+        else if (e.isFile()) {
+          if (!localTrash.has(path)) localTrash.set(path, sha(await readFile(path)));
+          found.push(localTrash.get(path) as string);
+        }
+      }
+    };
+    await walk(root);
+    return found;
   };
   const SECTION = '\0=====\0';
   /**
@@ -126,6 +159,7 @@ describe.skipIf(!ready)('model-based randomized sync (SSH host)', () => {
   const REMOTE_SCRIPT = String.raw`
 import hashlib, json, os, sys
 os.chdir(sys.argv[1])
+kept = set(json.loads(sys.stdin.read() or '[]'))
 def listing():
     out = []
     for d, dirs, files in os.walk('.'):
@@ -136,6 +170,9 @@ def listing():
         for name in files:
             p = os.path.join(d, name)
             if os.path.islink(p) or not os.path.isfile(p):
+                continue
+            if p[2:] in kept:
+                out.append('-' * 64 + '  ' + p + '\0')  # a kept version already hashed (see remoteTrash)
                 continue
             try:
                 with open(p, 'rb') as fh:
@@ -182,12 +219,13 @@ for op in json.loads(sys.argv[2]):
             os.rename(op[1], into(op[1], op[2]))
     except OSError:
         pass  # as in a shell: an operation that cannot happen (a file where a folder is) just does not
-sys.stdout.write(listing())
+sys.stdout.write(listing() + '\0bt-done')
 `;
   type RemoteOp = [string, ...(string | number)[]];
   const remoteRun = async (ops: RemoteOp[]): Promise<{ before: Listing; after: Listing }> => {
     const c = await f.session();
-    const out = await execIn(c, ['python3', '-S', '-c', REMOTE_SCRIPT, NOTEBOOKS_ROOT, JSON.stringify(ops)], undefined, SESSION_USER);
+    const known = Buffer.from(JSON.stringify([...remoteTrash.keys()]), 'utf8');
+    const out = await execIn(c, ['python3', '-S', '-c', REMOTE_SCRIPT, NOTEBOOKS_ROOT, JSON.stringify(ops)], undefined, SESSION_USER, DONE_MARKER, (send) => send(known));
     if (out.exitCode !== 0) throw new Error(`the remote operations failed (${out.exitCode}): ${out.stderr}`);
     const [before, after = ''] = out.stdout.toString('utf8').split(SECTION);
     return { before: parseListing(before), after: parseListing(after) };
@@ -214,7 +252,7 @@ sys.stdout.write(listing())
     };
     /** The invariant after a sync: `before` (every version either side had) is all still somewhere. */
     const check = async (where: string, before: Set<string>, outcome: string, localAfter: Map<string, string>, remote: Listing) => {
-      const kept = new Set([...localAfter.values(), ...remote.notebooks.values(), ...remote.trash, ...(await localFiles(join(f.dir, '.benchtop', 'trash'))).values()]);
+      const kept = new Set([...localAfter.values(), ...remote.notebooks.values(), ...remote.trash, ...(await localTrashHashes())]);
       const lost = [...before].filter((h) => !kept.has(h));
       expect(lost, `lost versions after ${where}`).toEqual([]);
       if (outcome === 'ok') {
