@@ -3,26 +3,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GceServer } from '../test/cloud/gce-server';
 import { PROJECT, ZONES } from '../test/cloud/support';
-import { cloudVmEnv } from '../test/cloud/test-vm';
-import { makeProject, type FixtureProject } from '../test/support/fixture-project';
+import { cloudVmEnv, removeFromVmEngine } from '../test/cloud/test-vm';
+import { makeProject, type TestProject } from '../test/session/support';
 import { expect, test, type AppHandle } from './support/app';
 import { callBridge, removeSessionsOf } from './support/bridge-call';
 import { shootBothThemes } from './support/screenshots';
 
 let server: GceServer | undefined;
-let project: FixtureProject | undefined;
+let project: TestProject | undefined;
 let app: AppHandle | undefined;
 let dir: string | undefined;
 
 test.afterEach(async () => {
   if (app && project) await removeSessionsOf(app, project.dir);
+  // The session ran on the VM, which the test stopped: its engine (the test host's) is cleaned directly.
+  if (project) await removeFromVmEngine(cloudVmEnv(), project.dir);
   if (app) {
     for (const vm of await callBridge(app, 'cloudVmList', {}).catch(() => [])) {
       await callBridge(app, 'cloudVmDelete', { opId: `e2e-rm-${vm.name}`, name: vm.name }).catch((e: unknown) => console.warn(`cleanup ${vm.name}: ${String(e)}`));
     }
   }
   await server?.close();
-  await project?.cleanup();
+  if (project) rmSync(project.dir, { recursive: true, force: true });
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -35,7 +37,8 @@ test('New cloud GPU VM: choose the GPU, see the price, watch the steps, open the
   dir = mkdtempSync(join(tmpdir(), 'bt-e2e-cloud-'));
   writeFileSync(join(dir, 'adc.json'), JSON.stringify(server.credentials()));
   writeFileSync(join(dir, 'ssh_config'), '');
-  project = await makeProject();
+  // No fixed Jupyter port: the VM's engine is the shared test host's, where another test may hold one.
+  project = makeProject();
   app = await launch({
     project: project.dir,
     env: {
@@ -47,7 +50,7 @@ test('New cloud GPU VM: choose the GPU, see the price, watch the steps, open the
   await callBridge(app, 'cloudSettingsSet', { sshUser: vmEnv.user, dockerSocket: vmEnv.dockerSocket, maxRunHours: 2 });
   const { page } = app;
   await page.getByRole('button', { name: 'Open project folder…' }).click();
-  await expect(page.getByRole('heading', { level: 2, name: 'basic-analysis' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: project.name })).toBeVisible();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Hosts' }).click();
   await page.getByRole('button', { name: 'New cloud GPU VM' }).click();
 

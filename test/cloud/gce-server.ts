@@ -294,7 +294,7 @@ export class GceServer {
     vm.resource.status = 'STAGING';
     const meta = ((vm.resource.metadata as { items?: { key: string; value: string }[] } | undefined)?.items ?? []);
     const value = (key: string) => meta.find((i) => i.key === key)?.value;
-    vm.running = await bootVm(this.#o.vmEnv, vm.dir, value('ssh-keys') ?? '', value('startup-script'), () => void this.#halt(vm));
+    vm.running = await bootVm(this.#o.vmEnv, vm.resource.name, vm.dir, value('ssh-keys') ?? '', value('startup-script'), () => void this.#halt(vm));
     vm.resource.networkInterfaces = [{ network: `${BASE}/projects/${this.#o.project}/global/networks/default`, networkIP: '10.128.0.2', accessConfigs: [{ type: 'ONE_TO_ONE_NAT', name: 'External NAT', natIP: vm.running.address }] }];
     vm.resource.lastStartTimestamp = new Date().toISOString();
     vm.resource.status = 'RUNNING';

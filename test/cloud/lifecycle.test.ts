@@ -57,7 +57,7 @@ describe('cloud GPU VMs on the local GCE server', () => {
     expect(await again.cloud.list()).toEqual([expect.objectContaining({ name: vm.name, status: 'RUNNING', hostId: vm.name, mine: true, interrupted: false })]);
 
     const stopped = await again.cloud.stop('bt-test-stop', vm.name);
-    expect(stopped.status).toBe('TERMINATED');
+    expect(stopped).toMatchObject({ status: 'TERMINATED', hostId: vm.name, interrupted: false });
     const busy = await failure(again.cloud.resize('bt-test-resize-0', vm.name, 'n1-standard-8', false));
     expect(busy.code).not.toBe('CLOUD_VM_BUSY'); // a stopped VM can be resized without asking
     const started = await again.cloud.start('bt-test-start', vm.name);

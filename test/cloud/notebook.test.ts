@@ -6,6 +6,7 @@ import type { SessionInfo } from '../../src/shared/contract/sessions';
 import { sshHostFixture, type HostsFixture } from '../hosts/support';
 import { eventually, JupyterUser, makeProject, opId, removeProjectContainers, type TestProject } from '../session/support';
 import { cloudFixture, type CloudFixture } from './support';
+import { cloudVmEnv, removeFromVmEngine } from './test-vm';
 
 const never = new AbortController().signal;
 const FREEZE = ['python3', '-m', 'pip', 'list', '--format=freeze'];
@@ -36,9 +37,8 @@ describe('a notebook on a cloud GPU VM', () => {
   afterAll(async () => {
     await removeProjectContainers(project);
     if (shared) await removeOn(shared.fx.core, shared.target, project).catch((e: unknown) => console.warn(`cleanup: ${String(e)}`));
-    if (fx && vm && fx.core.hosts.configs().some((h) => h.id === vm!.name)) {
-      await removeOn(fx.core, vm.name, project).catch((e: unknown) => console.warn(`cleanup: ${String(e)}`));
-    }
+    // The VM stopped itself: its engine (the test host's) is cleaned directly.
+    await removeFromVmEngine(cloudVmEnv(), project.dir);
     await shared?.fx.close();
     await fx?.close();
   });

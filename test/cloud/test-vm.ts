@@ -30,6 +30,31 @@ export function cloudVmEnv(): CloudVmEnv {
 
 const run = promisify(execFile);
 
+/** Stops the containers Benchtop started for the VM (labelled with it as their target) on the shared engine. */
+async function stopVmContainers(env: CloudVmEnv, vmName: string): Promise<void> {
+  const { default: Docker } = await import('dockerode');
+  const docker = new Docker({ socketPath: env.dockerSocket });
+  for (const c of await docker.listContainers({ filters: { label: [`dev.benchtop.target=${vmName}`] } })) {
+    await docker.getContainer(c.Id).stop({ t: 2 }).catch((e: unknown) => console.warn(`stopping ${c.Id} with its VM: ${String(e)}`));
+  }
+}
+
+/**
+ * Removes a test project's session containers and volumes from the stand-in VMs' engine directly:
+ * a VM that stopped itself can no longer be reached through Benchtop to clean up.
+ */
+export async function removeFromVmEngine(env: CloudVmEnv, projectDir: string): Promise<void> {
+  const { default: Docker } = await import('dockerode');
+  const docker = new Docker({ socketPath: env.dockerSocket });
+  const filters = { label: [`dev.benchtop.project=${projectDir}`] };
+  for (const c of await docker.listContainers({ all: true, filters })) {
+    await docker.getContainer(c.Id).remove({ force: true }).catch((e: unknown) => console.warn(`cleanup ${c.Id}: ${String(e)}`));
+  }
+  for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) {
+    await docker.getVolume(v.Name).remove().catch((e: unknown) => console.warn(`cleanup ${v.Name}: ${String(e)}`));
+  }
+}
+
 /** One running stand-in VM: a real sshd of its own (own address, own host key) in the test host's namespace. */
 export interface RunningVm {
   address: string;
@@ -69,7 +94,7 @@ const kill = (child: ChildProcess | undefined) => {
  * and the instance's startup-script run as GCE runs it (as root at boot), with a `shutdown` that
  * tells `onShutdown` the guest powered itself off.
  */
-export async function bootVm(env: CloudVmEnv, dir: string, sshKeys: string, startupScript: string | undefined, onShutdown: () => void): Promise<RunningVm> {
+export async function bootVm(env: CloudVmEnv, name: string, dir: string, sshKeys: string, startupScript: string | undefined, onShutdown: () => void): Promise<RunningVm> {
   await mkdir(join(dir, 'bin'), { recursive: true });
   const hostKeyPath = join(dir, 'ssh_host_ed25519_key');
   if (!existsSync(hostKeyPath)) await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'bt-cloud-vm', '-f', hostKeyPath]);
@@ -127,6 +152,8 @@ export async function bootVm(env: CloudVmEnv, dir: string, sshKeys: string, star
       clearInterval(poll);
       kill(sshd);
       kill(script);
+      // A powered-off VM runs nothing: its sessions on the shared engine stop with it.
+      await stopVmContainers(env, name);
       // The autostop loop was started in the script's process group (nohup … &): gone with it.
       await run('rm', ['-f', join(dir, 'shutdown-requested'), join(dir, 'sshd.pid')]);
     },

@@ -11,6 +11,8 @@ export interface HandoffHosts {
   readonly paths: { knownHostsPath: string };
   configs(): HostConfig[];
   remove(hostId: string): Promise<{ removed: true }>;
+  /** Closes the host's connection (the VM stopped); its entry stays. */
+  close(hostId: string): Promise<void>;
   exec(target: string, command: string, timeoutMs?: number): Promise<{ exitCode: number | null; stdout: string; stderr: string }>;
   test(hostId: string): Promise<HostInfo>;
 }

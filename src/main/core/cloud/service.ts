@@ -327,8 +327,8 @@ export class CloudService {
     const { clients, project, vm } = await this.#mine(name);
     this.#step(opId)('stop', `stopping ${name}`);
     await this.#run(clients, project, vm.zone, `Stopping ${name}`, () => clients.instances.stop({ project, zone: vm.zone, instance: name }), signal);
-    // Its address goes away with it: drop the connection, keep the host entry for the next start.
-    await this.#d.hosts.remove(name).catch((error: unknown) => this.#d.log?.ignored(`forgetting host ${name}`, error));
+    // Its address goes away with it: drop the connection, keep the host entry (the next start updates it).
+    await this.#d.hosts.close(name).catch((error: unknown) => this.#d.log?.ignored(`closing the connection to ${name}`, error));
     return vmInfo(await this.#get(clients, project, vm.zone, name), this.#context());
   }
 
