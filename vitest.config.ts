@@ -1,8 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
+/** Run one at a time after the rest by vitest.serial.config.ts: they share the test host's GPUs, agent and ports. */
+export const SERIAL_TESTS = [
+  'test/shared-host/**/*.test.ts',
+  'test/shared-host-leases/**/*.test.ts',
+  'test/target-agent/**/*.test.ts',
+  'test/move/**/*.test.ts',
+  'test/sync/watcher.test.ts',
+  'test/cli/forwarder.test.ts',
+  'test/cloud/notebook.test.ts',
+];
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    exclude: SERIAL_TESTS,
     // Integration tests share one real Docker engine and registry on a 2-core machine.
     pool: 'forks',
     maxWorkers: 2,

@@ -45,6 +45,10 @@ describe('preload', () => {
         'sessionUp', 'sessionList', 'sessionStop', 'sessionRestart', 'sessionRemove', 'sessionLogs', 'sessionOpen',
         'sessionWatchStats', 'imagePull', 'operationCancel',
         'hostList', 'hostAdd', 'hostTrust', 'hostTest', 'hostRemove', 'sessionSync', 'sessionMove',
+        'syncTrashList', 'syncTrashRestore',
+        'gpuBoard', 'gpuClaim', 'gpuExtend', 'gpuRelease', 'gpuQueueCancel', 'hostPolicyGet', 'hostPolicySet',
+        'cloudSettingsGet', 'cloudSettingsSet', 'cloudOptions', 'cloudVmList', 'cloudVmCreate', 'cloudVmStart', 'cloudVmStop',
+        'cloudVmResize', 'cloudVmDelete',
         'on',
       ].sort(),
     );
