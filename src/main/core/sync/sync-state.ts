@@ -13,7 +13,7 @@ import type { Base, BaseEntry } from './tree';
  */
 export interface VolumeIdentity {
   name: string;
-  /** The volume's `dev.benchtop.volume-id` label, or `created:<CreatedAt>` for one made elsewhere. */
+  /** The volume's `dev.benchtop.volume-id` label, or `unlabelled` for one made elsewhere. */
   id: string;
 }
 

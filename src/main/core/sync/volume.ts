@@ -32,10 +32,13 @@ export interface VolumeFacts {
 /** What the engine says about a volume, or undefined when there is none of that name. */
 export async function inspectVolume(docker: Docker, name: string): Promise<VolumeFacts | undefined> {
   try {
-    const info = (await docker.getVolume(name).inspect()) as { Labels?: Record<string, string> | null; CreatedAt?: string };
+    const info = (await docker.getVolume(name).inspect()) as { Labels?: Record<string, string> | null };
     const labels = info.Labels ?? {};
-    // A volume made outside Benchtop has no id label: its creation time tells a re-made one apart.
-    const id = labels[LABEL_VOLUME_ID] || `created:${info.CreatedAt ?? ''}`;
+    // A volume made outside Benchtop has no id label, and nothing else about it is stable (the
+    // engine's CreatedAt moves as the volume is written to). Replacing Benchtop's labelled volume
+    // with one still reads as a change; a hand-made one re-made by hand is caught as an emptied root
+    // (SYNC_ROOT_MISSING) instead, which deletes nothing either.
+    const id = labels[LABEL_VOLUME_ID] || 'unlabelled';
     return { identity: { name, id }, owner: ownerFromLabels(labels), labels };
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404) return undefined;
