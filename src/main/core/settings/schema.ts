@@ -106,7 +106,8 @@ export const SETTINGS_VALIDATORS: { [K in keyof Settings]: (value: unknown) => b
     (v.last as number) <= 65535 &&
     (v.first as number) <= (v.last as number),
   installId: (v) => typeof v === 'string' && (v === '' || /^[A-Za-z0-9-]{8,64}$/.test(v)),
-  userName: (v) => typeof v === 'string' && v.length <= 64 && !/[\u0000-\u001f]/.test(v),
+  // Shown to teammates on their screens: no control characters.
+  userName: (v) => typeof v === 'string' && v.length <= 64 && [...v].every((c) => c.charCodeAt(0) >= 0x20),
   team: (v) => typeof v === 'string' && v.length <= 2048,
   cloud: (v) => isObject(v) && typeof v.project === 'string' && Array.isArray(v.zones) && v.zones.every((z) => typeof z === 'string') &&
     typeof v.bootImage === 'string' && Number.isInteger(v.defaultDiskGb) && typeof v.maxRunHours === 'number' && v.maxRunHours >= 0 &&
