@@ -21,3 +21,16 @@ export function withTimeout<T>(
 export function timeoutError(code: ErrorCode, what: string, ms: number, hint: string): () => BenchtopError {
   return () => new BenchtopError(code, `${what} did not answer within ${(ms / 1000).toFixed(0)} s.`, hint);
 }
+
+/** Waits ms, or less when the signal aborts (resolves either way: the caller checks the signal). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

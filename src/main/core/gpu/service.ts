@@ -21,6 +21,7 @@ import { RecordStore } from './record-store';
 import { retryRead, retryUnsent } from './retry';
 import { runLocalNvidiaSmi } from './run-nvidia-smi';
 import { CLAIM_USAGE_COMMAND, parseUsage, USAGE_COMMAND, type GpuUsage } from './usage';
+import { sleep } from '../timeout';
 
 /** Runs `nvidia-smi` with NVIDIA_SMI_ARGS on a remote target (the hosts service supplies one over SSH). */
 export type RemoteGpuProbe = (target: string) => Promise<CommandOutput>;
@@ -649,16 +650,4 @@ export class GpuService {
     }
     return gpuId(gpu);
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

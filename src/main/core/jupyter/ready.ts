@@ -1,5 +1,6 @@
 import { BenchtopError } from '../errors';
 import { JupyterClient } from './client';
+import { sleep } from '../timeout';
 
 export interface ReadyOptions {
   timeoutMs: number;
@@ -54,16 +55,4 @@ function describe(error: unknown): string {
   const cause = (error as { cause?: { code?: string } } | null)?.cause?.code;
   if (cause) return cause;
   return error instanceof Error ? error.message : String(error);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
