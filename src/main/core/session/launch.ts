@@ -74,8 +74,9 @@ async function create(ctx: LaunchContext, req: LaunchRequest): Promise<Created> 
   try {
     // The image inspect waits as long as the writes do: while a host's engine is busy starting several
     // sessions at once (their syncs included) it answers slower than the default read deadline.
-    const [mounts, info, image] = await Promise.all([ctx.workspace.mounts(target, project), ctx.engines.info(target),
-      ctx.engines.call(target, 'image inspect', (d) => d.getImage(imageRef).inspect(), ENGINE_WRITE_TIMEOUT_MS)]);
+    const [mounts, info, image, published] = await Promise.all([ctx.workspace.mounts(target, project), ctx.engines.info(target),
+      ctx.engines.call(target, 'image inspect', (d) => d.getImage(imageRef).inspect(), ENGINE_WRITE_TIMEOUT_MS),
+      project.forwardPorts.length ? publishedLoopbackPorts(ctx, target) : Promise.resolve(new Set<number>())]);
     // Cards are claimed only now, right before the container that uses them is created: not
     // before the notebooks' sync (minutes, on a big project), which would hold them idle meanwhile.
     gpus = await claimGpus(ctx, req);
@@ -84,7 +85,7 @@ async function create(ctx: LaunchContext, req: LaunchRequest): Promise<Created> 
     const environment = sessionEnvironment(project, imageFactsOf(image).env, jupyter.workspace);
     const port = await hostPortRequest({ target, wanted: project.jupyter.port, range: ctx.settings.get('sessionPorts') });
     const spec = containerSpec({
-      id, imageRef, project, mounts, token: randomBytes(24).toString('hex'), hostPort: port.binding, gpus,
+      id, imageRef, project, mounts, token: randomBytes(24).toString('hex'), hostPort: port.binding, gpus, forwardPortsTaken: published,
       engineCpus: info.cpus, engineMemoryBytes: info.memoryBytes, start: jupyter, environment,
       labels: {
         projectDir: project.dir, projectName: project.name, user: holder, image: project.pinned?.repository ?? '',
@@ -103,6 +104,12 @@ async function create(ctx: LaunchContext, req: LaunchRequest): Promise<Created> 
     await ctx.gpus.release(id, target).catch(() => undefined);
     throw error;
   }
+}
+
+/** Host ports other containers on the target already publish on 127.0.0.1 (running ones hold them). */
+async function publishedLoopbackPorts(ctx: LaunchContext, target: string): Promise<Set<number>> {
+  const containers = await ctx.engines.call(target, 'list published ports', (d) => d.listContainers());
+  return new Set(containers.flatMap((c) => c.Ports.filter((p) => p.IP === '127.0.0.1' && p.PublicPort).map((p) => p.PublicPort)));
 }
 
 /** The project's GPUs: `true` waits in the host's queue when every card is taken; `optional` takes one if free. */

@@ -20,6 +20,12 @@ export interface SpecInput {
   token: string;
   /** The binding's HostPort on the target's 127.0.0.1: a port, or a range `first-last` the engine picks from. */
   hostPort: string;
+  /**
+   * forwardPorts already published on the target's 127.0.0.1 by another container (another
+   * session of a project forwarding the same port): these get a port the engine picks instead of
+   * failing the whole start, as VS Code picks another local port for a taken one.
+   */
+  forwardPortsTaken?: ReadonlySet<number>;
   /** GPU ids from the lease (`all` when no lease service keeps books). */
   gpus: string[];
   /** The engine's size, so limits never exceed what it has (the engine refuses those). */
@@ -46,7 +52,9 @@ export function containerSpec(input: SpecInput): Docker.ContainerCreateOptions {
   const { cpus, memoryBytes: memory } = project.container.limits;
   const ports: Record<string, { HostIp: string; HostPort: string }[]> = { [`${JUPYTER_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: input.hostPort }] };
   // forwardPorts: the same port number on the target's 127.0.0.1, as the Dev Containers tools forward them.
-  for (const port of project.forwardPorts) if (port !== JUPYTER_PORT) ports[`${port}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: String(port) }];
+  for (const port of project.forwardPorts) {
+    if (port !== JUPYTER_PORT) ports[`${port}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: input.forwardPortsTaken?.has(port) ? '' : String(port) }];
+  }
   const hostConfig: Docker.HostConfig = {
     Binds: binds,
     Mounts: project.container.mounts.map((m) => ({ Type: m.type, Source: m.source, Target: m.target, ReadOnly: m.readOnly ?? false })),
