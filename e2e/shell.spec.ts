@@ -40,7 +40,10 @@ test('the welcome screen offers to open a project folder and lists none as recen
 
 test('every screen is reachable from the keyboard', async ({ launch }) => {
   const { page } = await launch();
-  // Tab from the top of the page into the navigation, then walk it with Tab and open with Enter.
+  // Tab from the top of the page: the skip link first, then into the navigation; walk it with Tab
+  // and open with Enter.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
   await page.keyboard.press('Tab');
   await expect(page.getByRole('button', { name: 'Welcome' })).toBeFocused();
   for (const name of ['Sessions', 'Project', 'Images', 'Hosts', 'Settings']) {
