@@ -168,6 +168,7 @@ export class Core {
       registry: this.registry,
       lockfile: (project, labels) => this.lockfiles.assertMatches(project, labels),
       gpus: this.gpus,
+      log: this.log.child('sessions'),
     });
     this.sync = new SyncService({
       engines: this.engines, projects: this.projects, bus: this.bus, ops: this.ops, clock: this.clock, owner: this.owner,

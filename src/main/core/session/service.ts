@@ -27,6 +27,7 @@ import { notOwner, ownerOf } from './ownership';
 import { nameOf, processOomMessage, tokenOf, type SessionNote } from './state';
 import { SessionTracker, type LiveSession } from './tracker';
 import { watchStats } from './stats';
+import { silentLogger, type Logger } from '../log/logger';
 
 export interface SessionServiceDeps {
   engines: EngineService;
@@ -44,6 +45,8 @@ export interface SessionServiceDeps {
   workspace?: WorkspaceResolver;
   /** How long Jupyter may take to answer after the container starts. */
   readyTimeoutMs?: number;
+  /** Where best-effort steps that fail (a clean-up, a watcher start) are logged instead of thrown. */
+  log?: Logger;
 }
 
 const STOP_GRACE_S = 10;
@@ -66,10 +69,12 @@ export class SessionService {
   /** How long Jupyter may take to answer after the container starts (tests shorten it). */
   readyTimeoutMs: number;
   readonly #d: SessionServiceDeps;
+  readonly #log: Logger;
   readonly #watchers = new Map<string, SessionEventWatcher>();
   readonly #known: SessionTracker;
 
   constructor(deps: SessionServiceDeps) {
+    this.#log = deps.log ?? silentLogger;
     this.#d = deps;
     this.#known = new SessionTracker(deps.bus, deps.owner);
     this.pulls = new PullService(deps.engines, deps.bus, deps.clock, deps.registry);
@@ -128,7 +133,7 @@ export class SessionService {
     assertPrivateJupyter(project);
     const imageRef = `${project.pinned.repository}@${project.pinned.digest}`;
     const id = sessionIdFor(project.name, project.dir, target, this.#d.owner.id);
-    await this.watch(target).catch(() => undefined);
+    await this.watch(target).catch((e: unknown) => this.#log.ignored(`watch ${target}'s engine events`, e));
 
     const existing = await this.#inspect(target, id);
     if (existing) {
@@ -169,8 +174,8 @@ export class SessionService {
     } catch (error) {
       if (signal.aborted) {
         // The user called the start off: leave nothing half-started behind (notebooks are on the host).
-        await this.#d.engines.call(target, 'remove cancelled session', (d) => d.getContainer(id).remove({ force: true })).catch(() => undefined);
-        await this.gpus.release(id, target).catch(() => undefined);
+        await this.#d.engines.call(target, 'remove cancelled session', (d) => d.getContainer(id).remove({ force: true })).catch((e: unknown) => this.#log.ignored(`remove the cancelled session ${id}`, e));
+        await this.gpus.release(id, target).catch((e: unknown) => this.#log.ignored(`free the GPUs of ${id}`, e));
         this.#known.forget(id);
       }
       throw error;
@@ -183,7 +188,7 @@ export class SessionService {
       try {
         const found = await this.#listTarget(target);
         // Whoever lists sessions (the app after a restart) wants their states live and the idle rule on.
-        await this.watch(target).catch(() => undefined);
+        await this.watch(target).catch((e: unknown) => this.#log.ignored(`watch ${target}'s engine events`, e));
         return found;
       } catch (error) {
         if (target === LOCAL) throw error;
@@ -220,7 +225,7 @@ export class SessionService {
     } finally {
       this.#known.notes.set(id, why);
     }
-    await this.gpus.release(id, target).catch(() => undefined);
+    await this.gpus.release(id, target).catch((e: unknown) => this.#log.ignored(`free the GPUs of ${id}`, e));
     const after = await this.#inspectOrThrow(target, id);
     return this.#known.emit(after, target);
   }
@@ -242,7 +247,7 @@ export class SessionService {
     if (inspect.State.Running) await this.stop(id, { state: 'stopping' });
     // Notebooks are a bind mount of the project folder: removing the container removes none of them.
     await this.#d.engines.call(target, 'remove', (d) => d.getContainer(id).remove({ force: true, v: false }), 30_000);
-    await this.gpus.release(id, target).catch(() => undefined);
+    await this.gpus.release(id, target).catch((e: unknown) => this.#log.ignored(`free the GPUs of ${id}`, e));
     await removeOpenPage(this.#pagesDir(), id);
     this.#known.forget(id);
     return { removed: true };
@@ -326,8 +331,8 @@ export class SessionService {
       if (error instanceof BenchtopError && error.code !== 'CANCELLED') {
         this.#known.notes.set(id, { state: 'failed', message: error.message, code: error.code });
         // Stopped, not removed: `benchtop logs` still shows what went wrong.
-        await container.stop({ t: 2 }).catch(() => undefined);
-        await this.gpus.release(id, target).catch(() => undefined);
+        await container.stop({ t: 2 }).catch((e: unknown) => this.#log.ignored(`stop ${id}, which never answered`, e));
+        await this.gpus.release(id, target).catch((e: unknown) => this.#log.ignored(`free the GPUs of ${id}`, e));
         const after = await this.#inspect(target, id);
         if (after) this.#known.emit(after, target);
       }
@@ -354,7 +359,7 @@ export class SessionService {
   async #describe(target: string, inspect: Docker.ContainerInspectInfo): Promise<SessionInfo> {
     const id = nameOf(inspect);
     if (!this.#known.live.has(id) && inspect.State.Running && this.#known.notes.get(id)?.state !== 'stopping') {
-      await this.#probe(target, inspect).catch(() => undefined);
+      await this.#probe(target, inspect).catch((e: unknown) => this.#log.ignored(`probe a session on ${target}`, e));
     }
     return this.#known.describe(inspect, target);
   }
@@ -421,14 +426,14 @@ export class SessionService {
     }
     // `oom` alone is not an end: the kernel (or another process) was killed, the container lives on.
     if (event.action === 'die') this.#known.live.delete(event.name);
-    const inspect = await this.#inspect(target, event.name).catch(() => undefined);
+    const inspect = await this.#inspect(target, event.name).catch((e: unknown) => this.#log.ignored(`inspect ${event.name} on ${target} after a ${event.action} event`, e));
     if (!inspect) return;
     if (event.action === 'oom' && inspect.State.Running && this.#known.notes.get(event.name)?.state !== 'stopping') {
       const labels = fromLabels(inspect.Config.Labels);
       this.#known.notes.set(event.name, { ...this.#known.notes.get(event.name), message: processOomMessage(inspect, labels?.projectDir ?? '') });
     }
     // A start we did not ask for (or after an app restart): ready once Jupyter answers.
-    if (event.action === 'start' && !this.#known.live.has(event.name)) await this.#probe(target, inspect).catch(() => undefined);
+    if (event.action === 'start' && !this.#known.live.has(event.name)) await this.#probe(target, inspect).catch((e: unknown) => this.#log.ignored(`probe a session on ${target}`, e));
     this.#known.emit(inspect, target);
   }
 }
