@@ -15,6 +15,7 @@ import { BENCHTOP_VERSION } from '../version';
 import type { GpuLeaser, WorkspaceResolver } from './adapters';
 import { hostPortRequest, PORT_BIND_ERROR, PORT_RANGE_FULL, portInUse, portRangeFull } from './ports';
 import { containerSpec, JUPYTER_PORT } from './spec';
+import type { Logger } from '../log/logger';
 
 /** What launching needs; `gpus` and `workspace` are read when called, since other services replace them. */
 export interface LaunchContext {
@@ -28,6 +29,8 @@ export interface LaunchContext {
   gpuWait?: QueueWait;
   /** Where postCreateCommand / postStartCommand output goes, line by line, as it comes. */
   onOutput?: (line: string) => void;
+  /** Where a failed clean-up after a failed start is logged (the start's own error is what is thrown). */
+  log?: Logger;
 }
 
 export interface LaunchRequest {
@@ -54,8 +57,8 @@ export async function launchSession(ctx: LaunchContext, req: LaunchRequest): Pro
     await runSessionLifecycle({ engines: ctx.engines, target: req.target, containerId: container.id, env: environment.remoteEnv, user, workdir, onOutput: ctx.onOutput }, environment);
   } catch (error) {
     // Stopped, not removed: `benchtop logs` still shows the session's side of what went wrong.
-    await container.stop({ t: 2 }).catch(() => undefined);
-    await ctx.gpus.release(req.id, req.target).catch(() => undefined);
+    await container.stop({ t: 2 }).catch((e: unknown) => ctx.log?.ignored(`stop ${req.id} after its lifecycle command failed`, e));
+    await ctx.gpus.release(req.id, req.target).catch((e: unknown) => ctx.log?.ignored(`free the GPUs of ${req.id}`, e));
     throw error;
   }
 }
@@ -101,7 +104,7 @@ async function create(ctx: LaunchContext, req: LaunchRequest): Promise<Created> 
     });
     return { container, environment, workdir: jupyter.workspace, user: mounts.user };
   } catch (error) {
-    await ctx.gpus.release(id, target).catch(() => undefined);
+    await ctx.gpus.release(id, target).catch((e: unknown) => ctx.log?.ignored(`free the GPUs of ${id}, which was not created`, e));
     throw error;
   }
 }
@@ -137,8 +140,8 @@ async function start(ctx: LaunchContext, req: LaunchRequest, container: Docker.C
       // starting again makes the engine offer the next one.
       if (PORT_BIND_ERROR.test(reason) && !req.project.jupyter.port && attempt < START_ATTEMPTS) continue;
       // A container that never started holds nothing worth keeping; the port or GPU error says why.
-      await container.remove({ force: true }).catch(() => undefined);
-      await ctx.gpus.release(req.id, req.target).catch(() => undefined);
+      await container.remove({ force: true }).catch((e: unknown) => ctx.log?.ignored(`remove ${req.id}, which never started`, e));
+      await ctx.gpus.release(req.id, req.target).catch((e: unknown) => ctx.log?.ignored(`free the GPUs of ${req.id}`, e));
       if (PORT_RANGE_FULL.test(reason)) throw portRangeFull(ctx.settings.get('sessionPorts'), `the engine says: ${reason}`);
       if (PORT_BIND_ERROR.test(reason)) {
         const port = Number(/127\.0\.0\.1:(\d+)/.exec(reason)?.[1]) || req.project.jupyter.port || 0;

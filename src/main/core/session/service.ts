@@ -159,7 +159,7 @@ export class SessionService {
     await this.lockfileCheck(project, pulled.labels);
 
     step('start');
-    await launchSession({ engines: this.#d.engines, settings: this.#d.settings, gpus: this.gpus, workspace: this.workspace, owner: this.#d.owner,
+    await launchSession({ engines: this.#d.engines, settings: this.#d.settings, gpus: this.gpus, workspace: this.workspace, owner: this.#d.owner, log: this.#log,
       // postCreateCommand / postStartCommand output, line by line, as a detail of the start step.
       onOutput: (line) => step('start', line),
       // Every card taken: the start waits in the host's queue (cancelling the start leaves it).
