@@ -172,7 +172,7 @@ export class Core {
     });
     this.sync = new SyncService({
       engines: this.engines, projects: this.projects, bus: this.bus, ops: this.ops, clock: this.clock, owner: this.owner,
-      dataDir: dirname(this.settings.path),
+      dataDir: dirname(this.settings.path), log: this.log.child('sync'),
     });
     // Remote sessions keep notebooks in a synced volume; local ones keep the project folder.
     this.sessions.workspace = syncedWorkspace(this.sync, this.sessions.workspace);

@@ -20,6 +20,7 @@ import { checkEntryRef, LocalTrash, newBatch, sortNewestFirst } from './trash';
 import { sameStamp } from './tree';
 import { inspectVolume, mountedVolume, startSyncHelper } from './volume';
 import { resolveVolume } from './volume-identity';
+import { silentLogger, type Logger } from '../log/logger';
 
 export interface SyncServiceDeps {
   engines: EngineService;
@@ -31,6 +32,8 @@ export interface SyncServiceDeps {
   owner: Owner;
   /** Where sync states (volume identity + base manifest) and locks live: the app's settings folder + `sync/`. */
   dataDir: string;
+  /** Where a failed best-effort step (removing a sync helper container) is logged. */
+  log?: Logger;
 }
 
 export interface SyncRequest {
@@ -217,7 +220,8 @@ export class SyncService {
       return { ...counts, durationMs: clock.now() - started, volume: volume.name };
     } finally {
       // A helper left behind holds no data and is removed by a later sync once stale.
-      if (helper) await helper.remove({ force: true }).catch(() => undefined);
+      // A helper left behind is removed by a later sync once it is stale.
+      if (helper) await helper.remove({ force: true }).catch((e: unknown) => (this.#deps.log ?? silentLogger).ignored('remove the sync helper container', e));
     }
   }
 
@@ -340,7 +344,7 @@ export class SyncService {
       await tree.learnOwner();
       return await work(tree);
     } finally {
-      if (helper) await helper.remove({ force: true }).catch(() => undefined); // removed by a later sync once stale
+      if (helper) await helper.remove({ force: true }).catch((e: unknown) => (this.#deps.log ?? silentLogger).ignored('remove the sync helper container (a later sync removes it once stale)', e));
     }
   }
 
