@@ -199,7 +199,8 @@ export class Core {
     this.syncWatcher.start();
     this.gpuNotices.start();
     const targets = ['local', ...this.settings.get('hosts').map((h) => h.id)];
-    for (const target of targets) void this.sessions.watch(target).catch(() => undefined);
+    // A target that is down now is retried by the watchers and by every `list`/`up`; say so in the log.
+    for (const target of targets) void this.sessions.watch(target).catch((e: unknown) => this.log.ignored(`watch ${target}'s sessions at start`, e));
   }
 
   /** Stops background work (watchers, idle timers, connections) so the process can exit. */
