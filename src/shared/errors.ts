@@ -98,6 +98,12 @@ export const ERROR_CODES = [
   'CLOUD_NOT_FOUND',
   'CLOUD_VM_BUSY',
   'CLOUD_PERMISSION_DENIED',
+  // Slurm clusters
+  'SLURM_UNREACHABLE',
+  'SLURM_BAD_ANSWER',
+  'SLURM_SUBMIT_REFUSED',
+  'SLURM_JOB_NOT_FOUND',
+  'SLURM_JOB_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
