@@ -10,6 +10,7 @@ export const INVOKE_CHANNELS = [
   'settingsGet',
   'settingsSet',
   'credentialSet',
+  'credentialCheck',
   'credentialRemove',
   'openExternal',
   'diagnostics',
@@ -62,6 +63,11 @@ export const INVOKE_CHANNELS = [
   'cloudVmStop',
   'cloudVmResize',
   'cloudVmDelete',
+  'linkOpen',
+  'linkPending',
+  'linkPlan',
+  'linkConfirm',
+  'linkCancel',
 ] as const satisfies readonly Channel[];
 
 export const EVENT_NAMES = [
@@ -73,6 +79,7 @@ export const EVENT_NAMES = [
   'operationStep',
   'syncProgress',
   'gpuNotice',
+  'linkOpened',
 ] as const satisfies readonly EventName[];
 
 type Exhaustive<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : { missing: Exclude<All, Listed> };

@@ -33,14 +33,14 @@ describe('handlers and envelopes', () => {
     expect(c.settings.get('registryCredentials')).toEqual([]);
   });
 
-  it('stores only sealed passwords when a secret box exists', async () => {
+  it('stores only sealed passwords when a secret box exists (saved unchecked; the sign-in check is in test/registry/login-check.test.ts)', async () => {
     const c = new Core({
       settings: openConfSettings(mkdtempSync(join(tmpdir(), 'bt-test-core-'))),
       shell: 'cli',
       secrets: { available: true, encrypt: (s) => Buffer.from(`sealed:${s}`).toString('base64'), decrypt: (s) => s },
     });
-    const answer = await dispatch(createHandlers(c), 'credentialSet', { registry: 'r.example', username: 'u', password: 'hunter2' });
-    expect(answer).toMatchObject({ result: { registryCredentials: [{ registry: 'r.example', username: 'u' }] } });
+    const answer = await dispatch(createHandlers(c), 'credentialSet', { registry: 'r.example', username: 'u', password: 'hunter2', unchecked: true });
+    expect(answer).toMatchObject({ result: { registryCredentials: [{ registry: 'r.example', username: 'u', check: { state: 'not-checked' } }] } });
     expect(JSON.stringify(answer)).not.toContain('hunter2');
     expect(readFileSync(c.settings.path, 'utf8')).not.toContain('hunter2');
   });

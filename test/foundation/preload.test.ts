@@ -38,7 +38,7 @@ describe('preload', () => {
   it('exposes exactly the contract calls and `on`, nothing else', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
-        'appInfo', 'settingsGet', 'settingsSet', 'credentialSet', 'credentialRemove', 'openExternal', 'diagnostics',
+        'appInfo', 'settingsGet', 'settingsSet', 'credentialSet', 'credentialCheck', 'credentialRemove', 'openExternal', 'diagnostics',
         'engineInfo', 'machineCheck',
         'projectOpen', 'projectCreate', 'projectRecent', 'projectLockfileStatus', 'projectDrift', 'projectChooseFolder', 'teamSettings',
         'imageVersions', 'imagePin', 'imageUnpin', 'imageLocalList', 'imageRemoveLocal',
@@ -49,6 +49,7 @@ describe('preload', () => {
         'gpuBoard', 'gpuClaim', 'gpuExtend', 'gpuRelease', 'gpuQueueCancel', 'hostPolicyGet', 'hostPolicySet',
         'cloudSettingsGet', 'cloudSettingsSet', 'cloudOptions', 'cloudVmList', 'cloudVmCreate', 'cloudVmStart', 'cloudVmStop',
         'cloudVmResize', 'cloudVmDelete',
+        'linkOpen', 'linkPending', 'linkPlan', 'linkConfirm', 'linkCancel',
         'on',
       ].sort(),
     );

@@ -5,7 +5,8 @@ export interface SettingsView {
   theme: Theme;
   defaultTarget: string;
   idleMinutes: number;
-  registryCredentials: { registry: string; username: string }[];
+  /** `check`: the last sign-in check of the login (absent: saved before checks existed). */
+  registryCredentials: { registry: string; username: string; check?: { state: 'signed-in' | 'no-login-asked' | 'not-checked'; at: string } }[];
   /** False where this computer cannot encrypt secrets (then none are stored). */
   secretStorageAvailable: boolean;
 }
@@ -24,7 +25,13 @@ export interface AppInvoke {
   appInfo: (req: void) => AppInfo;
   settingsGet: (req: void) => SettingsView;
   settingsSet: (req: Partial<Pick<SettingsView, 'theme' | 'defaultTarget' | 'idleMinutes'>>) => SettingsView;
-  credentialSet: (req: { registry: string; username: string; password: string }) => SettingsView;
+  /**
+   * Signs in to the registry with the login, then saves it (REGISTRY_AUTH_FAILED: refused, not saved).
+   * `unchecked` saves without signing in (for a registry out of reach now), marked not checked.
+   */
+  credentialSet: (req: { registry: string; username: string; password: string; unchecked?: boolean }) => SettingsView;
+  /** Signs in again with a saved login and records the answer (throws as credentialSet does; the login stays). */
+  credentialCheck: (req: { registry: string }) => SettingsView;
   credentialRemove: (req: { registry: string }) => SettingsView;
   /** Opens an http(s) URL in the default browser; anything else is refused. */
   openExternal: (req: { url: string }) => { opened: boolean };

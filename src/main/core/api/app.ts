@@ -5,6 +5,7 @@ import { BenchtopError } from '../errors';
 import { diagnosticsText } from '../log/diagnostics';
 import { SETTINGS_VALIDATORS } from '../settings/schema';
 import { BENCHTOP_VERSION } from '../version';
+import { credentialHandlers } from './credentials';
 import type { HandlersFor } from './types';
 
 function settingsView(core: Core): SettingsView {
@@ -12,7 +13,7 @@ function settingsView(core: Core): SettingsView {
     theme: core.settings.get('theme'),
     defaultTarget: core.settings.get('defaultTarget'),
     idleMinutes: core.settings.get('idleMinutes'),
-    registryCredentials: core.settings.get('registryCredentials').map(({ registry, username }) => ({ registry, username })),
+    registryCredentials: core.settings.get('registryCredentials').map(({ registry, username, check }) => ({ registry, username, ...(check ? { check } : {}) })),
     secretStorageAvailable: core.secrets.available,
   };
 }
@@ -40,21 +41,7 @@ export function appHandlers(core: Core): HandlersFor<AppInvoke> {
       }
       return settingsView(core);
     },
-    credentialSet: ({ registry, username, password }) => {
-      if (!registry || !username || !password) {
-        throw new BenchtopError('INVALID_ARGUMENT', 'Registry, user name and password are all required.');
-      }
-      const sealedPassword = core.secrets.encrypt(password);
-      core.settings.update('registryCredentials', (list) => [
-        ...list.filter((c) => c.registry !== registry),
-        { registry, username, sealedPassword },
-      ]);
-      return settingsView(core);
-    },
-    credentialRemove: ({ registry }) => {
-      core.settings.update('registryCredentials', (list) => list.filter((c) => c.registry !== registry));
-      return settingsView(core);
-    },
+    ...credentialHandlers(core, () => settingsView(core)),
     diagnostics: async ({ opId }) => ({
       logDir: core.logDir,
       text: await diagnosticsText({

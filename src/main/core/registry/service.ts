@@ -4,6 +4,7 @@ import { BenchtopError } from '../errors';
 import type { SecretBox } from '../secrets';
 import type { RegistryCredential } from '../settings/schema';
 import { credentialsFor, type ResolvedCredentials } from './credentials';
+import { checkRegistryLogin, type LoginCheck, type LoginToCheck } from './login-check';
 import { formatImageRef, isSha256Digest, parseImageRef, type ImageRef } from './image-ref';
 import {
   hostPlatform, indexPlatforms, isIndex, MANIFEST_ACCEPT, pickPlatform, platformName,
@@ -75,13 +76,22 @@ export class RegistryService {
     this.#deps = deps;
     this.#transport = new RegistryTransport({
       credentialsFor: (host) => this.#credentials(host),
-      insecureRegistries: () => [
-        ...(deps.insecureRegistries?.() ?? []),
-        ...(deps.env.BENCHTOP_INSECURE_REGISTRIES ?? '').split(',').map((h) => h.trim()).filter(Boolean),
-      ],
+      insecureRegistries: () => this.#insecureRegistries(),
       timeoutMs: deps.timeoutMs,
       env: deps.env,
     });
+  }
+
+  #insecureRegistries(): string[] {
+    return [
+      ...(this.#deps.insecureRegistries?.() ?? []),
+      ...(this.#deps.env.BENCHTOP_INSECURE_REGISTRIES ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+    ];
+  }
+
+  /** Signs in with a login that is not saved yet, as `docker login` does (before Settings keeps it). */
+  checkLogin(login: LoginToCheck, signal?: AbortSignal): Promise<LoginCheck> {
+    return checkRegistryLogin({ insecureRegistries: () => this.#insecureRegistries(), timeoutMs: this.#deps.timeoutMs, env: this.#deps.env }, login, signal);
   }
 
   /** The login for a registry host in Docker's authconfig shape (for dockerode pulls); undefined: anonymous. */

@@ -15,6 +15,10 @@ export interface HostConfig {
   certPath?: string;
   /** A tcp:// engine without TLS the user accepted with --insecure (shown with a warning). */
   insecure?: boolean;
+  /** `slurm`: a Slurm cluster's login node (added as slurm://user@login); sessions there are jobs. */
+  kind?: 'slurm';
+  /** A cluster's partition, account, QOS, shared folder and container runtime (kind `slurm`). */
+  slurm?: { partition?: string; account?: string; qos?: string; sharedDir?: string; runtime?: string; gpuDeviceDir?: string };
   addedAt: string;
 }
 
@@ -42,6 +46,14 @@ export interface RegistryCredential {
   registry: string;
   username: string;
   sealedPassword: string;
+  /** The last sign-in check (see registry/login-check.ts); absent on logins saved before checks existed. */
+  check?: RegistryLoginCheck;
+}
+
+/** signed-in: the registry accepted it; no-login-asked: the registry let an anonymous request in; not-checked: saved without reaching it. */
+export interface RegistryLoginCheck {
+  state: 'signed-in' | 'no-login-asked' | 'not-checked';
+  at: string;
 }
 
 export interface Settings {
