@@ -4,6 +4,9 @@
 readonly TEST_ENV_PACKAGES=(
   docker.io docker-registry debootstrap chromium xvfb openssh-server openssh-client rsync
   iproute2 apache2-utils iptables procps curl jq ca-certificates
+  # The Slurm test cluster (scripts/test-env/slurm.sh).
+  slurm-wlm slurmctld slurmd slurm-client munge slurmdbd slurmrestd slurm-wlm-jwt-plugin mariadb-server
+  podman slirp4netns uidmap fuse-overlayfs catatonit runc socat
 )
 
 ensure_packages() {
