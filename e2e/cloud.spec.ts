@@ -42,7 +42,7 @@ test('New cloud GPU VM: choose the GPU, see the price, watch the steps, open the
   app = await launch({
     project: project.dir,
     env: {
-      GOOGLE_APPLICATION_CREDENTIALS: join(dir, 'adc.json'), BENCHTOP_GCE_ENDPOINT: server.url,
+      GOOGLE_APPLICATION_CREDENTIALS: join(dir, 'adc.json'), BENCHTOP_GCE_ENDPOINT: server.url, BENCHTOP_BILLING_ENDPOINT: server.url,
       BENCHTOP_KNOWN_HOSTS: join(dir, 'known_hosts'), BENCHTOP_SSH_CONFIG: join(dir, 'ssh_config'),
     },
   });

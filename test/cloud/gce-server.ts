@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { computeSkus } from './billing-skus';
 import { bootVm, type CloudVmEnv, type RunningVm } from './test-vm';
 
 /**
@@ -24,6 +25,8 @@ export interface Faults {
   notFoundAfterInsert: Set<string>;
   /** Inserts stay RUNNING (instance PROVISIONING) until released: a create cut short. */
   holdInserts: boolean;
+  /** The Cloud Billing Catalog API answers 403 as when it is not enabled for the credentials' project. */
+  billingDisabled: boolean;
 }
 
 interface Operation {
@@ -62,7 +65,9 @@ export interface GceServerOptions {
 const BASE = 'https://www.googleapis.com/compute/v1';
 
 export class GceServer {
-  readonly faults: Faults = { stockoutZones: new Set(), earlyWaits: 0, failAfterRunning: new Set(), notFoundAfterInsert: new Set(), holdInserts: false };
+  readonly faults: Faults = { stockoutZones: new Set(), earlyWaits: 0, failAfterRunning: new Set(), notFoundAfterInsert: new Set(), holdInserts: false, billingDisabled: false };
+  /** Requests to the Cloud Billing Catalog API's SKU list (its pages), with their query. */
+  readonly billingRequests: { query: string }[] = [];
   readonly requests: { method: string; path: string; query: string; body?: unknown }[] = [];
   /** Milliseconds the server spent on its own operations and VM boots (the bench subtracts them). */
   serverMs = 0;
@@ -139,6 +144,7 @@ export class GceServer {
       }
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (!bearer || !this.#tokens.has(bearer)) return fail(401, 'authError', 'Request had invalid authentication credentials.');
+      if (req.method === 'GET' && url.pathname === '/v1/services/6F81-5844-456A/skus') return this.#skus(url.searchParams, send);
       const m = /^\/compute\/v1\/projects\/([^/]+)\/(.*)$/.exec(url.pathname);
       if (!m) return fail(404, 'notFound', `No such API path ${url.pathname}`);
       const [, project, rest] = m;
@@ -150,6 +156,20 @@ export class GceServer {
     } catch (error) {
       return fail(500, 'backendError', String(error));
     }
+  }
+
+  /** The Cloud Billing Catalog API's Compute Engine SKUs, in two pages joined by nextPageToken, as the API pages them. */
+  #skus(q: URLSearchParams, send: (status: number, body: unknown) => void): void {
+    this.billingRequests.push({ query: q.toString() });
+    if (this.faults.billingDisabled) {
+      return send(403, { error: { code: 403, status: 'PERMISSION_DENIED', message: 'Cloud Billing API has not been used in project 123456789 before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/cloudbilling.googleapis.com/overview?project=123456789 then retry.' } });
+    }
+    const all = computeSkus();
+    const half = Math.ceil(all.length / 2);
+    const token = q.get('pageToken');
+    if (!token) return send(200, { skus: all.slice(0, half), nextPageToken: 'bt-test-page-2' });
+    if (token !== 'bt-test-page-2') return send(400, { error: { code: 400, status: 'INVALID_ARGUMENT', message: `Invalid page token ${token}` } });
+    return send(200, { skus: all.slice(half), nextPageToken: '' });
   }
 
   async #route(method: string, p: string[], q: URLSearchParams, body: Record<string, unknown>): Promise<{ body: unknown } | { status: number; reason: string; error: string }> {

@@ -46,7 +46,7 @@ export async function cloudFixture(options: Partial<GceServerOptions> = {}, sett
   writeFileSync(join(dir, 'ssh_config'), '');
   const env: NodeJS.ProcessEnv = {
     ...process.env, HOME: dir, BENCHTOP_KNOWN_HOSTS: knownHosts, BENCHTOP_SSH_CONFIG: join(dir, 'ssh_config'),
-    GOOGLE_APPLICATION_CREDENTIALS: adc, BENCHTOP_GCE_ENDPOINT: server.url, CLOUDSDK_CONFIG: join(dir, 'gcloud'),
+    GOOGLE_APPLICATION_CREDENTIALS: adc, BENCHTOP_GCE_ENDPOINT: server.url, BENCHTOP_BILLING_ENDPOINT: server.url, CLOUDSDK_CONFIG: join(dir, 'gcloud'),
   };
   delete env.SSH_AUTH_SOCK;
   const open = () => {

@@ -9,7 +9,7 @@ import type { Command } from './types';
 const USAGE = `benchtop cloud create --gpu TYPE [--count N] [--zone Z,…] [--spot] [--disk GB] [--machine-type T] [--name NAME] [--idle-minutes M] [--json]
 benchtop cloud config [--project ID] [--zone Z,…] [--monthly-limit USD] [--max-run-hours H] [--disk GB] [--boot-image IMAGE] [--json]
 benchtop cloud ls                [--json]
-benchtop cloud prices            [--json]
+benchtop cloud prices            [--refresh] [--json]
 benchtop cloud start NAME        [--json]
 benchtop cloud stop NAME         [--json]
 benchtop cloud resize NAME TYPE  [--yes] [--json]
@@ -23,7 +23,9 @@ once no session of yours has run on it for its idle minutes (default: the idle-m
 GCE stops it after the maximum run time of the settings in any case. resize changes the machine type,
 which needs a stopped VM: --yes stops a running one, changes it and starts it again.
 ls lists every Benchtop VM of the project (found by its labels), with price per hour and the running
-cost; a VM whose creation was cut short is marked "interrupted": delete it with \`benchtop cloud rm\`.
+cost; prices shows each GPU shape's price per hour, from the Cloud Billing Catalog API (fetched
+once a week, --refresh: now) or, when that cannot be reached, the catalog shipped with Benchtop,
+with its date. A VM whose creation was cut short is marked "interrupted": delete it with \`benchtop cloud rm\`.
 config shows or sets the project, preferred zones, monthly cost warning, maximum run time, default
 disk and boot image (the team file's project and zones apply while these are empty).
 Exit codes: 0 done; 2 error (CLOUD_STOCKOUT, CLOUD_QUOTA_EXCEEDED, CLOUD_AUTH_MISSING, …).`;
@@ -57,7 +59,7 @@ function describe(vm: CloudVm): string {
 function prices(options: CloudOptions): string {
   const rows = options.offers.flatMap((o) => o.shapes.map((s) => [o.gpuType, String(s.gpuCount), s.machineType, `${usd(s.pricePerHour)}/h`, `${usd(s.spotPricePerHour)}/h`, o.zones.join(' ') || '-']));
   return `${columns(['GPU', 'COUNT', 'MACHINE', 'PRICE', 'SPOT', 'ZONES'], rows)}
-Prices: catalog of ${options.catalogDate}, without the disk (${usd(options.diskPricePerGbMonth)} per GB-month).${options.monthlyLimit ? ` This month: about ${usd(options.spentThisMonth)} of your ${usd(options.monthlyLimit)} limit.` : ''}`;
+Prices: ${options.catalogOrigin === 'billing-api' ? 'Cloud Billing Catalog API' : 'catalog shipped with Benchtop'}, ${options.catalogDate}, ${options.catalogRegion}; without the disk (${usd(options.diskPricePerGbMonth)} per GB-month).${options.catalogNote ? `\n${options.catalogNote}` : ''}${options.monthlyLimit ? `\nThis month: about ${usd(options.spentThisMonth)} of your ${usd(options.monthlyLimit)} limit.` : ''}`;
 }
 
 async function withSteps<T>(ctx: CliContext, opId: string, work: () => Promise<T>): Promise<T> {
@@ -84,6 +86,7 @@ export const cloudCommand: Command = {
     'machine-type': { type: 'string', value: 'TYPE', help: 'create: a bigger machine type of the same family' },
     name: { type: 'string', value: 'NAME', help: 'create: the VM name (default benchtop-<you>-<random>)' },
     'idle-minutes': { type: 'string', value: 'M', help: 'create: power off after M minutes without a session (0: never)' },
+    refresh: { type: 'boolean', help: 'prices: fetch the prices from the Cloud Billing Catalog API now' },
     yes: { type: 'boolean', help: 'resize: stop a running VM to change it, then start it again' },
     project: { type: 'string', value: 'ID', help: 'config: the Google Cloud project id' },
     'monthly-limit': { type: 'string', value: 'USD', help: 'config: warn when your VMs cost more than this in a month (0: never)' },
@@ -143,7 +146,7 @@ export const cloudCommand: Command = {
         return EXIT.OK;
       }
       case 'prices': {
-        const options = await ctx.handlers.cloudOptions({}) as CloudOptions;
+        const options = await ctx.handlers.cloudOptions({ refreshPrices: flag(ctx.args, 'refresh') || undefined }) as CloudOptions;
         print(options, () => prices(options));
         return EXIT.OK;
       }

@@ -33,6 +33,12 @@ export interface CloudOptions {
   offers: CloudGpuOffer[];
   /** The price catalog shipped with the app (or refreshed), and its date (YYYY-MM-DD). */
   catalogDate: string;
+  /** Where the prices came from: shipped with the app, or the Cloud Billing Catalog API (cached a week). */
+  catalogOrigin: 'shipped' | 'billing-api';
+  /** The region the prices are of (the first preferred zone's; us-central1 without one). */
+  catalogRegion: string;
+  /** Why the prices could not be refreshed just now (logged too); absent when they are fresh. */
+  catalogNote?: string;
   /** Per GB-month of the boot disk (pd-balanced), USD. */
   diskPricePerGbMonth: number;
   /** The monthly limit from settings (0 = none) and what this install's VMs are estimated to have cost this month. */
@@ -114,7 +120,7 @@ export interface CloudInvoke {
   /** Changes the given keys (each checked); answers the new view. */
   cloudSettingsSet: (req: Partial<Omit<CloudSettingsView, 'team'>>) => CloudSettingsView;
   /** GPU models, their zones and prices, before creating. */
-  cloudOptions: (req: { projectDir?: string }) => CloudOptions;
+  cloudOptions: (req: { projectDir?: string; refreshPrices?: boolean }) => CloudOptions;
   /** Every Benchtop VM of the project (found by its labels), whoever created it. */
   cloudVmList: (req: { projectDir?: string }) => CloudVm[];
   /** Creates a GPU VM (trying zone after zone on a stockout), waits for SSH and Docker, adds it as a host. */

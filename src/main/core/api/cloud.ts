@@ -12,15 +12,15 @@ export function cloudHandlers(core: Core): HandlersFor<CloudInvoke> {
   return {
     cloudSettingsGet: (req) => core.cloud.settingsView(req?.projectDir),
     cloudSettingsSet: (req) => core.cloud.setSettings(req ?? {}),
-    cloudOptions: (req) => core.cloud.options(req?.projectDir),
+    cloudOptions: (req) => core.cloud.options(req?.projectDir, req?.refreshPrices === true),
     cloudVmList: (req) => core.cloud.list(req?.projectDir),
-    cloudVmCreate: (req) => core.ops.run(req.opId, (signal) => core.cloud.create(req, signal)),
-    cloudVmStart: ({ opId, name }) => core.ops.run(opId, (signal) => core.cloud.start(opId, needName(name), signal)),
-    cloudVmStop: ({ opId, name }) => core.ops.run(opId, (signal) => core.cloud.stop(opId, needName(name), signal)),
+    cloudVmCreate: (req) => core.ops.run(req.opId, ({ signal }) => core.cloud.create(req, signal)),
+    cloudVmStart: ({ opId, name }) => core.ops.run(opId, ({ signal }) => core.cloud.start(opId, needName(name), signal)),
+    cloudVmStop: ({ opId, name }) => core.ops.run(opId, ({ signal }) => core.cloud.stop(opId, needName(name), signal)),
     cloudVmResize: ({ opId, name, machineType, stopFirst }) => {
       if (typeof machineType !== 'string' || !machineType) throw new BenchtopError('INVALID_ARGUMENT', 'Resizing needs the new machine type.', 'Pass e.g. n1-standard-8.');
-      return core.ops.run(opId, (signal) => core.cloud.resize(opId, needName(name), machineType, stopFirst === true, signal));
+      return core.ops.run(opId, ({ signal }) => core.cloud.resize(opId, needName(name), machineType, stopFirst === true, signal));
     },
-    cloudVmDelete: ({ opId, name }) => core.ops.run(opId, (signal) => core.cloud.remove(opId, needName(name), signal)),
+    cloudVmDelete: ({ opId, name }) => core.ops.run(opId, ({ signal }) => core.cloud.remove(opId, needName(name), signal)),
   };
 }

@@ -12,6 +12,8 @@ export interface ComputeClients {
   acceleratorTypes: InstanceType<Compute['AcceleratorTypesClient']>;
   regions: InstanceType<Compute['RegionsClient']>;
   machineTypes: InstanceType<Compute['MachineTypesClient']>;
+  /** A current access token of the same credential (for the Cloud Billing Catalog API, which has no client here). */
+  accessToken(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -63,6 +65,11 @@ export async function openCompute(env: NodeJS.ProcessEnv, endpoint = endpointFro
   };
   return {
     ...clients,
+    accessToken: async () => {
+      const { token } = await authClient.getAccessToken();
+      if (!token) throw authFailed(file, new Error('no access token'));
+      return token;
+    },
     close: async () => {
       await Promise.all(Object.values(clients).map((c) => c.close()));
     },

@@ -5,14 +5,17 @@ import catalog from './price-catalog.json' with { type: 'json' };
  * prices include their GPUs; N1 prices do not, so attached GPUs are added per card.
  */
 export interface PriceCatalog {
+  /** The day the prices are of (YYYY-MM-DD): the shipped catalog's, or the day they were fetched. */
   date: string;
   region: string;
+  /** Where the prices came from: shipped with the app, or the Cloud Billing Catalog API (absent: shipped). */
+  origin?: 'shipped' | 'billing-api';
   diskPerGbMonth: Record<string, number>;
   machineTypes: Record<string, { onDemand: number; spot: number }>;
   gpus: Record<string, { onDemand: number; spot: number }>;
 }
 
-export const SHIPPED_CATALOG: PriceCatalog = catalog;
+export const SHIPPED_CATALOG: PriceCatalog = { ...catalog, origin: 'shipped' };
 
 const HOURS_PER_MONTH = 730;
 

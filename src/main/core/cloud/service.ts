@@ -16,7 +16,8 @@ import { handOff, type HandoffHosts } from './handoff';
 import { forgetVmHostKeys, vmMarker } from './known-hosts';
 import { cloudLabels, labelValue, MANAGED_FILTER } from './labels';
 import { waitForOperation } from './operation';
-import { pricePerHour, round, SHIPPED_CATALOG } from './prices';
+import { pricePerHour, round } from './prices';
+import { PriceSource } from './price-source';
 import { cloudSshKey } from './ssh-key';
 import { vmInfo } from './vm-info';
 
@@ -48,9 +49,12 @@ export class CloudService {
   #clients?: Promise<ComputeClients>;
   /** VMs this process is creating now (the list does not call them interrupted). */
   readonly #creating = new Set<string>();
+  /** The prices in force: refreshed from the Cloud Billing Catalog API when credentials allow, else shipped. */
+  readonly #prices: PriceSource;
 
   constructor(deps: CloudServiceDeps) {
     this.#d = deps;
+    this.#prices = new PriceSource({ dataDir: deps.dataDir, env: deps.env, now: () => deps.clock.now(), log: deps.log });
   }
 
   #settings(): CloudSettings {
@@ -88,7 +92,7 @@ export class CloudService {
 
   #context() {
     const hostIds = new Set(this.#d.hosts.configs().map((h) => h.id));
-    return { owner: this.#d.owner, now: this.#d.clock.now(), hasHost: (n: string) => hostIds.has(n), creating: this.#creating };
+    return { owner: this.#d.owner, now: this.#d.clock.now(), hasHost: (n: string) => hostIds.has(n), creating: this.#creating, catalog: this.#prices.current() };
   }
 
   async settingsView(projectDir?: string): Promise<CloudSettingsView> {
@@ -138,9 +142,12 @@ export class CloudService {
     return this.settingsView();
   }
 
-  async options(projectDir?: string): Promise<CloudOptions> {
+  async options(projectDir?: string, refreshPrices = false): Promise<CloudOptions> {
     const { project, zones } = await this.#where(projectDir);
     const clients = await this.#open();
+    // The first preferred zone's region decides the prices (GCE's prices differ by region).
+    const region = zones[0]?.replace(/-[a-z]$/, '') || 'us-central1';
+    const { catalog, note } = await this.#prices.refresh(region, () => clients.accessToken(), refreshPrices);
     const offered = await zonesOffering(clients, project);
     const settings = this.#settings();
     const offers = GPU_MODELS.filter((m) => offered.has(m.gpuType)).map((m) => ({
@@ -151,15 +158,18 @@ export class CloudService {
         const attachedGpu = m.attach === 'attached' ? { gpuType: m.gpuType, count: s.gpuCount } : undefined;
         return {
           gpuCount: s.gpuCount, machineType: s.machineType,
-          pricePerHour: pricePerHour({ machineType: s.machineType, attachedGpu, spot: false, diskGb: 0 }),
-          spotPricePerHour: pricePerHour({ machineType: s.machineType, attachedGpu, spot: true, diskGb: 0 }),
+          pricePerHour: pricePerHour({ machineType: s.machineType, attachedGpu, spot: false, diskGb: 0 }, catalog),
+          spotPricePerHour: pricePerHour({ machineType: s.machineType, attachedGpu, spot: true, diskGb: 0 }, catalog),
         };
       }),
     }));
     return {
       project, zones, offers,
-      catalogDate: SHIPPED_CATALOG.date,
-      diskPricePerGbMonth: SHIPPED_CATALOG.diskPerGbMonth['pd-balanced'] ?? 0,
+      catalogDate: catalog.date,
+      catalogOrigin: catalog.origin ?? 'shipped',
+      catalogRegion: catalog.region,
+      ...(note ? { catalogNote: note } : {}),
+      diskPricePerGbMonth: catalog.diskPerGbMonth['pd-balanced'] ?? 0,
       monthlyLimit: settings.monthlyLimit,
       spentThisMonth: await this.#spentThisMonth(clients, project),
       defaultDiskGb: settings.defaultDiskGb,

@@ -3,7 +3,7 @@ import type { CloudVm, CloudVmStatus } from '../../../shared/contract/cloud';
 import type { Owner } from '../identity/owner';
 import { GPU_MODELS } from './gpu-models';
 import { CLOUD_LABEL, isMine } from './labels';
-import { pricePerHour, round } from './prices';
+import { pricePerHour, round, type PriceCatalog } from './prices';
 
 type Instance = protos.google.cloud.compute.v1.IInstance;
 
@@ -18,6 +18,8 @@ export interface VmContext {
   hasHost: (name: string) => boolean;
   /** Names this process is creating right now (not "interrupted"). */
   creating: ReadonlySet<string>;
+  /** The prices in force (default: the shipped catalog). */
+  catalog?: PriceCatalog;
 }
 
 /** What the list shows for one instance, read from its labels and fields alone. */
@@ -36,7 +38,7 @@ export function vmInfo(instance: Instance, c: VmContext): CloudVm {
   const hourly = pricePerHour({
     machineType, spot, diskGb,
     attachedGpu: attached && gpuType && GPU_MODELS.find((m) => m.gpuType === gpuType)?.attach === 'attached' ? { gpuType, count: gpuCount } : undefined,
-  });
+  }, c.catalog);
   const since = running && instance.lastStartTimestamp ? instance.lastStartTimestamp : undefined;
   const hours = since ? Math.max(0, c.now - Date.parse(since)) / 3_600_000 : 0;
   const address = running ? instance.networkInterfaces?.[0]?.accessConfigs?.[0]?.natIP ?? undefined : undefined;

@@ -176,8 +176,12 @@ function CreateForm({ options, projectDir, onEditSettings, onChanged, onClose }:
         <input type="checkbox" checked={spot} onChange={(e) => setSpot(e.target.checked)} /> Spot VM (cheaper; Google may stop it at any time)
       </label>
       <p className="price" data-testid="cloud-price">
-        {shape ? `${usd(hourly)} per hour` : '—'} <span className="muted">(prices of {options.catalogDate}, disk included; stopped VMs cost only their disk)</span>
+        {shape ? `${usd(hourly)} per hour` : '—'}{' '}
+        <span className="muted">
+          ({options.catalogOrigin === 'billing-api' ? 'Cloud Billing Catalog API' : 'shipped'} prices of {options.catalogDate}, {options.catalogRegion}, disk included; stopped VMs cost only their disk)
+        </span>
       </p>
+      {options.catalogNote && <p className="hint" data-testid="cloud-price-note">{options.catalogNote}</p>}
       {options.monthlyLimit > 0 && (
         <p className={overLimit ? 'warn-text' : 'muted'} role={overLimit ? 'alert' : undefined}>
           This month so far: about {usd(options.spentThisMonth)} of your {usd(options.monthlyLimit)} limit.
