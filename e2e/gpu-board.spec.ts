@@ -12,7 +12,7 @@ import { callBridge } from './support/bridge-call';
  * bridge, his own settings home and SSH account). Claims go through the bridge (no full sessions):
  * alice's lease is short, so the host's own agent warns her before it ends, which is the banner.
  */
-const ALICE_LEASE_HOURS = 0.05; // 180 s: the agent warns a quarter before (45 s), well before it ends.
+const ALICE_LEASE_HOURS = 0.03; // 108 s: the agent warns a quarter before (27 s), time enough to see it and Extend.
 
 const ssh = sshHostEnv();
 const sshDirs: string[] = [];
@@ -101,7 +101,7 @@ test('the GPU board: two people’s leases, the queue, Extend, and the agent’s
 
     // The host's agent warns alice before her short lease ends; the app shows it as the banner.
     const banner = page.getByRole('status', { name: 'GPU notices' });
-    await expect(banner).toContainText(`The lease on`, { timeout: 150_000 });
+    await expect(banner).toContainText(`The lease on`, { timeout: 105_000 });
     await expect(banner).toContainText(`for ${mine.sessionId} expires at`);
 
     // Extend: the lease runs for the host's default length from now, so the expiry shown moves later.
