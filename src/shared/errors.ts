@@ -104,6 +104,14 @@ export const ERROR_CODES = [
   'SLURM_SUBMIT_REFUSED',
   'SLURM_JOB_NOT_FOUND',
   'SLURM_JOB_FAILED',
+  // benchtop:// links, cloning, editors, updates
+  'LINK_INVALID',
+  'LINK_PLAN_EXPIRED',
+  'LINK_TARGET_NOT_EMPTY',
+  'GIT_MISSING',
+  'GIT_FAILED',
+  'VSCODE_MISSING',
+  'UPDATE_CHECK_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

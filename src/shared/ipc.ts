@@ -9,6 +9,7 @@ import type { EngineInvoke } from './contract/engine';
 import type { GpusEvents, GpusInvoke } from './contract/gpus';
 import type { HostsEvents, HostsInvoke } from './contract/hosts';
 import type { ImagesInvoke } from './contract/images';
+import type { LinksEvents, LinksInvoke } from './contract/links';
 import type { MachineEvents, MachineInvoke } from './contract/machine';
 import type { ProjectInvoke } from './contract/project';
 import type { SessionsEvents, SessionsInvoke } from './contract/sessions';
@@ -24,9 +25,10 @@ export interface InvokeMap
     TeamInvoke,
     HostsInvoke,
     GpusInvoke,
-    CloudInvoke {}
+    CloudInvoke,
+    LinksInvoke {}
 
-export interface EventMap extends MachineEvents, SessionsEvents, HostsEvents, GpusEvents {}
+export interface EventMap extends MachineEvents, SessionsEvents, HostsEvents, GpusEvents, LinksEvents {}
 
 export type Channel = keyof InvokeMap;
 export type EventName = keyof EventMap;
@@ -47,6 +49,7 @@ export type * from './contract/engine';
 export type * from './contract/gpus';
 export type * from './contract/hosts';
 export type * from './contract/images';
+export type * from './contract/links';
 export type * from './contract/machine';
 export type * from './contract/project';
 export type * from './contract/sessions';

@@ -26,6 +26,8 @@ import { MoveService } from './move/service';
 import { SyncService } from './sync/service';
 import { SyncWatcher } from './sync/watcher';
 import { TeamService } from './team/service';
+import { linkServiceFor } from './links/for-core';
+import type { LinkService } from './links/service';
 import { syncedWorkspace } from './sync/workspace';
 import { dirname, join } from 'node:path';
 import type { SettingsStore } from './settings/store';
@@ -88,6 +90,8 @@ export class Core {
   readonly team: TeamService;
   /** Cloud GPU VMs on Google Compute Engine; a running one is a host of `hosts`. */
   readonly cloud: CloudService;
+  /** benchtop:// links: queued as they arrive, planned for the consent dialog, done only when confirmed. */
+  readonly links: LinkService;
 
   constructor(deps: CoreDeps) {
     this.shell = deps.shell;
@@ -186,6 +190,7 @@ export class Core {
       teamCloud: async (dir) => (await this.team.load(dir))?.cloud,
       dataDir: dirname(this.settings.path), log: this.log.child('cloud'),
     });
+    this.links = linkServiceFor(this);
     this.moves = new MoveService({ sessions: this.sessions, sync: this.sync, bus: this.bus, projects: this.projects });
   }
 
@@ -214,5 +219,6 @@ export class Core {
     await this.engines.close();
     await this.hosts.closeAll();
     await this.cloud.close();
+    await this.links.close();
   }
 }

@@ -6,6 +6,7 @@ import { engineHandlers } from './engine';
 import { gpusHandlers } from './gpus';
 import { hostsHandlers } from './hosts';
 import { imagesHandlers } from './images';
+import { linksHandlers } from './links';
 import { machineHandlers } from './machine';
 import { projectHandlers } from './project';
 import { sessionsHandlers } from './sessions';
@@ -28,5 +29,6 @@ export function createHandlers(core: Core): Handlers {
     ...hostsHandlers(core),
     ...gpusHandlers(core),
     ...cloudHandlers(core),
+    ...linksHandlers(core),
   }, core.log.child('api'));
 }

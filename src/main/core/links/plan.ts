@@ -1,0 +1,64 @@
+import type { LinkPlan, LinkPlanHost, ParsedLink } from '../../../shared/contract/links';
+import type { TeamFile } from '../../../shared/contract/team';
+import { parseImageRef } from '../registry/image-ref';
+
+/** What a project in a staged clone says about itself (only what the consent dialog shows). */
+export interface StagedProject {
+  name: string;
+  image: string;
+  pinned: { repository: string; digest: string; version?: string } | null;
+  warnings: string[];
+}
+
+function hostsOf(team: TeamFile | undefined): LinkPlanHost[] {
+  return (team?.hosts ?? []).map((h) => ({ id: h.id, address: h.address, fingerprints: [...h.fingerprints] }));
+}
+
+function registryOf(image: string): string | undefined {
+  try {
+    return parseImageRef(image).registry;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The plan of an open link, from the clone staged for it: every step in the order it will happen. */
+export function openPlan(
+  planId: string,
+  link: Extract<ParsedLink, { action: 'open' }>,
+  staged: { commit: string; targetDir: string; project: StagedProject; team?: TeamFile },
+): LinkPlan {
+  const { project, team } = staged;
+  const hosts = hostsOf(team);
+  const registry = team?.registry ?? registryOf(project.image);
+  const steps = [`Clone ${link.repo}${link.ref ? ` (${link.ref})` : ''} at commit ${staged.commit.slice(0, 12)} into ${staged.targetDir}`];
+  for (const h of hosts) steps.push(`Add host ${h.id} (${h.address}), trusting only key ${h.fingerprints.join(' or ')}`);
+  steps.push('Check this computer');
+  steps.push(project.pinned ? `Pull ${project.pinned.repository}@${project.pinned.digest}${registry ? ` from ${registry}` : ''} (logging in if the registry asks)` : `Pull ${project.image}`);
+  steps.push('Start the Jupyter session on this computer and open the notebook');
+  const warnings = [...project.warnings];
+  if (!project.pinned) warnings.push(`The project does not pin its image by digest (${project.image}): what runs may change later.`);
+  const plan: LinkPlan = {
+    planId, link, repo: link.repo, commit: staged.commit, targetDir: staged.targetDir, projectName: project.name, image: project.image,
+    hosts, steps, warnings,
+  };
+  if (link.ref) plan.ref = link.ref;
+  if (project.pinned) plan.digest = project.pinned.digest;
+  if (registry) plan.registry = registry;
+  if (team) {
+    plan.teamSource = team.source;
+    if (team.name) plan.teamName = team.name;
+  }
+  return plan;
+}
+
+/** The plan of a join link: the team file becomes this install's team setting; its hosts are added. */
+export function joinPlan(planId: string, link: Extract<ParsedLink, { action: 'join' }>, team: TeamFile): LinkPlan {
+  const hosts = hostsOf(team);
+  const steps = [`Use the team file ${link.team} for your settings (registry, hosts, cloud, defaults)`];
+  for (const h of hosts) steps.push(`Add host ${h.id} (${h.address}), trusting only key ${h.fingerprints.join(' or ')}`);
+  const plan: LinkPlan = { planId, link, teamSource: team.source, hosts, steps, warnings: [] };
+  if (team.name) plan.teamName = team.name;
+  if (team.registry) plan.registry = team.registry;
+  return plan;
+}
