@@ -41,7 +41,7 @@ test('the password registry answers REGISTRY_AUTH_FAILED until its login is save
   await form.getByLabel('Registry').fill(env.authRegistry.address);
   await form.getByLabel('User name').fill(env.authRegistry.username);
   await form.getByLabel('Password or token').fill(env.authRegistry.password);
-  await form.getByRole('button', { name: 'Save login' }).click();
+  await form.getByRole('button', { name: 'Sign in and save' }).click();
   await expect(page.getByRole('table', { name: 'Saved registry logins' })).toContainText(env.authRegistry.username);
 
   await nav.getByRole('button', { name: 'Images' }).click();

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { testEnv } from '../test/support/env';
 import { expect, test } from './support/app';
 
 const openSettings = (page: Page) =>
@@ -38,16 +39,17 @@ test('a registry login is kept with a write-only password that never reaches the
   test.skip(test.info().project.name !== 'bridge', 'Linux CI has no keyring, so the Electron app rightly refuses to keep passwords.');
   const app = await launch();
   const { page } = app;
-  const password = 'pw-e2e-Zq81-not-on-disk';
+  // The password registry's real login: saving signs in with it first.
+  const { username, password } = testEnv().authRegistry;
   await openSettings(page);
   const form = page.getByRole('form', { name: 'Add a registry login' });
   await form.getByLabel('Registry').fill('127.0.0.1:5001');
-  await form.getByLabel('User name').fill('analyst');
+  await form.getByLabel('User name').fill(username);
   await form.getByLabel('Password or token').fill(password);
-  await form.getByRole('button', { name: 'Save login' }).click();
+  await form.getByRole('button', { name: 'Sign in and save' }).click();
 
   const saved = page.getByRole('table', { name: 'Saved registry logins' });
-  await expect(saved.getByRole('row', { name: /127\.0\.0\.1:5001/ })).toContainText('analyst');
+  await expect(saved.getByRole('row', { name: /127\.0\.0\.1:5001/ })).toContainText(username);
   await expect(form.getByLabel('Password or token')).toHaveValue('');
   expect(readFileSync(join(app.home, 'settings.json'), 'utf8')).not.toContain(password);
 
