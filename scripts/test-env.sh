@@ -62,6 +62,8 @@ main() {
   [[ ! -x "$REPO_ROOT/scripts/test-env/cloud-vm.sh" ]] || "$REPO_ROOT/scripts/test-env/cloud-vm.sh" </dev/null 9>&- || die "scripts/test-env/cloud-vm.sh failed"
   # The Slurm cluster (issue 15): munge, slurmdbd, slurmctld, two nodes, login sshd, podman; writes .test-env/slurm.json.
   [[ ! -x "$REPO_ROOT/scripts/test-env/slurm.sh" ]] || "$REPO_ROOT/scripts/test-env/slurm.sh" </dev/null 9>&- || die "scripts/test-env/slurm.sh failed"
+  # The loopback git server for benchtop:// link tests (writes .test-env/git-server.json).
+  [[ ! -x "$REPO_ROOT/scripts/test-env/git-server.sh" ]] || "$REPO_ROOT/scripts/test-env/git-server.sh" </dev/null 9>&- || die "scripts/test-env/git-server.sh failed"
   write_env_json
   say "ready in $((SECONDS - started)) s; wrote $TEST_ENV_DIR/env.json"
 }
