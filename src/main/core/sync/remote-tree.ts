@@ -2,9 +2,8 @@ import type Docker from 'dockerode';
 import { extract as tarExtract, type Header } from 'tar-stream';
 import { BenchtopError } from '../errors';
 import { DONE_MARKER, DONE_MARKER_SH, execOk } from './container-exec';
-import { REMOTE_APPLY_SCRIPT } from './remote-apply-script';
-import { REMOTE_SCAN_SCRIPT } from './remote-scan-script';
 import { withScopedSignal } from './scoped-signal';
+import { agentRequest } from './sync-agent';
 import type { TrashEntry, TrashEntryRef } from '../../../shared/contract/hosts';
 import { batchTime, TRASH_REL, type TrashKind } from './trash';
 import { LOCKFILE_REL, STAGING_DIR, type FileEntry, type Tree } from './tree';
@@ -12,8 +11,8 @@ import { LOCKFILE_REL, STAGING_DIR, type FileEntry, type Tree } from './tree';
 /** Where every analysis image keeps notebooks; the project's volume is mounted here. */
 export const NOTEBOOKS_ROOT = '/home/analyst/work';
 
-/** Stay far below Linux's per-exec argument limits when passing many paths. */
-const ARG_BYTES_PER_EXEC = 96 * 1024;
+/** The listing runs as root (it reads everything, and writes nothing but stale staging folders' removal). */
+const ROOT_USER = '0:0';
 
 /**
  * Small files are read whole, several ahead of the upload: one at a time, each file's open, read and
@@ -75,9 +74,10 @@ export interface ApplyReport {
 
 /**
  * The volume's side of a sync, reached through a running container that mounts it (the session, or
- * a short-lived helper). Every step is one engine request: one find, one sha256sum per batch, one
- * python3 run fed the uploads on its stdin, one getArchive. Each command run prints a done marker last, so its
- * success shows in its output and the engine is not asked for the exit code.
+ * a short-lived helper). The listing, hashing and applying are requests to the container's sync
+ * helper processes (sync-agent.ts), kept open between syncs: after the first sync through a
+ * container they cost no engine request at all. Downloads are one getArchive. Each script prints a
+ * done marker last, so a complete answer is told from one cut short.
  */
 export class RemoteTree {
   /** `uid:gid` owning the volume's root, learnt by the scan: every step that writes runs as it. */
@@ -116,7 +116,7 @@ export class RemoteTree {
    */
   async scan(signal?: AbortSignal, known: Record<string, [number, string][]> = {}): Promise<RemoteScan> {
     const input = async (send: (bytes: Uint8Array) => Promise<void>) => send(Buffer.from(JSON.stringify(known), 'utf8'));
-    const out = await execOk(this.container, ['python3', '-S', '-c', REMOTE_SCAN_SCRIPT, this.root, String(SCAN_HASH_LIMIT)], 'Listing the notebooks volume', signal, undefined, DONE_MARKER, input);
+    const out = doneOutput(await agentRequest(this.container, ROOT_USER, 'scan', [this.root, String(SCAN_HASH_LIMIT)], 'Listing the notebooks volume', { input, signal, repeatable: true }));
     const records = out.toString('utf8').split('\0');
     const [uid, gid] = this.#setOwner(records.shift() ?? '0 0');
     const tree: Tree = new Map();
@@ -132,11 +132,10 @@ export class RemoteTree {
     return { tree, owner: [uid, gid] };
   }
 
-  /** Hashes the given files in as few sha256sum runs as the argument limit allows. */
+  /** Hashes the given files, as the volume's owner, in one request to the helper process. */
   async hash(tree: Tree, rels: string[], signal?: AbortSignal): Promise<void> {
-    for (const batch of batches(rels)) {
-      const out = await execOk(this.container, ['sh', '-c', `cd "$1" && shift && sha256sum -z -- "$@" && ${DONE_MARKER_SH}`, 'sh', this.root, ...batch],
-        'Hashing changed files in the volume', signal, this.user, DONE_MARKER);
+    {
+      const out = doneOutput(await agentRequest(this.container, this.user, 'hash', [this.root, ...rels], 'Hashing changed files in the volume', { signal, repeatable: true }));
       for (const line of out.toString('utf8').split('\0')) {
         if (line.length < 67) continue;
         const entry = tree.get(line.slice(66));
@@ -184,7 +183,7 @@ export class RemoteTree {
       }
       await send(APPLY_INPUT_END);
     };
-    const out = await execOk(this.container, ['python3', '-S', '-c', REMOTE_APPLY_SCRIPT, this.root, stage], 'Placing synced files in the volume', signal, this.user, DONE_MARKER, input);
+    const out = doneOutput(await agentRequest(this.container, this.user, 'apply', [this.root, stage], 'Placing synced files in the volume', { input, signal }));
     try {
       return JSON.parse(out.toString('utf8')) as ApplyReport;
     } catch {
@@ -286,20 +285,13 @@ function readAhead(uploads: UploadItem[]): (index: number) => Promise<Buffer> | 
   };
 }
 
-function* batches(rels: string[]): Generator<string[]> {
-  let batch: string[] = [];
-  let bytes = 0;
-  for (const rel of rels) {
-    const size = Buffer.byteLength(rel) + 1;
-    if (batch.length > 0 && bytes + size > ARG_BYTES_PER_EXEC) {
-      yield batch;
-      batch = [];
-      bytes = 0;
-    }
-    batch.push(rel);
-    bytes += size;
+/** A script's output without its done marker; SYNC_FAILED when the marker is missing (it did not finish). */
+function doneOutput(out: Buffer): Buffer {
+  if (out.subarray(-DONE_MARKER.length).toString('latin1') !== DONE_MARKER) {
+    throw new BenchtopError('SYNC_FAILED', `The sync helper in the container gave an incomplete answer: ${out.subarray(-200).toString('utf8')}`,
+      'Nothing was lost: the next sync starts over from what both sides hold.');
   }
-  if (batch.length > 0) yield batch;
+  return out.subarray(0, out.length - DONE_MARKER.length);
 }
 
 export type { FileEntry };

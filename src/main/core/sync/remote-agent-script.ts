@@ -1,0 +1,165 @@
+/**
+ * The sync's helper process inside the session (or helper) container: one `python3 -S -c` exec that
+ * stays open for the session and runs the sync's scripts (remote-scan-script.ts,
+ * remote-apply-script.ts, and REMOTE_HASH_SCRIPT below) on request, so a sync costs no exec, no
+ * engine request and no python start: a no-change sync is one request and one answer on a stream
+ * that is already open. sync-agent.ts is its other end.
+ *
+ * Each script runs exactly as it would as a command of its own: argv as given, its stdin the
+ * request's input, its stdout the answer. It keeps no state between requests (the folders and
+ * files a script opened are closed after it), so every request is judged on what the volume holds
+ * then, as before. It runs as one user for its whole life: root for the listing (which writes
+ * nothing but the removal of stale staging folders), the volume's owner for everything that writes.
+ *
+ * Its stdin, per request: `BTREQ\n`, a 4-byte big-endian length and that much JSON
+ * (`{"run": "scan"|"apply"|"hash", "argv": [...]}`), then the script's input as pieces (a 4-byte
+ * length, that many bytes), ended by an empty piece. A script that stops reading early has the rest
+ * of its input skipped; one reading past the end gets an end of file.
+ * Its stdout, per request: `0` (done) or `1` (failed), an 8-byte big-endian length, that many bytes:
+ * the script's output, or what failed. After a failure the process exits: the next request starts a
+ * fresh one. An end of its stdin (the client went away, the connection dropped) ends it at once; a
+ * script reading input then stops as if cut off (the apply step then changes nothing).
+ *
+ * argv[1..3] are the scan, apply and hash scripts' sources.
+ */
+export const REMOTE_AGENT_SCRIPT = String.raw`
+import json, os, sys, traceback
+scripts = {}
+for name, source in zip(('scan', 'apply', 'hash'), sys.argv[1:4]):
+    scripts[name] = compile(source, '<bt-' + name + '>', 'exec')
+del sys.argv[1:]
+
+class Gone(BaseException):
+    pass  # stdin ended: nobody is listening any more
+
+def read_fd(n):
+    parts = []
+    while n > 0:
+        data = os.read(0, min(n, 1 << 20))
+        if not data:
+            raise Gone()
+        parts.append(data)
+        n -= len(data)
+    return b''.join(parts)
+
+def write_fd(data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(1, view):]
+
+class Input:
+    # The request's input pieces, read as one stream that ends at the empty piece.
+    def __init__(self):
+        self.left, self.ended = 0, False
+    def read(self, n=-1):
+        out = []
+        while n != 0 and not self.ended:
+            if self.left == 0:
+                self.left = int.from_bytes(read_fd(4), 'big')
+                if self.left == 0:
+                    self.ended = True
+                    break
+            take = self.left if n < 0 else min(n, self.left)
+            data = read_fd(take)
+            self.left -= take
+            out.append(data)
+            if n > 0:
+                n -= take
+        return b''.join(out)
+    def drain(self):
+        while not self.ended:
+            self.read(1 << 20)
+
+class Output:
+    def __init__(self):
+        self.parts = []
+        self.buffer = self
+    def write(self, data):
+        self.parts.append(data.encode('utf-8', 'surrogateescape') if isinstance(data, str) else bytes(data))
+        return len(data)
+    def flush(self):
+        pass
+
+class Stdin:
+    def __init__(self, inp):
+        self.buffer = inp
+
+def answer(status, payload):
+    write_fd(status + len(payload).to_bytes(8, 'big') + payload)
+
+def open_fds():
+    return set(os.listdir('/proc/self/fd'))
+
+real_in, real_out = sys.stdin, sys.stdout
+while True:
+    try:
+        head = read_fd(6)
+    except Gone:
+        break
+    if head != b'BTREQ\n':
+        answer(b'1', b'the sync helper got a request it cannot read')
+        break
+    try:
+        request = json.loads(read_fd(int.from_bytes(read_fd(4), 'big')))
+        inp, out = Input(), Output()
+        before = open_fds()
+        sys.argv[1:] = request['argv']
+        sys.stdin, sys.stdout = Stdin(inp), out
+        try:
+            exec(scripts[request['run']], {'__name__': '__bt_' + request['run'] + '__'})
+        finally:
+            sys.stdin, sys.stdout = real_in, real_out
+            del sys.argv[1:]
+            for fd in open_fds() - before:
+                try:
+                    os.close(int(fd))
+                except OSError:
+                    pass
+        inp.drain()
+    except Gone:
+        break
+    except BaseException:
+        answer(b'1', traceback.format_exc().encode('utf-8', 'replace'))
+        break
+    answer(b'0', b''.join(out.parts))
+`;
+
+/**
+ * Hashes files of the volume for the sync (argv: the volume's root, then each path under it), as
+ * `sha256sum -z` prints them: `<hex>  <path>\0` per file, then the done marker. Files are opened one
+ * folder at a time without following links; a file that cannot be read fails the request (the sync
+ * stops, and the next one starts over).
+ */
+export const REMOTE_HASH_SCRIPT = String.raw`
+import hashlib, os, sys
+O_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+rootfd = os.open(sys.argv[1], O_DIR)
+out = []
+for rel in sys.argv[2:]:
+    parts = rel.split('/')
+    if any(p in ('', '.', '..') for p in parts):
+        raise PermissionError('unsafe path: ' + rel)
+    fd = rootfd
+    try:
+        for p in parts[:-1]:
+            nfd = os.open(p, O_DIR, dir_fd=fd)
+            if fd != rootfd:
+                os.close(fd)
+            fd = nfd
+        f = os.open(parts[-1], os.O_RDONLY | os.O_NOFOLLOW, dir_fd=fd)
+    finally:
+        if fd != rootfd:
+            os.close(fd)
+    try:
+        h = hashlib.sha256()
+        while True:
+            chunk = os.read(f, 1 << 20)
+            if not chunk:
+                break
+            h.update(chunk)
+    finally:
+        os.close(f)
+    out.append(h.hexdigest().encode() + b'  ' + os.fsencode(rel) + b'\0')
+out.append(b'\0bt-done')
+sys.stdout.buffer.write(b''.join(out))
+`;

@@ -1,0 +1,264 @@
+import type Docker from 'dockerode';
+import { once } from 'node:events';
+import { BenchtopError } from '../errors';
+import type { ExecInput } from './container-exec';
+import { REMOTE_AGENT_SCRIPT, REMOTE_HASH_SCRIPT } from './remote-agent-script';
+import { REMOTE_APPLY_SCRIPT } from './remote-apply-script';
+import { REMOTE_SCAN_SCRIPT } from './remote-scan-script';
+
+export type AgentRun = 'scan' | 'apply' | 'hash';
+
+/** An idle helper process is ended after this long (the session watcher syncs every few seconds). */
+export const AGENT_IDLE_MS = 120_000;
+/** Input is sent in pieces of at most this size: each piece is one write through HTTP and SSH. */
+const INPUT_CHUNK = 256 * 1024;
+const REQUEST_HEAD = Buffer.from('BTREQ\n', 'latin1');
+const INPUT_END = Buffer.alloc(4);
+
+type Hijacked = NodeJS.ReadWriteStream & { destroy(error?: Error): void; ref?(): void; unref?(): void };
+
+/**
+ * The other end of remote-agent-script.ts: one exec into a running container that stays open and
+ * runs the sync's scripts on request, one request at a time. Once it fails, stops or is cut off
+ * it is dead for good (`alive` false): the pool starts a new one for the next request.
+ */
+export class SyncAgent {
+  #alive = true;
+  #stderr = '';
+  #parts: Buffer[] = [];
+  #held = 0;
+  /** The answer being read: its status and length, once its 9-byte head is in. */
+  #head?: { status: number; size: number };
+  #answer?: { resolve(status: number, payload: Buffer): void; fail(error: Error): void };
+  #queue: Promise<unknown> = Promise.resolve();
+  #idle?: NodeJS.Timeout;
+  /** Requests answered so far (a fresh agent has 0). */
+  answered = 0;
+
+  private constructor(private readonly stream: Hijacked, private readonly onDead: () => void) {
+    stream.on('end', () => this.#die());
+    stream.on('close', () => this.#die());
+    stream.on('error', (error: Error) => this.#die(error));
+    this.#rest();
+  }
+
+  /** Starts the helper process in `container` as `user` (`uid:gid`). */
+  static async start(container: Docker.Container, user: string, onDead: () => void): Promise<SyncAgent> {
+    const exec = await container.exec({
+      Cmd: ['python3', '-S', '-c', REMOTE_AGENT_SCRIPT, REMOTE_SCAN_SCRIPT, REMOTE_APPLY_SCRIPT, REMOTE_HASH_SCRIPT],
+      AttachStdin: true, AttachStdout: true, AttachStderr: true, User: user,
+    });
+    const stream = (await exec.start({ hijack: true, stdin: true })) as Hijacked;
+    const agent = new SyncAgent(stream, onDead);
+    const sink = (write: (chunk: Buffer) => void) => ({ write: (chunk: Buffer) => (write(chunk), true) }) as unknown as NodeJS.WritableStream;
+    container.modem.demuxStream(stream, sink((chunk) => agent.#stdout(chunk)), sink((chunk) => {
+      agent.#stderr = (agent.#stderr + chunk.toString('utf8')).slice(-4000);
+    }));
+    return agent;
+  }
+
+  get alive(): boolean {
+    return this.#alive;
+  }
+
+  /** Ends the helper process (its stdin closes and it exits); a request under way fails. */
+  close(): void {
+    this.#die();
+  }
+
+  /**
+   * Runs one script with `argv` and `input` as its stdin, and resolves with its output. A cancel
+   * ends the helper process (a script reading its input then stops as if cut off).
+   */
+  request(run: AgentRun, argv: string[], step: string, input?: ExecInput, signal?: AbortSignal): Promise<Buffer> {
+    const turn = this.#queue.then(() => this.#request(run, argv, step, input, signal));
+    this.#queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  async #request(run: AgentRun, argv: string[], step: string, input: ExecInput | undefined, signal: AbortSignal | undefined): Promise<Buffer> {
+    signal?.throwIfAborted();
+    if (!this.#alive) throw this.#gone();
+    this.#busy();
+    // Settles once the answer is in, the helper is gone, or the sync is cancelled; feeding stops then.
+    const settled = new AbortController();
+    const answer = new Promise<{ status: number; payload: Buffer }>((resolve, reject) => {
+      this.#answer = {
+        resolve: (status, payload) => resolve({ status, payload }),
+        fail: reject,
+      };
+    });
+    void answer.then(() => settled.abort(), () => settled.abort()); // its outcome is awaited below
+    const onAbort = () => {
+      this.#answer?.fail(new DOMException('The operation was aborted.', 'AbortError'));
+      this.#die();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const header = Buffer.from(JSON.stringify({ run, argv }), 'utf8');
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(header.length);
+      try {
+        await this.#write(Buffer.concat([REQUEST_HEAD, length, header]), settled.signal);
+        await this.#feed(input, settled.signal);
+      } catch (error) {
+        // Anything but the helper answering or going away (a file unreadable here) ends it: what it
+        // got so far is an input cut off, which changes nothing.
+        if (!settled.signal.aborted) {
+          this.#die();
+          await answer.catch(() => undefined);
+          throw error;
+        }
+      }
+      const { status, payload } = await answer;
+      this.answered += 1;
+      if (status !== 0) {
+        this.#die();
+        const said = payload.toString('utf8').trim().split('\n').slice(-3).join(' ').slice(-400);
+        throw new BenchtopError('SYNC_FAILED', `${step} failed in the session container: ${said || 'no output'}.`,
+          'Nothing was lost: the next sync starts over from what both sides hold. If it keeps failing, check the volume has space.');
+      }
+      return payload;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      this.#answer = undefined;
+      if (this.#alive) this.#rest();
+    }
+  }
+
+  async #feed(input: ExecInput | undefined, settled: AbortSignal): Promise<void> {
+    let parts: Uint8Array[] = [];
+    let held = 0;
+    const flush = async () => {
+      if (held === 0) return;
+      const head = Buffer.alloc(4);
+      head.writeUInt32BE(held);
+      const piece = Buffer.concat([head, ...parts], held + 4);
+      parts = [];
+      held = 0;
+      await this.#write(piece, settled);
+    };
+    if (input) {
+      await input(async (bytes) => {
+        if (bytes.length === 0) return;
+        parts.push(bytes);
+        held += bytes.length;
+        if (held >= INPUT_CHUNK) await flush();
+      });
+    }
+    await flush();
+    await this.#write(INPUT_END, settled);
+  }
+
+  async #write(bytes: Uint8Array, settled: AbortSignal): Promise<void> {
+    settled.throwIfAborted();
+    if (!this.stream.write(bytes)) await once(this.stream, 'drain', { signal: settled });
+  }
+
+  #stdout(chunk: Buffer): void {
+    this.#parts.push(chunk);
+    this.#held += chunk.length;
+    for (;;) {
+      if (!this.#head) {
+        if (this.#held < 9) return;
+        const head = this.#take(9);
+        this.#head = { status: head[0] === 0x30 ? 0 : 1, size: Number(head.readBigUInt64BE(1)) };
+      }
+      if (this.#held < this.#head.size) return;
+      const { status, size } = this.#head;
+      this.#head = undefined;
+      const payload = this.#take(size);
+      const answer = this.#answer;
+      this.#answer = undefined;
+      if (answer) answer.resolve(status, payload);
+      else this.#die(new Error('the sync helper answered a request nobody made'));
+    }
+  }
+
+  /** Removes and returns the next `n` bytes of what the helper printed (there are at least `n`). */
+  #take(n: number): Buffer {
+    const all = this.#parts.length === 1 ? this.#parts[0] : Buffer.concat(this.#parts, this.#held);
+    this.#parts = all.length > n ? [all.subarray(n)] : [];
+    this.#held -= n;
+    return all.subarray(0, n);
+  }
+
+  #die(error?: Error): void {
+    if (!this.#alive) return;
+    this.#alive = false;
+    clearTimeout(this.#idle);
+    this.stream.destroy();
+    this.#answer?.fail(error && !/aborted/i.test(error.message) ? error : this.#gone());
+    this.#answer = undefined;
+    this.onDead();
+  }
+
+  #gone(): Error {
+    const said = this.#stderr.trim().slice(-300);
+    return new Error(`the sync helper in the container stopped before it answered${said ? ` (${said})` : ''}`);
+  }
+
+  /** Working: the connection keeps this process alive until the answer is in. */
+  #busy(): void {
+    clearTimeout(this.#idle);
+    this.stream.ref?.();
+  }
+
+  /** Idle: it does not keep this process alive (a CLI command exits), and it ends after AGENT_IDLE_MS. */
+  #rest(): void {
+    this.stream.unref?.();
+    clearTimeout(this.#idle);
+    this.#idle = setTimeout(() => this.#die(), AGENT_IDLE_MS);
+    this.#idle.unref();
+  }
+}
+
+/**
+ * The helper processes of this app, one per container and user, kept between syncs. Keyed by the
+ * engine connection (a reconnected engine gets new ones) and the container's id as the caller knows
+ * it: an agent lives only as long as its container, and names are unique among live containers.
+ */
+const pools = new WeakMap<object, Map<string, Promise<SyncAgent>>>();
+
+/**
+ * Runs one request on the container's helper process for `user`, starting one if there is none.
+ * A request that may run twice (`repeatable`: the listing, hashing) is retried once on a fresh
+ * process when the kept one turns out to have died since its last answer.
+ */
+export async function agentRequest(container: Docker.Container, user: string, run: AgentRun, argv: string[], step: string,
+  options: { input?: ExecInput; signal?: AbortSignal; repeatable?: boolean } = {}): Promise<Buffer> {
+  let pool = pools.get(container.modem);
+  if (!pool) pools.set(container.modem, (pool = new Map()));
+  const key = `${container.id}\0${user}`;
+  const get = async (): Promise<SyncAgent> => {
+    const kept = pool.get(key);
+    const agent = kept ? await kept.catch(() => undefined) : undefined;
+    if (agent?.alive) return agent;
+    if (pool.get(key) === kept) pool.delete(key);
+    const starting = SyncAgent.start(container, user, () => {
+      if (pool.get(key) === starting) pool.delete(key);
+    });
+    pool.set(key, starting);
+    starting.catch(() => {
+      if (pool.get(key) === starting) pool.delete(key);
+    });
+    return starting;
+  };
+  const agent = await get();
+  const reused = agent.answered > 0;
+  try {
+    return await agent.request(run, argv, step, options.input, options.signal);
+  } catch (error) {
+    const stale = reused && options.repeatable && !agent.alive && !options.signal?.aborted && !(error instanceof BenchtopError);
+    if (!stale) throw error;
+    return (await get()).request(run, argv, step, options.input, options.signal);
+  }
+}
+
+/** Ends every kept helper process of this engine connection's containers (tests, shutdown). */
+export function closeAgents(modem: object): void {
+  const pool = pools.get(modem);
+  if (!pool) return;
+  for (const agent of pool.values()) void agent.then((a) => a.close(), () => undefined);
+  pool.clear();
+}
