@@ -4,6 +4,7 @@ import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
 import { columns, table } from '../output';
 import { BenchtopError } from '../../main/core/errors';
+import { money } from './cloud-cost';
 import type { Command } from './types';
 
 const USAGE = `benchtop cloud create --gpu TYPE [--count N] [--zone Z,…] [--spot] [--disk GB] [--machine-type T] [--name NAME] [--idle-minutes M] [--json]
@@ -139,10 +140,10 @@ export const cloudCommand: Command = {
       case 'list': {
         const vms = await ctx.handlers.cloudVmList({}) as CloudVm[];
         print(vms, () => vms.length === 0 ? 'No Benchtop VMs in the project. Create one with `benchtop cloud create --gpu nvidia-tesla-t4`.'
-          : columns(['NAME', 'ZONE', 'STATUS', 'MACHINE', 'GPUS', 'PRICE/H', 'COST', 'OWNER'], vms.map((vm) => [
+          : `${columns(['NAME', 'ZONE', 'STATUS', 'MACHINE', 'GPUS', 'PRICE/H', '     COST', 'OWNER'], vms.map((vm) => [
             vm.name, vm.zone, vm.interrupted ? `${vm.status} (interrupted)` : vm.status, vm.machineType,
-            vm.gpuType ? `${vm.gpuCount} × ${vm.gpuType}${vm.spot ? ' (spot)' : ''}` : '-', usd(vm.pricePerHour), vm.runningSince ? usd(vm.runningCost) : '-', vm.mine ? 'you' : vm.owner.name,
-          ])));
+            vm.gpuType ? `${vm.gpuCount} × ${vm.gpuType}${vm.spot ? ' (spot)' : ''}` : '-', money(vm.pricePerHour, 7), vm.runningSince ? money(vm.runningCost, 9) : '-'.padStart(9), vm.mine ? 'you' : vm.owner.name,
+          ]))}\nPrices: ${vms[0].priceOrigin === 'billing-api' ? 'Cloud Billing Catalog API' : 'catalog shipped with Benchtop'}, ${vms[0].priceDate}; COST is the current run's, since the VM last started.`);
         return EXIT.OK;
       }
       case 'prices': {

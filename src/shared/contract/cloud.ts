@@ -81,6 +81,9 @@ export interface CloudVm {
   /** When it last started (ISO); absent while it does not run. */
   runningSince?: string;
   pricePerHour: number;
+  /** The day of the prices (YYYY-MM-DD) and where they came from (shipped with the app, or the Cloud Billing Catalog API). */
+  priceDate: string;
+  priceOrigin: 'shipped' | 'billing-api';
   /** Estimated cost of the current run (since `runningSince`), USD. */
   runningCost: number;
 }
@@ -121,8 +124,12 @@ export interface CloudInvoke {
   cloudSettingsSet: (req: Partial<Omit<CloudSettingsView, 'team'>>) => CloudSettingsView;
   /** GPU models, their zones and prices, before creating. */
   cloudOptions: (req: { projectDir?: string; refreshPrices?: boolean }) => CloudOptions;
-  /** Every Benchtop VM of the project (found by its labels), whoever created it. */
-  cloudVmList: (req: { projectDir?: string }) => CloudVm[];
+  /**
+   * Every Benchtop VM of the project (found by its labels), whoever created it. With `hostIds` (session
+   * targets): only the VMs behind those hosts, for their running cost; [] at once, without asking
+   * GCE, when none of them is a cloud VM of this install.
+   */
+  cloudVmList: (req: { projectDir?: string; hostIds?: string[] }) => CloudVm[];
   /** Creates a GPU VM (trying zone after zone on a stockout), waits for SSH and Docker, adds it as a host. */
   cloudVmCreate: (req: CloudCreateRequest) => CloudVm;
   cloudVmStart: (req: { opId: string; name: string }) => CloudVm;

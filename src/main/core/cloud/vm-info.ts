@@ -3,7 +3,7 @@ import type { CloudVm, CloudVmStatus } from '../../../shared/contract/cloud';
 import type { Owner } from '../identity/owner';
 import { GPU_MODELS } from './gpu-models';
 import { CLOUD_LABEL, isMine } from './labels';
-import { pricePerHour, round, type PriceCatalog } from './prices';
+import { pricePerHour, round, SHIPPED_CATALOG, type PriceCatalog } from './prices';
 
 type Instance = protos.google.cloud.compute.v1.IInstance;
 
@@ -60,6 +60,8 @@ export function vmInfo(instance: Instance, c: VmContext): CloudVm {
     createdAt: String(instance.creationTimestamp ?? ''),
     ...(since ? { runningSince: since } : {}),
     pricePerHour: Number.isNaN(hourly) ? 0 : hourly,
+    priceDate: (c.catalog ?? SHIPPED_CATALOG).date,
+    priceOrigin: (c.catalog ?? SHIPPED_CATALOG).origin ?? 'shipped',
     runningCost: Number.isNaN(hourly) ? 0 : round(hourly * hours),
   };
 }

@@ -1,8 +1,10 @@
-import type { SessionInfo, SessionState } from '../../../../shared/ipc';
+import type { ErrorInfo } from '../../../../shared/errors';
+import type { CloudVm, SessionInfo, SessionState } from '../../../../shared/ipc';
 import { StatsPlot, type StatsSample } from '../../components/StatsPlot';
 import { StatusBadge, type Tone } from '../../components/StatusBadge';
 import { formatDuration, syncErrorText } from '../../lib/format';
 import { versionLabel } from '../../lib/pin-drift';
+import { SessionCost } from './SessionCost';
 
 const TONE: Record<SessionState, Tone> = {
   pulling: 'busy',
@@ -27,10 +29,12 @@ interface Props {
   /** Set when the session runs another image than the project's pin: the pinned version, to restart on. */
   pinnedVersion?: string;
   onRestartOnPin?(): void;
+  /** Set when the session runs on a cloud VM: the VM (price, running since), or why it could not be read. */
+  cloud?: { vm?: CloudVm; error?: ErrorInfo | null };
 }
 
 /** One session: what it runs and where, how long it has run and will keep running, its load, and actions. */
-export function SessionCard({ session: s, now, samples, busy, pinnedVersion, ...on }: Props) {
+export function SessionCard({ session: s, now, samples, busy, pinnedVersion, cloud, ...on }: Props) {
   const name = `${s.projectName} on ${s.target}`;
   const live = s.state === 'ready' || s.state === 'starting';
   const uptime = s.startedAt && live ? formatDuration(now - Date.parse(s.startedAt)) : '—';
@@ -114,6 +118,7 @@ export function SessionCard({ session: s, now, samples, busy, pinnedVersion, ...
           <dt>Idle stop</dt>
           <dd className="num">{idle}</dd>
         </div>
+        {cloud && <SessionCost name={name} vm={cloud.vm} error={cloud.error} now={now} />}
         <div className="session-usage">
           <dt>CPU / memory</dt>
           <dd>{s.state === 'ready' ? <StatsPlot samples={samples} label={`Usage of ${name}`} /> : '—'}</dd>
