@@ -1,10 +1,11 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { HostAddResult, HostInfo } from '../../../shared/ipc';
 import { api } from '../api';
 import { useConfirm } from '../components/ConfirmDialog';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { Empty, Screen } from '../components/Screen';
 import { useAction, useCall } from '../hooks/useCall';
+import { useDraft } from '../hooks/useDraft';
 import { CloudSection } from './hosts/cloud/CloudSection';
 import { GpuBoard, GpuNoticeBanner } from './hosts/GpuBoard';
 import { HostCard } from './hosts/HostCard';
@@ -15,19 +16,24 @@ type Trust = Extract<HostAddResult, { status: 'needs-trust' }>;
 /** Shared GPU hosts reached over SSH: add (confirming the host key), test, remove. */
 export function HostsScreen() {
   const hosts = useCall(() => api.hostList(), 'hosts');
-  const [spec, setSpec] = useState('');
-  const [identityFile, setIdentityFile] = useState('');
-  const [dockerSocket, setDockerSocket] = useState('');
+  // What was typed stays when the user leaves the screen (to look up a key path) and comes back.
+  const [spec, setSpec] = useDraft('hosts.spec');
+  const [identityFile, setIdentityFile] = useDraft('hosts.identityFile');
+  const [dockerSocket, setDockerSocket] = useDraft('hosts.dockerSocket');
   const [trust, setTrust] = useState<Trust | null>(null);
   // A host whose first connection failed after its key was trusted: stored, shown, and fixable here.
   const [failed, setFailed] = useState<string | null>(null);
   const specInput = useRef<HTMLInputElement>(null);
+  const addButton = useRef<HTMLButtonElement>(null);
+  const hostList = useRef<HTMLUListElement>(null);
   const [tested, setTested] = useState<Record<string, HostInfo>>({});
   const action = useAction();
   const confirm = useConfirm();
 
   const add = async (event: FormEvent) => {
     event.preventDefault();
+    // Busy is aria-disabled, not disabled: the button keeps focus, so closing the trust dialog returns there.
+    if (action.busy !== null) return;
     const request = {
       spec: spec.trim(),
       identityFile: identityFile.trim() || undefined,
@@ -64,8 +70,21 @@ export function HostsScreen() {
       confirmLabel: 'Remove host',
     });
     if (!yes) return;
-    if (await action.run(`remove ${id}`, () => api.hostRemove({ hostId: id }))) hosts.reload();
+    if (await action.run(`remove ${id}`, () => api.hostRemove({ hostId: id }))) {
+      // Its card (and the Remove button that had focus) goes: focus lands on what is left, once listed.
+      setFocusAfterRemove({ listed: hosts.data });
+      hosts.reload();
+    }
   };
+
+  // Set at a removal to the list shown then; focus moves once a newer list has arrived.
+  const [focusAfterRemove, setFocusAfterRemove] = useState<{ listed: unknown } | null>(null);
+  useEffect(() => {
+    if (!focusAfterRemove || hosts.data === focusAfterRemove.listed) return;
+    setFocusAfterRemove(null);
+    if ((hosts.data ?? []).length > 0) hostList.current?.focus();
+    else specInput.current?.focus();
+  }, [focusAfterRemove, hosts.data]);
 
   // Edit: the form still holds what was typed; the stored attempt goes so that adding again is a fresh add.
   const editFailed = async (id: string) => {
@@ -99,7 +118,7 @@ export function HostsScreen() {
           <span>Engine socket (optional)</span>
           <input value={dockerSocket} onChange={(e) => setDockerSocket(e.target.value)} placeholder="/var/run/docker.sock" spellCheck={false} />
         </label>
-        <button type="submit" className="btn primary" disabled={!spec.trim() || action.busy !== null}>
+        <button ref={addButton} type="submit" className="btn primary" disabled={!spec.trim()} aria-disabled={action.busy !== null || undefined}>
           {action.busy === 'add' ? 'Connecting…' : 'Add host'}
         </button>
       </form>
@@ -123,7 +142,7 @@ export function HostsScreen() {
       )}
       {hosts.error && <ErrorPanel error={hosts.error} onRetry={hosts.reload} />}
       {hosts.data && list.length === 0 && <Empty title="No hosts yet. Add a shared GPU machine above." />}
-      <ul className="host-list" aria-label="Hosts">
+      <ul ref={hostList} className="host-list" aria-label="Hosts" tabIndex={-1}>
         {list.map((h) => (
           <HostCard key={h.id} host={h} busy={action.busy} onTest={() => void test(h.id)} onRemove={() => void remove(h)} />
         ))}
@@ -135,7 +154,11 @@ export function HostsScreen() {
       {confirm.dialog}
       <TrustDialog
         request={trust}
-        onClose={() => setTrust(null)}
+        onClose={() => {
+          setTrust(null);
+          // Cancel or Escape: back to the button that asked (after the dialog's own focus restore).
+          requestAnimationFrame(() => addButton.current?.focus());
+        }}
         onTrusted={added}
         onFailed={(id) => {
           setFailed(id);

@@ -8,12 +8,14 @@ import { Empty, Screen } from '../components/Screen';
 import { useAction, useCall } from '../hooks/useCall';
 import { useEvent } from '../hooks/useEvent';
 import { useNow } from '../hooks/useNow';
+import { useReturnFocus } from '../hooks/useReturnFocus';
 import { newOpId } from '../lib/opid';
 import { driftsFromPin, versionLabel } from '../lib/pin-drift';
 import { LogsPanel } from './sessions/LogsPanel';
 import { MoveDialog } from './sessions/MoveDialog';
 import { SessionCard } from './sessions/SessionCard';
 import { TeammateSessionCard } from './sessions/TeammateSessionCard';
+import { useCloudCosts } from './sessions/useCloudCosts';
 import { useSessionStats } from './sessions/useSessionStats';
 
 /** Every session on every target, kept current by the engine's state events. */
@@ -25,6 +27,7 @@ export function SessionsScreen() {
   const [moving, setMoving] = useState<SessionInfo | null>(null);
   const action = useAction();
   const confirm = useConfirm();
+  const logsOpener = useReturnFocus();
   const now = useNow(1000);
 
   // Sessions removed from here: their last state event ("stopped") must not bring them back.
@@ -37,6 +40,8 @@ export function SessionsScreen() {
   const sessions = mergeSessions(list.data ?? [], changed).filter((s) => !removed.has(s.id));
   // Usage is watched for this install's own sessions only (a teammate's answer NOT_OWNER).
   const stats = useSessionStats(sessions.filter((s) => s.mine && s.state === 'ready').map((s) => s.id));
+  // The running cost of sessions on this install's cloud VMs (other targets need no cloud call).
+  const cloud = useCloudCosts(sessions.filter((s) => s.mine).map((s) => s.target));
 
   const act = async (label: string, work: () => Promise<SessionInfo | unknown>) => {
     const result = await action.run(label, work);
@@ -76,6 +81,7 @@ export function SessionsScreen() {
               session={s}
               now={now}
               samples={stats[s.id] ?? []}
+              cloud={cloud.byHost.has(s.target) ? { vm: cloud.byHost.get(s.target) } : cloud.error && s.target !== 'local' ? { error: cloud.error } : undefined}
               // Only the card whose action runs is busy; the others stay usable.
               busy={action.busy !== null && action.busy.endsWith(` ${s.id}`)}
               pinnedVersion={
@@ -124,13 +130,25 @@ export function SessionsScreen() {
                       : undefined,
                   )
               }
-              onLogs={() => setLogsOf(s)}
+              onLogs={() => {
+                logsOpener.remember();
+                setLogsOf(s);
+              }}
               onMove={() => setMoving(s)}
             />
           ))}
         </ul>
       )}
-      {logsOf && <LogsPanel session={logsOf} onClose={() => setLogsOf(null)} />}
+      {logsOf && (
+        <LogsPanel
+          session={logsOf}
+          onClose={() => {
+            setLogsOf(null);
+            // Back to the Logs button that opened it.
+            logsOpener.restore(document.getElementById('content'));
+          }}
+        />
+      )}
       {confirm.dialog}
       <MoveDialog
         session={moving}

@@ -40,6 +40,9 @@ export function LogsPanel({ session, onClose }: { session: SessionInfo; onClose(
     };
   }, [session.id]);
 
+  // Opening the logs moves focus to them (arrow keys scroll); closing gives it back to the opener.
+  useEffect(() => box.current?.focus(), [session.id]);
+
   useEffect(() => {
     const el = box.current;
     // Stay pinned to the bottom only when the reader already is there.
