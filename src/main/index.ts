@@ -5,6 +5,7 @@ import type { Desktop } from './core/desktop';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { refusedSwitches } from './dev-switches';
 import { bindIpc, forwardEvents } from './ipc';
+import { installLinkHandling } from './links';
 import { installAppSecurity } from './security';
 import { openAppSettings, openSecretBox } from './settings-store';
 import { appUrl, createMainWindow, openNotebookWindow, rendererRoot } from './window';
@@ -12,6 +13,7 @@ import { appUrl, createMainWindow, openNotebookWindow, rendererRoot } from './wi
 const appWindows = new Set<number>();
 let mainWindow: BrowserWindow | null = null;
 let core: Core | null = null;
+let links: { flush(): void } | null = null;
 
 function showMainWindow(): void {
   if (mainWindow && !mainWindow.isDestroyed()) {
@@ -59,6 +61,8 @@ async function start(): Promise<void> {
   core = new Core({ settings, secrets: openSecretBox(), desktop, shell: 'electron', logDir: app.getPath('logs') });
   bindIpc(createHandlers(core), appUrl, () => appWindows);
   showMainWindow();
+  // Links that came with the start (or before the core existed): the window asks before anything happens.
+  links?.flush();
   // After the window exists, so a slow engine or host never delays the first paint.
   core.start();
 }
@@ -73,7 +77,8 @@ if (refused.length) {
 } else if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', showMainWindow);
+  // benchtop:// links (and a second start, which focuses this window): src/main/links.ts.
+  links = installLinkHandling(() => (core ? (url) => core?.links.receive(url) : null), showMainWindow);
   app.on('activate', showMainWindow);
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

@@ -51,7 +51,7 @@ describe('benchtop://open links', () => {
       `benchtop://open?repo=${repo.url}&name=../../escape`,
       `benchtop://open?repo=${repo.url}%0a`,
     ]) {
-      const error = await api.linkPlan({ opId: opId(), url: link, parentDir: parent }).then(() => null, (e: unknown) => e as { code: string; message: string });
+      const error = await Promise.resolve(api.linkPlan({ opId: opId(), url: link, parentDir: parent })).then(() => null, (e: unknown) => e as { code: string; message: string });
       expect(error?.code, link).toBe('LINK_INVALID');
     }
     expect(existsSync('/tmp/bt-pwned')).toBe(false);
@@ -65,7 +65,7 @@ describe('benchtop://open links', () => {
     expect(await api.linkCancel({ planId: plan.planId })).toEqual({ cancelled: true });
     expect(readdirSync(parent)).toEqual([]);
     expect(staged()).toEqual([]);
-    const again = await api.linkConfirm({ opId: opId(), planId: plan.planId }).then(() => null, (e: unknown) => e as { code: string });
+    const again = await Promise.resolve(api.linkConfirm({ opId: opId(), planId: plan.planId })).then(() => null, (e: unknown) => e as { code: string });
     expect(again?.code).toBe('LINK_PLAN_EXPIRED');
   });
 
@@ -74,7 +74,7 @@ describe('benchtop://open links', () => {
     mkdirSync(busy);
     writeFileSync(join(busy, 'mine.txt'), 'keep');
     const plan = await api.linkPlan({ opId: opId(), url: `benchtop://open?repo=${repo.url}`, parentDir: parent });
-    const error = await api.linkConfirm({ opId: opId(), planId: plan.planId, dir: busy }).then(() => null, (e: unknown) => e as { code: string });
+    const error = await Promise.resolve(api.linkConfirm({ opId: opId(), planId: plan.planId, dir: busy })).then(() => null, (e: unknown) => e as { code: string });
     expect(error?.code).toBe('LINK_TARGET_NOT_EMPTY');
     expect(readdirSync(busy)).toEqual(['mine.txt']);
     await api.linkCancel({ planId: plan.planId });
