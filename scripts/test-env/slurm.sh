@@ -346,10 +346,11 @@ as_user() {
 }
 
 # Each user's podman configuration, and the image in each user's store (loaded from the host's
-# engine when missing or different: `docker save | podman load` keeps the image id).
+# engine when missing or different: `docker save | podman load` keeps the image id). One `docker save`
+# feeds every user's load through a FIFO each; the loads run while the daemons start.
 IMAGE_PIDS=()
 ensure_podman() {
-  local user home file image want
+  local user home file image want fifo loads=()
   image="$(analysis_image)"
   want="$(docker image inspect --format '{{.Id}}' "$image" 2>/dev/null)" ||
     die "the host's engine has no $image: run scripts/test-env.sh (analysis images) first"
@@ -365,15 +366,23 @@ ensure_podman() {
       continue
     fi
     say "loading $image into $user's podman store"
-    (docker save "$image" | as_user "$user" podman load >"$LOG/podman-load-$user.log" 2>&1) &
+    fifo="$RUN/image-$user.fifo"
+    rm -f "$fifo"
+    mkfifo -m 0600 "$fifo"
+    (as_user "$user" podman load <"$fifo" >"$LOG/podman-load-$user.log" 2>&1) 8>&- 9>&- &
     IMAGE_PIDS+=($!)
+    loads+=("$fifo")
   done
+  ((${#loads[@]} == 0)) && return
+  (docker save "$image" | tee "${loads[@]}" >/dev/null) 8>&- 9>&- &
+  IMAGE_PIDS+=($!)
 }
 wait_podman() {
   local pid
   for pid in "${IMAGE_PIDS[@]}"; do
-    wait "$pid" || die "podman load failed (logs: $LOG/podman-load-*.log)"
+    wait "$pid" || die "loading the image into the users' podman stores failed (logs: $LOG/podman-load-*.log)"
   done
+  rm -f "$RUN"/image-*.fifo
 }
 
 write_json() {
