@@ -148,6 +148,17 @@ ensure_users() {
     chown "$user:" "$SHARED_DIR/$user"
     chmod 0700 "$SHARED_DIR/$user"
   done
+  # Rootless podman keeps its runtime state in /tmp/podman-run-UID and /tmp/containers-user-UID here
+  # (no XDG_RUNTIME_DIR without logind), and /tmp survives a reboot on these machines: after one, that
+  # state names containers that no longer run, and podman refreshes it only when it is gone.
+  local boot
+  boot="$(cat /proc/sys/kernel/random/boot_id)"
+  if [[ "$(cat "$STATE/boot_id" 2>/dev/null || true)" != "$boot" ]]; then
+    for user in "${USERS[@]}"; do
+      rm -rf "/tmp/podman-run-$(id -u "$user")" "/tmp/containers-user-$(id -u "$user")"
+    done
+    echo "$boot" >"$STATE/boot_id"
+  fi
 }
 # next_sub_range FILE: a free 65536-id range after every range in FILE.
 next_sub_range() {
