@@ -25,6 +25,7 @@ export const INVOKE_CHANNELS = [
   'teamSettings',
   'imageVersions',
   'imagePin',
+  'imagePinPreview',
   'imageUnpin',
   'imageLocalList',
   'imageRemoveLocal',

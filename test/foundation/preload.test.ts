@@ -41,7 +41,7 @@ describe('preload', () => {
         'appInfo', 'settingsGet', 'settingsSet', 'credentialSet', 'credentialCheck', 'credentialRemove', 'openExternal', 'diagnostics',
         'engineInfo', 'machineCheck',
         'projectOpen', 'projectCreate', 'projectRecent', 'projectLockfileStatus', 'projectDrift', 'projectChooseFolder', 'teamSettings',
-        'imageVersions', 'imagePin', 'imageUnpin', 'imageLocalList', 'imageRemoveLocal',
+        'imageVersions', 'imagePin', 'imagePinPreview', 'imageUnpin', 'imageLocalList', 'imageRemoveLocal',
         'sessionUp', 'sessionList', 'sessionStop', 'sessionRestart', 'sessionRemove', 'sessionLogs', 'sessionOpen',
         'sessionWatchStats', 'imagePull', 'operationCancel',
         'hostList', 'hostAdd', 'hostTrust', 'hostTest', 'hostRemove', 'sessionSync', 'sessionMove',

@@ -96,6 +96,20 @@ describe('the lockfile comes with the pin', () => {
     expect(await readFile(join(older, 'environment.lock'), 'utf8')).toBe(text);
   });
 
+  it('a preview (before a pin is confirmed) lists the same package changes and writes nothing', async () => {
+    const ref = await image([{ 'opt/benchtop/environment.lock': text }], labels);
+    const before = 'numpy==1.26.4\npandas==2.2.3\nscipy==1.14.1\n';
+    const dir = await projectFor(ref, before);
+    expect(await core.lockfiles.updateFromImage(dir, undefined, { preview: true })).toMatchObject({
+      state: 'updated',
+      message: `Pinning ${ref} would update environment.lock.`,
+      added: [{ name: 'requests', to: '2.32.3' }],
+      removed: [{ name: 'scipy', from: '1.14.1' }],
+      changed: [{ name: 'numpy', from: '1.26.4', to: '2.1.0' }],
+    });
+    expect(await readFile(join(dir, 'environment.lock'), 'utf8')).toBe(before);
+  });
+
   it('refuses an image whose lockfile is not the one its label names, and leaves the project alone', async () => {
     const ref = await image([{ 'opt/benchtop/environment.lock': 'tampered==1\n' }], labels);
     const dir = await projectFor(ref, 'mine==1\n');

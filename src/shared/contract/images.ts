@@ -35,6 +35,8 @@ export interface ImagesInvoke {
   imageVersions: (req: { dir: string }) => ImageVersionList;
   /** Pins the project to a version (a tag) or, with no version, to the newest. Returns the new pin. */
   imagePin: (req: { dir: string; version?: string }) => { image: string; digest: string; version?: string; lockfile?: LockfileUpdate };
+  /** What imagePin would do, writing nothing: the digest, and the lockfile's package changes against the project's current one. */
+  imagePinPreview: (req: { dir: string; version?: string }) => { image: string; digest: string; version?: string; lockfile?: LockfileUpdate };
   imageUnpin: (req: { dir: string }) => { image: string };
   imageLocalList: (req: void) => LocalImage[];
   imageRemoveLocal: (req: { ref: string }) => { removed: string[] };

@@ -92,10 +92,10 @@ export class LockfileService {
    * with the pin, so `init`, `pin`, `up` is all a new project needs. Never throws for a lockfile it
    * cannot read: the pin stands, and the answer says why the lockfile did not follow.
    */
-  async updateFromImage(dir: string, image?: string): Promise<LockfileUpdate> {
+  async updateFromImage(dir: string, image?: string, options: { preview?: boolean } = {}): Promise<LockfileUpdate> {
     const project = await this.#deps.projects.read(dir);
     const ref = image ?? (project.pinned ? `${project.pinned.repository}@${project.pinned.digest}` : project.image);
-    return updateLockfileFromImage({ engines: this.#deps.engines, registry: this.#deps.registry, labels: (i) => this.imageLabels(i) }, project, ref);
+    return updateLockfileFromImage({ engines: this.#deps.engines, registry: this.#deps.registry, labels: (i) => this.imageLabels(i) }, project, ref, options);
   }
 
   /** Throws LOCKFILE_MISMATCH (or LOCKFILE_MISSING) unless the project's lockfile is the image's. Sessions call this before starting. */

@@ -45,7 +45,12 @@ function plural(n: number, word: string): string {
  * Writes the project's lockfile from the image's copy (at the path its label names), atomically, and
  * says what changed package by package. An image with no lockfile leaves the project's alone.
  */
-export async function updateLockfileFromImage(deps: LockfileUpdateDeps, project: Pick<ProjectInfo, 'dir' | 'lockfilePath'>, image: string): Promise<LockfileUpdate> {
+export async function updateLockfileFromImage(
+  deps: LockfileUpdateDeps,
+  project: Pick<ProjectInfo, 'dir' | 'lockfilePath'>,
+  image: string,
+  options: { preview?: boolean } = {},
+): Promise<LockfileUpdate> {
   const path = project.lockfilePath;
   const name = relative(project.dir, path);
   let labels: Record<string, string>;
@@ -71,6 +76,10 @@ export async function updateLockfileFromImage(deps: LockfileUpdateDeps, project:
   const before = await currentText(path);
   if (before === text) return { state: 'unchanged', path, message: `${name} already is ${image}'s lockfile.`, ...NO_CHANGES };
   const diff = diffPackages(packagesOf(before, path), parseLockfile(text, `${image}:${imagePath}`));
+  // A preview (before a pin is confirmed) says what would change and writes nothing.
+  if (options.preview) {
+    return { state: before === undefined ? 'written' : 'updated', path, message: `Pinning ${image} would ${before === undefined ? 'write' : 'update'} ${name}.`, ...diff };
+  }
   const temp = `${path}.benchtop-${process.pid}.tmp`;
   await writeFile(temp, text);
   await rename(temp, path);

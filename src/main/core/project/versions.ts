@@ -101,20 +101,26 @@ export class ImageVersionService {
 
   /** Pins `version` (a tag, or a sha256 digest; the newest release tag when omitted) by its current digest. */
   async pin(dir: string, version?: string): Promise<PinResult> {
+    const { configPath, ...pin } = await this.resolvePin(dir, version);
+    await this.#deps.projects.writeImage(configPath, pin.image, pin.version);
+    return this.#withLockfile(configPath, pin);
+  }
+
+  /**
+   * What `pin` would write, without writing it: the image by digest, the version (tag) it is pinned
+   * as, and the devcontainer.json it goes to. A digest itself is checked to exist on the registry.
+   */
+  async resolvePin(dir: string, version?: string): Promise<PinResult & { configPath: string }> {
     const project = await this.#deps.projects.read(dir);
     const ref = this.#imageOf(project.image, project.devcontainerPath);
     if (version && isSha256Digest(version)) {
       // Pinning a digest itself (e.g. copied from a build log): check the registry has it.
       const digest = await this.#deps.registry.digestOf({ ...ref, tag: undefined, digest: version });
-      const image = `${writtenRepository(project.image)}@${digest}`;
-      await this.#deps.projects.writeImage(project.devcontainerPath, image, undefined);
-      return this.#withLockfile(project.devcontainerPath, { image, digest });
+      return { image: `${writtenRepository(project.image)}@${digest}`, digest, configPath: project.devcontainerPath };
     }
     const tag = version ?? (await this.#newestTag(ref));
     const digest = await this.#deps.registry.digestOf({ ...ref, tag, digest: undefined });
-    const image = `${writtenRepository(project.image)}@${digest}`;
-    await this.#deps.projects.writeImage(project.devcontainerPath, image, tag);
-    return this.#withLockfile(project.devcontainerPath, { image, digest, version: tag });
+    return { image: `${writtenRepository(project.image)}@${digest}`, digest, version: tag, configPath: project.devcontainerPath };
   }
 
   async #withLockfile(configPath: string, pin: PinResult): Promise<PinResult> {
