@@ -4,6 +4,7 @@ import type { AppInfo, ProjectInfo, SettingsView } from '../../shared/ipc';
 import { api, errorInfo } from './api';
 import { AppContext, SCREENS, type AppState, type ScreenId } from './app-context';
 import { ErrorPanel } from './components/ErrorPanel';
+import { LinkConsent } from './components/LinkConsent';
 import { useStartFlow } from './hooks/useStartFlow';
 import { useTheme } from './hooks/useTheme';
 import { HostsScreen } from './screens/Hosts';
@@ -94,6 +95,8 @@ export function App() {
           {screen === 'hosts' && <HostsScreen />}
           {screen === 'settings' && <SettingsScreen />}
         </main>
+        {/* benchtop:// links: asks before anything happens, then runs the start flow. */}
+        <LinkConsent />
       </div>
     </AppContext.Provider>
   );
