@@ -139,6 +139,23 @@ describe('the test Slurm cluster, from its login node', () => {
     expect(left).toEqual([]);
   });
 
+  it('answers slurmrestd with a JWT from scontrol token, and refuses a forged one', async (ctx) => {
+    const restd = env.restd;
+    if (!restd) return ctx.skip('env.json says slurmrestd did not start (restd: null); see its log under /var/lib/benchtop-test/slurm/log');
+    const line = (await onLoginOk(env, alice, 'scontrol token lifespan=300')).trim();
+    const token = /^SLURM_JWT=(\S+)$/.exec(line)?.[1];
+    expect(token).toBeTruthy();
+    const get = (userToken: string) =>
+      fetch(`${restd.url}/slurm/${restd.apiVersion}/jobs`, {
+        headers: { 'X-SLURM-USER-NAME': alice.name, 'X-SLURM-USER-TOKEN': userToken },
+      });
+    const answer = await get(token ?? '');
+    expect(answer.status).toBe(200);
+    expect(Array.isArray(((await answer.json()) as { jobs?: unknown }).jobs)).toBe(true);
+    const forged = await get(`${token ?? ''}x`);
+    expect(forged.status).not.toBe(200);
+  });
+
   it('leaves no container behind after scancel (as the second user)', { timeout: 120_000 }, async () => {
     const id = await submit(bob, gpuJob(bob, 600));
     const card = await pollFor(() => cardOf(bob, id), WAIT_MS);
