@@ -2,6 +2,8 @@ import type { Clock } from './clock';
 import { systemClock } from './clock';
 import { headlessDesktop, type Desktop } from './desktop';
 import { CloudService } from './cloud/service';
+import { SlurmService } from './slurm/service';
+import { describeCluster } from './slurm/host-info';
 import { EngineService } from './engine/service';
 import { EventBus } from './events';
 import { GpuService } from './gpu/service';
@@ -90,6 +92,8 @@ export class Core {
   readonly team: TeamService;
   /** Cloud GPU VMs on Google Compute Engine; a running one is a host of `hosts`. */
   readonly cloud: CloudService;
+  /** Slurm clusters: a session there is a batch job; Slurm queues, allocates GPUs and enforces limits. */
+  readonly slurm: SlurmService;
   /** benchtop:// links: queued as they arrive, planned for the consent dialog, done only when confirmed. */
   readonly links: LinkService;
 
@@ -126,6 +130,7 @@ export class Core {
     this.hosts = new HostsService({
       settings: this.settings, engines: this.engines, clock: this.clock, env: this.env, paths: hostPathsFrom(this.env), log: this.log.child('hosts'),
       extras: { inventory: (t) => this.gpus.inventory(t), leases: (t) => this.gpus.list(t) },
+      describeCluster: (host, strict) => describeCluster(host, this.slurm, this.hosts, strict),
     });
     this.engines.remote = this.hosts;
     this.gpus.remoteProbe = (target) => this.hosts.exec(target, `nvidia-smi ${NVIDIA_SMI_ARGS.join(' ')}`, 15_000);
@@ -191,6 +196,7 @@ export class Core {
       dataDir: dirname(this.settings.path), log: this.log.child('cloud'),
     });
     this.links = linkServiceFor(this);
+    this.slurm = new SlurmService({ hosts: this.hosts, projects: this.projects, owner: this.owner, clock: this.clock, desktop: this.desktop, log: this.log.child('slurm') });
     this.moves = new MoveService({ sessions: this.sessions, sync: this.sync, bus: this.bus, projects: this.projects });
   }
 
@@ -219,6 +225,7 @@ export class Core {
     await this.engines.close();
     await this.hosts.closeAll();
     await this.cloud.close();
+    await this.slurm.close();
     await this.links.close();
   }
 }

@@ -1,4 +1,5 @@
 import type { EngineInfo } from './engine';
+import type { SlurmClusterInfo, SlurmHostOptions } from './slurm';
 
 export interface GpuInfo {
   index: number;
@@ -124,6 +125,9 @@ export interface HostInfo {
   message?: string;
   /** A standing risk the user accepted, e.g. a tcp:// engine without TLS (--insecure). */
   warning?: string;
+  /** `slurm`: a Slurm cluster's login node; `cluster` then has its partitions, GPUs and the user's limits. */
+  kind?: 'slurm';
+  cluster?: SlurmClusterInfo;
 }
 
 export interface HostAddRequest {
@@ -134,6 +138,8 @@ export interface HostAddRequest {
   certPath?: string;
   /** Accept a tcp:// engine without TLS (refused with HOST_INSECURE otherwise). */
   insecure?: boolean;
+  /** A `slurm://` cluster's partition, account, QOS, shared folder and runtime. */
+  slurm?: SlurmHostOptions;
 }
 
 export type HostAddResult =

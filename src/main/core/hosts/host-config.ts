@@ -5,7 +5,7 @@ import { BenchtopError } from '../errors';
 import type { HostConfig } from '../settings/schema';
 import { resolveSshHost, type SshQuery } from '../ssh/resolve';
 import { contextEngine } from './engine-endpoints';
-import { hostIdFor, hostKindOf, isTlsEngine, parseHostSpec } from './spec';
+import { hostIdFor, hostKindOf, isSlurmSpec, isTlsEngine, parseHostSpec } from './spec';
 
 export interface HostPaths {
   sshConfigPath: string;
@@ -80,6 +80,10 @@ export async function hostConfigFor(req: HostAddRequest, paths: HostPaths, env: 
   // The config's keys are read again on every connect; only a key named for this host is shown.
   const identity = req.identityFile ?? resolved.identityFiles.find((f) => !isDefaultIdentity(f, paths.home));
   if (identity) config.identityFile = identity;
+  if (isSlurmSpec(spec)) {
+    config.kind = 'slurm';
+    if (req.slurm) config.slurm = Object.fromEntries(Object.entries(req.slurm).filter(([, v]) => v !== undefined && v !== ''));
+  }
   if (req.dockerSocket) {
     if (!req.dockerSocket.startsWith('/')) {
       throw new BenchtopError('HOST_INVALID', `The engine socket "${req.dockerSocket}" is not an absolute path.`, 'Give the socket’s full path on the host, e.g. /var/run/docker.sock.');

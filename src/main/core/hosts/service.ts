@@ -31,6 +31,8 @@ export interface HostsServiceDeps {
   connectTimeoutMs?: number;
   /** Connections, drops and how each host was resolved (core.log.child('hosts')). */
   log?: Logger;
+  /** A Slurm cluster's summary (partitions, GPUs, limits) instead of an engine's; the Slurm service (core.ts). */
+  describeCluster?: (host: HostConfig, strict: boolean) => Promise<HostInfo>;
 }
 
 /**
@@ -65,13 +67,18 @@ export class HostsService implements RemoteEngineOpener {
 
   /** Every host with its engine, GPUs and sessions; a host that cannot be reached says why in its status. */
   list(): Promise<HostInfo[]> {
-    return Promise.all(this.configs().map((h) => describeHost(h, this.#describeDeps(), false)));
+    return Promise.all(this.configs().map((h) => this.#describe(h, false)));
   }
 
   /** Connects to the host and answers its summary, or throws the HOST_* / ENGINE_* error that stopped it. */
   async test(hostId: string): Promise<HostInfo> {
     const host = this.config(hostId);
-    return describeHost(host, this.#describeDeps(), true);
+    return this.#describe(host, true);
+  }
+
+  #describe(host: HostConfig, strict: boolean): Promise<HostInfo> {
+    if (host.kind === 'slurm' && this.#d.describeCluster) return this.#d.describeCluster(host, strict);
+    return describeHost(host, this.#describeDeps(), strict);
   }
 
   async add(req: HostAddRequest): Promise<HostAddResult> {

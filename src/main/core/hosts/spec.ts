@@ -22,6 +22,11 @@ function parsePort(spec: string, raw: string): number {
   return port;
 }
 
+/** A Slurm cluster's login node (`slurm://user@login[:port]`): an SSH host whose sessions are jobs. */
+export function isSlurmSpec(spec: string): boolean {
+  return /^slurm:\/\//i.test(spec.trim());
+}
+
 export function hostKindOf(spec: string): HostKind {
   if (/^(tcp|https?):\/\//i.test(spec)) return 'tcp';
   if (spec.startsWith('context:')) return 'context';
@@ -47,7 +52,8 @@ export function parseHostSpec(input: string): ParsedSpec {
     if (!url.hostname) throw invalid(spec, 'it names no host');
     return { kind, url: spec, hostname: url.hostname, port: url.port ? Number(url.port) : 2376 };
   }
-  let rest = spec.replace(/^ssh:\/\//i, '').replace(/\/$/, '');
+  // slurm://user@login is a cluster's login node: reached over SSH like any host.
+  let rest = spec.replace(/^(ssh|slurm):\/\//i, '').replace(/\/$/, '');
   let user: string | undefined;
   const at = rest.lastIndexOf('@');
   if (at >= 0) {
