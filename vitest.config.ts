@@ -9,6 +9,9 @@ export const SERIAL_TESTS = [
   'test/sync/watcher.test.ts',
   'test/cli/forwarder.test.ts',
   'test/cloud/notebook.test.ts',
+  // The Slurm test cluster's four GPUs and its two-GPU-per-user quota.
+  'test/slurm-env/**/*.test.ts',
+  'test/slurm/**/*.test.ts',
 ];
 
 export default defineConfig({
