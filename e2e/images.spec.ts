@@ -38,6 +38,7 @@ test('pinning a newer version on the Images screen rewrites the project file on 
   await shootBothThemes(page, 'images-open');
 
   await versions.getByRole('button', { name: `Pin ${newer}` }).click();
+  await page.getByRole('dialog', { name: `Pin ${newer}?` }).getByRole('button', { name: `Pin ${newer}` }).click();
   await expect(versions.getByRole('row', { name: `Version ${newer}` })).toContainText('pinned');
   await expect(versions.getByRole('button', { name: `Pin ${older}` })).toBeVisible();
 

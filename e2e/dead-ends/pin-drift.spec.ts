@@ -18,6 +18,7 @@ async function pin(page: Page, version: string): Promise<void> {
   await nav(page, 'Images');
   const versions = page.getByRole('table', { name: 'Image versions' });
   await versions.getByRole('button', { name: `Pin ${version}` }).click();
+  await page.getByRole('dialog', { name: `Pin ${version}?` }).getByRole('button', { name: `Pin ${version}` }).click();
   await expect(versions.getByRole('row', { name: `Version ${version}` })).toContainText('pinned');
 }
 

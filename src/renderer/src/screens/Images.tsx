@@ -1,28 +1,39 @@
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../api';
 import { useApp } from '../app-context';
 import { DataTable } from '../components/DataTable';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { Screen } from '../components/Screen';
 import { StatusBadge } from '../components/StatusBadge';
-import { useAction, useCall } from '../hooks/useCall';
+import { useCall } from '../hooks/useCall';
 import { formatBytes, formatDate, shortDigest } from '../lib/format';
 import { LocalImages } from './images/LocalImages';
+import { PinDialog, type PinAsk } from './images/PinDialog';
 import { NeedsProject } from './NeedsProject';
 
 /** The project image's published versions (pin, upgrade) and the copies on this computer. */
 export function ImagesScreen() {
   const { project, openProject } = useApp();
   const versions = useCall(project ? () => api.imageVersions({ dir: project.dir }) : null, `versions:${project?.dir}`);
-  const action = useAction();
 
-  const pin = async (version?: string) => {
-    if (!project) return;
-    const done = await action.run(`pin ${version ?? 'newest'}`, () => api.imagePin({ dir: project.dir, version }));
-    if (done) {
-      await openProject(project.dir);
-      versions.reload();
-    }
+  // Pin asks first (PinDialog shows the package changes); the answer lands in a status that takes focus.
+  const [asking, setAsking] = useState<PinAsk | null>(null);
+  const [pinnedNote, setPinnedNote] = useState<string | null>(null);
+  const note = useRef<HTMLParagraphElement>(null);
+  const pin = (version?: string, name?: string) => {
+    setPinnedNote(null);
+    setAsking({ version, name: name ?? version ?? 'the newest version' });
   };
+  const pinned = async (result: { version?: string; lockfile?: { message: string } }) => {
+    if (!project) return;
+    setAsking(null);
+    setPinnedNote(`Pinned ${result.version ?? asking?.name ?? ''}.${result.lockfile ? ` ${result.lockfile.message}` : ''}`);
+    await openProject(project.dir);
+    versions.reload();
+  };
+  useEffect(() => {
+    if (pinnedNote) note.current?.focus();
+  }, [pinnedNote]);
 
   const list = versions.data;
   const newest = list?.versions.find((v) => v.newer);
@@ -36,7 +47,7 @@ export function ImagesScreen() {
             <button type="button" className="btn" onClick={versions.reload} disabled={versions.loading}>
               Refresh
             </button>
-            <button type="button" className="btn primary" onClick={() => void pin()} disabled={!newest || action.busy !== null}>
+            <button type="button" className="btn primary" onClick={() => pin(newest?.tag, newest?.version ?? newest?.tag)} disabled={!newest}>
               Upgrade to newest
             </button>
           </>
@@ -45,7 +56,20 @@ export function ImagesScreen() {
     >
       {!project && <NeedsProject what="image versions" />}
       {versions.error && <ErrorPanel error={versions.error} onRetry={versions.reload} />}
-      {action.error && <ErrorPanel error={action.error} onDismiss={action.clear} />}
+      {pinnedNote && (
+        <p ref={note} className="banner info" role="status" aria-label="Pin result" tabIndex={-1}>
+          {pinnedNote}
+        </p>
+      )}
+      {project && (
+        <PinDialog
+          dir={project.dir}
+          ask={asking}
+          current={project.pinned?.version}
+          onCancel={() => setAsking(null)}
+          onPinned={(result) => void pinned(result)}
+        />
+      )}
       {list?.tagMoved && (
         <p className="banner warn" role="status">
           Tag {list.tagMoved.tag} now points to {shortDigest(list.tagMoved.currentDigest)}; the project stays on{' '}
@@ -73,11 +97,10 @@ export function ImagesScreen() {
                       <button
                         type="button"
                         className={`btn small ${v.newer ? 'primary' : ''}`}
-                        onClick={() => void pin(v.tag)}
-                        disabled={action.busy !== null}
+                        onClick={() => pin(v.tag, name)}
                         aria-label={`Pin ${name}`}
                       >
-                        {action.busy === `pin ${v.tag}` ? 'Pinning…' : 'Pin'}
+                        Pin
                       </button>
                     )}
                   </td>
