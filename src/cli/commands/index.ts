@@ -10,6 +10,7 @@ import { lockCommand } from './lock';
 import { logsCommand } from './logs';
 import { moveCommand } from './move';
 import { openCommand } from './open';
+import { openLinkCommand } from './open-link';
 import { pinCommand } from './pin';
 import { psCommand } from './ps';
 import { pullCommand } from './pull';
@@ -40,6 +41,7 @@ export const COMMANDS: readonly Command[] = [
   hostCommand,
   cloudCommand,
   initCommand,
+  openLinkCommand,
   versionsCommand,
   pinCommand,
   unpinCommand,
