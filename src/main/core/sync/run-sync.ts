@@ -60,6 +60,12 @@ export async function runSync(run: SyncRun): Promise<SyncOutcome> {
   const refused = new Map(refusedPaths(remoteScan.tree.keys(), localScanned.keys(), run.localPaths).map((r) => [r.path, r.reason]));
   const isRefused = (rel: string) => refused.has(rel) || [...refused.keys()].some((r) => rel.startsWith(`${r}/`));
   const withoutRefused = <T>(tree: Map<string, T>) => (refused.size === 0 ? tree : new Map([...tree].filter(([rel]) => !isRefused(rel))));
+  // Nothing moved on either side since the last sync (every path and stamp as the base recorded
+  // them): the plan would be empty and the base stays, so no hashing, planning or guarding is needed.
+  if (refused.size === 0 && localRoot === 'folder' && sameAsBase(localScanned, base, 'localMtime') && sameAsBase(remoteScan.tree, base, 'remoteMtime')) {
+    run.progress({ phase: 'done', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, conflicts: [] });
+    return { uploaded: 0, downloaded: 0, deleted: 0, conflicts: [], bytes: 0, refused: [] };
+  }
   const localTree = withoutRefused(localScanned);
   const remoteTree = withoutRefused(remoteScan.tree);
   const planBase = withoutRefused(base);
@@ -276,6 +282,17 @@ function agreedEntry(localTree: Tree, remoteTree: Tree, rel: string) {
 
 function stampMtime(done: ApplyReport['done'][string] | undefined): string | undefined {
   return Array.isArray(done) ? done[1] : undefined;
+}
+
+/** True when `tree` holds exactly the base's paths, each folder a folder and each file with the size and mtime recorded for this side (and a known content). */
+function sameAsBase(tree: Tree, base: Base, side: 'localMtime' | 'remoteMtime'): boolean {
+  if (tree.size !== base.size) return false;
+  for (const [rel, entry] of tree) {
+    const b = base.get(rel);
+    if (!b || b.type !== entry.type) return false;
+    if (entry.type === 'file' && (b.sha256 === undefined || !sameStamp(entry, b.size, b[side]))) return false;
+  }
+  return true;
 }
 
 function baseChanged(a: Base, b: Base): boolean {
