@@ -6,7 +6,9 @@ import { useConfirm } from '../../../components/ConfirmDialog';
 import { ErrorPanel } from '../../../components/ErrorPanel';
 import { useAction, useCall } from '../../../hooks/useCall';
 import { newOpId } from '../../../lib/opid';
+import { usd } from './cloud-steps';
 import { CloudVmCard } from './CloudVmCard';
+import { MonthLimitBanner, useMonthSpend } from './MonthLimit';
 import { NewCloudVmDialog } from './NewCloudVmDialog';
 
 /** Hosts → Cloud GPU VMs: the project's Benchtop VMs (found by their labels) and "New cloud GPU VM". */
@@ -14,10 +16,13 @@ export function CloudSection({ onHostsChanged }: { onHostsChanged(): void }) {
   const { project } = useApp();
   const vms = useCall(() => api.cloudVmList({ projectDir: project?.dir }), `cloud-vms-${project?.dir ?? ''}`);
   const [creating, setCreating] = useState(false);
+  const [spendKey, setSpendKey] = useState(0);
+  const spend = useMonthSpend(project?.dir, String(spendKey));
   const action = useAction();
   const confirm = useConfirm();
   const changed = () => {
     vms.reload();
+    setSpendKey((k) => k + 1);
     onHostsChanged();
   };
   const act = async (label: string, work: () => Promise<unknown>) => {
@@ -44,6 +49,18 @@ export function CloudSection({ onHostsChanged }: { onHostsChanged(): void }) {
     }
     await act(`resize ${vm.name}`, () => api.cloudVmResize({ opId: newOpId('cloud-resize'), name: vm.name, machineType, stopFirst: running }));
   };
+  // Over the monthly limit, starting another VM asks first (the core warns too).
+  const start = async (vm: CloudVm) => {
+    if (spend.over) {
+      const yes = await confirm.ask({
+        title: `Start ${vm.name} over your monthly limit?`,
+        lost: [`About ${usd(vm.pricePerHour)} more per hour, on top of about ${usd(spend.spent)} this month (limit ${usd(spend.limit)})`],
+        confirmLabel: 'Start anyway',
+      });
+      if (!yes) return;
+    }
+    await act(`start ${vm.name}`, () => api.cloudVmStart({ opId: newOpId('cloud-start'), name: vm.name }));
+  };
   const notConfigured = vms.error?.code === 'CLOUD_NOT_CONFIGURED';
   return (
     <section className="cloud-vms" aria-label="Cloud GPU VMs">
@@ -51,6 +68,7 @@ export function CloudSection({ onHostsChanged }: { onHostsChanged(): void }) {
         <h2>Cloud GPU VMs</h2>
         <button type="button" className="btn primary" onClick={() => setCreating(true)}>New cloud GPU VM</button>
       </header>
+      <MonthLimitBanner spend={spend} />
       {notConfigured && <p className="muted">No Google Cloud project yet: choose it in New cloud GPU VM.</p>}
       {vms.error && !notConfigured && <ErrorPanel error={vms.error} onRetry={vms.reload} />}
       {action.error && <ErrorPanel error={action.error} onDismiss={action.clear} />}
@@ -61,7 +79,7 @@ export function CloudSection({ onHostsChanged }: { onHostsChanged(): void }) {
             key={vm.name}
             vm={vm}
             busy={action.busy !== null}
-            onStart={() => void act(`start ${vm.name}`, () => api.cloudVmStart({ opId: newOpId('cloud-start'), name: vm.name }))}
+            onStart={() => void start(vm)}
             onStop={() => void act(`stop ${vm.name}`, () => api.cloudVmStop({ opId: newOpId('cloud-stop'), name: vm.name }))}
             onDelete={() => void remove(vm)}
             onResize={(type) => void resize(vm, type)}

@@ -183,8 +183,9 @@ function CreateForm({ options, projectDir, onEditSettings, onChanged, onClose }:
       </p>
       {options.catalogNote && <p className="hint" data-testid="cloud-price-note">{options.catalogNote}</p>}
       {options.monthlyLimit > 0 && (
-        <p className={overLimit ? 'warn-text' : 'muted'} role={overLimit ? 'alert' : undefined}>
-          This month so far: about {usd(options.spentThisMonth)} of your {usd(options.monthlyLimit)} limit.
+        <p className={overLimit ? 'banner warn' : 'muted'} role={overLimit ? 'alert' : undefined} aria-label="Monthly cloud limit">
+          This month so far: about <span className="num">{usd(options.spentThisMonth)}</span> of your <span className="num">{usd(options.monthlyLimit)}</span> limit.
+          {overLimit ? ' Creating this VM adds to it.' : ''}
         </p>
       )}
       <div className="dialog-actions">
