@@ -16,6 +16,22 @@ describe('hintsFor', () => {
   });
 });
 
+describe('app hints for codes whose core hint names a command', () => {
+  // Codes a user meets on a screen that can fix them (the core's hint names a CLI command).
+  const onScreen = [
+    'ENGINE_UNREACHABLE', 'DEVCONTAINER_MISSING', 'DEVCONTAINER_INVALID', 'DEVCONTAINER_COMMAND_FAILED', 'TAG_NOT_FOUND', 'IMAGE_NOT_FOUND',
+    'LOCKFILE_INVALID', 'JUPYTER_ARGS_REFUSED', 'SESSION_EXISTS', 'SESSION_FAILED', 'NOT_OWNER', 'HOST_KEY_UNKNOWN', 'HOST_UNREACHABLE',
+    'GPU_BUSY', 'QUOTA_EXCEEDED', 'SYNC_ROOT_MISSING', 'SYNC_MASS_DELETE', 'TRASH_NOT_FOUND', 'CLOUD_NOT_CONFIGURED',
+  ] as const;
+
+  it.each(onScreen)('%s has a fix in the app’s words, the command second', (code) => {
+    const hints = hintsFor({ code, message: 'm', hint: 'Run `benchtop something --flag`.' });
+    expect(hints.app).toMatch(/\S/);
+    expect(hints.app).not.toMatch(/`|(^|\s)--[a-z]|benchtop /);
+    expect(hints.terminal).toBe('Run `benchtop something --flag`.');
+  });
+});
+
 describe('pin drift', () => {
   const session = (over: Partial<SessionInfo>): SessionInfo =>
     ({ id: 's', name: 'n', projectDir: '/p', projectName: 'p', target: 'local', image: 'i', digest: 'sha256:aaa', state: 'ready', gpus: [], idleMinutes: 0, mine: true, ...over }) as SessionInfo;

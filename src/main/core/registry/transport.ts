@@ -118,7 +118,7 @@ export class RegistryTransport {
     }
     if (!login || !login.username) {
       throw new BenchtopError('REGISTRY_AUTH_FAILED', `The registry ${host} asks for a login to read ${options.what}, and none is stored for it.`,
-        `Sign in to ${host} in Settings → Registries, or run \`docker login ${host}\`.`);
+        `Sign in to ${host} in Settings → Registry logins, or run \`docker login ${host}\`.`);
     }
     const basic = Buffer.from(`${login.username}:${login.password}`).toString('base64');
     return { header: `Basic ${basic}`, expiresAt: Number.POSITIVE_INFINITY };
@@ -152,7 +152,7 @@ export class RegistryTransport {
       throw new BenchtopError('REGISTRY_AUTH_FAILED',
         login ? `The token service of ${host} (${url.origin}) refused the login of ${login.username || 'the identity token'} (from ${login.source}).`
           : `The token service of ${host} (${url.origin}) requires a login to read ${options.what}.`,
-        `Sign in to ${host} in Settings → Registries, or run \`docker login ${host}\`.`);
+        `Sign in to ${host} in Settings → Registry logins, or run \`docker login ${host}\`.`);
     }
     if (!response.ok) {
       await response.body?.cancel();
@@ -174,7 +174,7 @@ export class RegistryTransport {
     const who = login ? `the login ${login.username || '(identity token)'} from ${login.source}` : 'an anonymous request';
     return new BenchtopError('REGISTRY_AUTH_FAILED',
       rejectedLogin ? `The registry ${host} rejected ${who} for ${what}.` : `The registry ${host} denies ${who} access to ${what}.`,
-      login ? `Check the user name and password for ${host} (Settings → Registries, or \`docker login ${host}\`) and that the account may read this repository.`
-        : `Sign in to ${host} in Settings → Registries, or run \`docker login ${host}\`.`);
+      login ? `Check the user name and password for ${host} (Settings → Registry logins, or \`docker login ${host}\`) and that the account may read this repository.`
+        : `Sign in to ${host} in Settings → Registry logins, or run \`docker login ${host}\`.`);
   }
 }
