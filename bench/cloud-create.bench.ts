@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     marks = [['begin', performance.now()]];
     const vm = await fx.core.cloud.create({ opId: `bench-${op++}`, gpuType: 'nvidia-tesla-t4', gpuCount: 1, idleMinutes: 0 });
     created.push(vm.name);
-    await fx.core.sessions.up(`bench-${op++}`, project.dir, vm.hostId!, new AbortController().signal);
+    await fx.core.sessions.up(fx.core.ops.create(`bench-${op++}`), project.dir, vm.hostId!);
   };
   const plain = async () => {
     const name = `bt-bench-plain-${randomBytes(3).toString('hex')}`;

@@ -21,7 +21,6 @@ import { compare, median, report } from './support/timing';
 
 const run = promisify(execFile);
 const runs = Number(process.argv[2] ?? 3);
-const never = new AbortController().signal;
 
 async function freePort(from: number): Promise<number> {
   for (let port = from; ; port += 1) if (await loopbackPortFree(port)) return port;
@@ -41,7 +40,7 @@ async function pollStatus(port: number, token: string): Promise<void> {
 
 async function main(): Promise<void> {
   const { ssh, env, image, fx, target } = await benchSshHost();
-  await fx.core.sessions.pulls.pull('local', image, 'bench-pull-local', never);
+  await fx.core.sessions.pulls.pull('local', image, fx.core.ops.create('bench-pull-local'));
 
   const project = benchProject(image, env.image.lockfilePath);
   for (let i = 0; i < 50; i += 1) writeFileSync(join(project.notebooks, `notebook ${i}.ipynb`), randomBytes(20_000));
@@ -65,10 +64,10 @@ async function main(): Promise<void> {
       name: 'benchtop move',
       reset: async () => {
         if (remoteId) await fx.core.sessions.remove(remoteId).catch(() => undefined);
-        localId = (await fx.core.sessions.up(`bench-up-${op++}`, info.dir, 'local', never)).id;
+        localId = (await fx.core.sessions.up(fx.core.ops.create(`bench-up-${op++}`), info.dir, 'local')).id;
       },
       run: async () => {
-        remoteId = (await fx.core.moves.move(`bench-move-${op++}`, localId, target, never)).id;
+        remoteId = (await fx.core.moves.move(fx.core.ops.create(`bench-move-${op++}`), localId, target)).id;
       },
     }, {
       name: 'rsync + docker over ssh',

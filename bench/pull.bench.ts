@@ -32,7 +32,7 @@ async function main(): Promise<void> {
       name: 'benchtop pull',
       reset: () => removeLocal(docker, image.ref),
       run: async () => {
-        await core.sessions.pulls.pull('local', image.ref, `bench-${op++}`);
+        await core.sessions.pulls.pull('local', image.ref, core.ops.create(`bench-${op++}`));
       },
     }, {
       name: 'docker pull',

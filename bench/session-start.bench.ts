@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const imageRef = `${env.registry}/${env.image.repository}@${env.image.versions[env.image.latest].digest}`;
   const project = benchProject(imageRef, env.image.lockfilePath);
   const core = benchCore();
-  await core.sessions.pulls.pull('local', imageRef, 'bench-pull'); // warm: the image is present for both sides
+  await core.sessions.pulls.pull('local', imageRef, core.ops.create('bench-pull')); // warm: the image is present for both sides
   const plainName = `bt-bench-plain-${randomBytes(3).toString('hex')}`;
   const user = `${process.getuid?.() ?? 1000}:${process.getgid?.() ?? 1000}`;
   let sessionId = '';
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
         if (sessionId) await docker.getContainer(sessionId).remove({ force: true }).catch(() => undefined);
       },
       run: async () => {
-        const info = await core.sessions.up(`bench-${op++}`, project.dir, 'local', new AbortController().signal);
+        const info = await core.sessions.up(core.ops.create(`bench-${op++}`), project.dir, 'local');
         sessionId = info.id;
       },
     }, {

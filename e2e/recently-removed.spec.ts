@@ -48,7 +48,7 @@ test('a notebook deleted on the host shows in "Recently removed" on the Project 
   if (added.status !== 'added') throw new Error(`the SSH test host was not added: ${added.status}`);
   const target = added.host.id;
   const image = `${env.registry}/${env.image.repository}@${env.image.versions[env.image.latest].digest}`;
-  await core.sessions.pulls.pull(target, image, 'bt-e2e-pull', new AbortController().signal);
+  await core.sessions.pulls.pull(target, image, core.ops.create('bt-e2e-pull'));
   const info = await core.projects.read(project.dir);
   const notebook = 'to be deleted on the host.ipynb';
   await writeFile(join(info.notebooksDir, notebook), '{"cells": ["precious"]}');

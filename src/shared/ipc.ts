@@ -51,6 +51,7 @@ export type * from './contract/hosts';
 export type * from './contract/images';
 export type * from './contract/links';
 export type * from './contract/machine';
+export type * from './contract/operations';
 export type * from './contract/project';
 export type * from './contract/sessions';
 export type * from './contract/team';

@@ -46,7 +46,7 @@ describe('cloud capacity and failures, as GCE reports them', () => {
   it('a create cut short leaves a VM the list calls interrupted, which its owner deletes', async () => {
     fx = await cloudFixture({}, { zones: ['europe-west4-a'] });
     fx.server.faults.holdInserts = true;
-    const creating = fx.core.ops.run('bt-test-cut', (signal) => fx!.core.cloud.create({ opId: 'bt-test-cut', gpuType: 'nvidia-l4', gpuCount: 1 }, signal));
+    const creating = fx.core.ops.run('bt-test-cut', ({ signal }) => fx!.core.cloud.create({ opId: 'bt-test-cut', gpuType: 'nvidia-l4', gpuCount: 1 }, signal));
     while (!fx.server.instances().length) await new Promise((r) => setTimeout(r, 100));
     fx.core.ops.cancel('bt-test-cut');
     expect((await failure(creating)).code).toBe('CANCELLED');

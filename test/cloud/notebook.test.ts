@@ -8,7 +8,6 @@ import { eventually, JupyterUser, makeProject, opId, removeProjectContainers, ty
 import { cloudFixture, type CloudFixture } from './support';
 import { cloudVmEnv, removeFromVmEngine } from './test-vm';
 
-const never = new AbortController().signal;
 const FREEZE = ['python3', '-m', 'pip', 'list', '--format=freeze'];
 
 async function freeze(core: Core, session: SessionInfo): Promise<string> {
@@ -47,7 +46,7 @@ describe('a notebook on a cloud GPU VM', () => {
     fx = await cloudFixture({}, { zones: ['europe-west4-a'] });
     // Two idle minutes on the VM: it stays up while the session starts, and stops itself after.
     vm = await fx.core.cloud.create({ opId: 'bt-test-nb', gpuType: 'nvidia-l4', gpuCount: 1, idleMinutes: 2 });
-    const onVm = await fx.core.sessions.up(opId(), project.dir, vm.hostId!, never);
+    const onVm = await fx.core.sessions.up(fx.core.ops.create(opId()), project.dir, vm.hostId!);
     expect(onVm).toMatchObject({ state: 'ready', target: vm.name });
     const user = new JupyterUser(onVm.url as string);
     const kernel = await user.startKernel();
@@ -56,8 +55,8 @@ describe('a notebook on a cloud GPU VM', () => {
     // The same pinned project here and on the shared test host (another install: the VM shares that engine).
     shared = await sshHostFixture();
     const [here, there] = await Promise.all([
-      fx.core.sessions.up(opId(), project.dir, 'local', never),
-      shared.fx.core.sessions.up(opId(), project.dir, shared.target, never),
+      fx.core.sessions.up(fx.core.ops.create(opId()), project.dir, 'local'),
+      shared.fx.core.sessions.up(shared.fx.core.ops.create(opId()), project.dir, shared.target),
     ]);
     const [a, b, c] = await Promise.all([freeze(fx.core, here), freeze(shared.fx.core, there), freeze(fx.core, onVm)]);
     expect(a).toContain('==');

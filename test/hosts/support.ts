@@ -65,6 +65,6 @@ export async function sshHostFixture(pull?: string, as?: SshAccount): Promise<{ 
   const added = await fx.core.hosts.add({ spec: specOf(login), identityFile: as?.identityFile ?? ssh.identityFile, dockerSocket: ssh.dockerSocket });
   if (added.status !== 'added') throw new Error(`the test host was not added: ${added.status}`);
   const target = added.host.id;
-  if (pull) await fx.core.sessions.pulls.pull(target, pull, 'bt-test-pull', new AbortController().signal);
+  if (pull) await fx.core.sessions.pulls.pull(target, pull, fx.core.ops.create('bt-test-pull'));
   return { fx, target };
 }

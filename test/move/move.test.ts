@@ -13,7 +13,6 @@ import { loopbackPortFree } from '../../src/main/core/session/ports';
 import { pinJupyterPort, withoutFixedPort } from '../sync/support';
 
 const ready = existsSync(new URL('../../.test-env/ssh-host.json', import.meta.url)) && existsSync(new URL('../../.test-env/env.json', import.meta.url));
-const never = new AbortController().signal;
 
 /** Every file under the notebooks folder with its sha256, the way a byte-for-byte comparison needs it. */
 async function snapshot(root: string, prefix = ''): Promise<Record<string, string>> {
@@ -71,13 +70,13 @@ describe.skipIf(!ready)('moving a session between this computer and an SSH host'
     await writeFile(join(notebooks, 'data.bin'), Buffer.from(Array.from({ length: 300_000 }, (_, i) => i % 251)));
     const before = await snapshot(notebooks);
 
-    const local = await fx.core.sessions.up('bt-test-up', project.dir, 'local', never);
+    const local = await fx.core.sessions.up(fx.core.ops.create('bt-test-up'), project.dir, 'local');
     sessions.add(local.id);
     expect(local.state).toBe('ready');
 
     const steps: string[] = [];
     const off = fx.core.bus.on('operationStep', (s) => s.opId === 'bt-test-out' && steps.push(s.step));
-    const remote = await fx.core.moves.move('bt-test-out', local.id, target, never);
+    const remote = await fx.core.moves.move(fx.core.ops.create('bt-test-out'), local.id, target);
     off();
     sessions.add(remote.id);
     expect(steps).toEqual(['pull', 'sync-to-destination', 'start-destination', 'stop-source', 'final-sync']);
@@ -92,7 +91,7 @@ describe.skipIf(!ready)('moving a session between this computer and an SSH host'
     expect((await jupyter(remote, 'analysis.ipynb', { method: 'PUT', body: JSON.stringify({ type: 'notebook', content: edited }) })).ok).toBe(true);
     expect((await jupyter(remote, 'gpu run.ipynb', { method: 'PUT', body: JSON.stringify({ type: 'notebook', content: edited }) })).ok).toBe(true);
 
-    const home = await fx.core.moves.move('bt-test-back', remote.id, 'local', never);
+    const home = await fx.core.moves.move(fx.core.ops.create('bt-test-back'), remote.id, 'local');
     expect(home).toMatchObject({ target: 'local', state: 'ready', id: local.id });
     expect((await fx.core.sessions.get(remote.id)).state).toBe('stopped');
 
@@ -120,15 +119,15 @@ describe.skipIf(!ready)('moving a session between this computer and an SSH host'
     const notebooks = join(pinned.dir, 'notebooks');
     await writeFile(join(notebooks, 'pinned.ipynb'), JSON.stringify({ cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 }));
     const before = await snapshot(notebooks);
-    const local = await fx.core.sessions.up('bt-test-up-pinned', pinned.dir, 'local', never);
+    const local = await fx.core.sessions.up(fx.core.ops.create('bt-test-up-pinned'), pinned.dir, 'local');
     sessions.add(local.id);
 
     const steps: string[] = [];
     const off = fx.core.bus.on('operationStep', (s) => /^bt-test-pinned-(out|back)$/.test(s.opId) && steps.push(`${s.opId.slice(15)}:${s.step}`));
-    const remote = await fx.core.moves.move('bt-test-pinned-out', local.id, target, never);
+    const remote = await fx.core.moves.move(fx.core.ops.create('bt-test-pinned-out'), local.id, target);
     sessions.add(remote.id);
     expect(remote.state).toBe('ready');
-    const home = await fx.core.moves.move('bt-test-pinned-back', remote.id, 'local', never);
+    const home = await fx.core.moves.move(fx.core.ops.create('bt-test-pinned-back'), remote.id, 'local');
     off();
     // One Jupyter at a time on that port: the source stops before the destination starts.
     expect(steps).toEqual([
@@ -140,7 +139,7 @@ describe.skipIf(!ready)('moving a session between this computer and an SSH host'
   }, 300_000);
 
   it('fails with MOVE_FAILED naming the step, and leaves the running session and its notebooks alone', async () => {
-    const local = await fx.core.sessions.up('bt-test-up2', project.dir, 'local', never);
+    const local = await fx.core.sessions.up(fx.core.ops.create('bt-test-up2'), project.dir, 'local');
     sessions.add(local.id);
     const before = await snapshot(join(project.dir, 'notebooks'));
     // Through the IPC handler, as the app calls it: the error envelope the UI shows.

@@ -60,7 +60,7 @@ describe('pulling the pinned image', () => {
     await removeLocal(image.ref);
     const progress = record(core, 'pullProgress');
     const op = opId();
-    const pulling = core.ops.run(op, (signal) => core.sessions.pulls.pull('local', image.ref, op, signal));
+    const pulling = core.ops.run(op, (o) => core.sessions.pulls.pull('local', image.ref, o));
     await eventually(() => progress.some((p) => p.opId === op && p.bytesDone > 0));
     expect(core.ops.cancel(op)).toBe(true);
     await expect(pulling).rejects.toMatchObject({ code: 'CANCELLED' });
@@ -69,7 +69,7 @@ describe('pulling the pinned image', () => {
 
   it('IMAGE_NOT_FOUND when the registry has no such digest', async () => {
     const ref = `${image.repository}@sha256:${'1'.repeat(64)}`;
-    await expect(core.sessions.pulls.pull('local', ref, opId())).rejects.toMatchObject({ code: 'IMAGE_NOT_FOUND' });
+    await expect(core.sessions.pulls.pull('local', ref, core.ops.create(opId()))).rejects.toMatchObject({ code: 'IMAGE_NOT_FOUND' });
   });
 
   it('DIGEST_MISMATCH when the registry answers with another image’s manifest', async () => {
@@ -77,7 +77,7 @@ describe('pulling the pinned image', () => {
     const proxy = await startRegistryProxy(env().registry, 'swap-manifest', { repository, digest: other.digest });
     const ref = `${proxy.address}/${untouched.repository.split('/').slice(1).join('/')}@${untouched.digest}`;
     try {
-      const error = await core.sessions.pulls.pull('local', ref, opId()).catch((e: unknown) => e);
+      const error = await core.sessions.pulls.pull('local', ref, core.ops.create(opId())).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'DIGEST_MISMATCH' });
       expect((error as Error).message).toContain(untouched.digest);
     } finally {
@@ -91,7 +91,7 @@ describe('pulling the pinned image', () => {
     try {
       const ref = `${proxy.address}/${other.repository.split('/').slice(1).join('/')}@${other.digest}`;
       await removeLocal(other.ref);
-      const error = await core.sessions.pulls.pull('local', ref, opId()).catch((e: unknown) => e);
+      const error = await core.sessions.pulls.pull('local', ref, core.ops.create(opId())).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'PULL_FAILED' });
       expect((error as Error).message).toMatch(/500|Internal Server Error|unexpected/i);
     } finally {
@@ -105,7 +105,7 @@ describe('pulling the pinned image', () => {
     // The registry's answer is the one thing swapped: no loopback registry can serve a petabyte image.
     core.sessions.pulls.registry = { credentialsFor: (h) => real.credentialsFor(h), imageSize: async () => 1e15 };
     try {
-      const error = await core.sessions.pulls.pull('local', image.ref, opId()).catch((e: unknown) => e);
+      const error = await core.sessions.pulls.pull('local', image.ref, core.ops.create(opId())).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'DISK_FULL' });
       expect((error as Error).message).toMatch(/needs about 2000000\.0 GB but only [\d.]+ GB is free at \/var\/lib\/docker/);
     } finally {
@@ -122,8 +122,8 @@ describe('pulling the pinned image', () => {
     const anonymous = makeCore({ env: { ...process.env, DOCKER_CONFIG: mkdtempSync(join(tmpdir(), 'bt-test-empty-')) } });
     const loggedIn = makeCore({ env: { ...process.env, DOCKER_CONFIG: dockerConfig } });
     try {
-      await expect(anonymous.sessions.pulls.pull('local', locked.ref, opId())).rejects.toMatchObject({ code: 'REGISTRY_AUTH_FAILED' });
-      expect(await loggedIn.sessions.pulls.pull('local', locked.ref, opId())).toMatchObject({ digest: locked.digest, skipped: false });
+      await expect(anonymous.sessions.pulls.pull('local', locked.ref, anonymous.ops.create(opId()))).rejects.toMatchObject({ code: 'REGISTRY_AUTH_FAILED' });
+      expect(await loggedIn.sessions.pulls.pull('local', locked.ref, loggedIn.ops.create(opId()))).toMatchObject({ digest: locked.digest, skipped: false });
     } finally {
       await removeLocal(locked.ref);
       await deleteFromRegistry(locked, login);

@@ -18,7 +18,7 @@ function setup(options: Parameters<typeof makeProject>[0] = {}): { project: Test
 }
 
 function up(core: Core, project: TestProject) {
-  return core.sessions.up(opId(), project.dir, 'local', new AbortController().signal);
+  return core.sessions.up(core.ops.create(opId()), project.dir, 'local');
 }
 
 /** Notebooks untouched in every failure: the one notebook is still there, byte for byte, and nothing else was deleted. */
@@ -107,7 +107,7 @@ describe('sessions that cannot start say why, and keep the notebooks', () => {
     const { project, core } = setup({ benchtop: { jupyter: { args: ['--NotebookApp.base_url=/elsewhere/'] } } });
     const steps = record(core, 'operationStep');
     const op = opId();
-    const starting = core.ops.run(op, (signal) => core.sessions.up(op, project.dir, 'local', signal));
+    const starting = core.ops.run(op, (o) => core.sessions.up(o, project.dir, 'local'));
     await eventually(() => steps.some((s) => s.opId === op && s.step === 'wait-jupyter'));
     expect(core.ops.cancel(op)).toBe(true);
     await expect(starting).rejects.toMatchObject({ code: 'CANCELLED' });
@@ -175,7 +175,7 @@ describe('GPUs on an engine without the NVIDIA runtime', () => {
       mounts: { notebooksDir: project.notebooks }, token: 'x'.repeat(48), hostPort: '', gpus: ['0'], engineCpus: 0, engineMemoryBytes: 0,
       labels: { projectDir: project.dir, projectName: project.name, user: 'test', image: 'x', digest: 'x', appVersion: '0', target: 'local', gpus: ['0'], idleMinutes: 0, port: 0 },
     });
-    await core.sessions.pulls.pull('local', pinnedRef(), opId());
+    await core.sessions.pulls.pull('local', pinnedRef(), core.ops.create(opId()));
     const error = await core.engines.call('local', 'gpu session', async (d) => {
       const container = await d.createContainer(spec);
       await container.start();

@@ -29,7 +29,7 @@ describe('idle stop', () => {
 
   it('never stops a busy kernel, then stops the session once every kernel is idle past its idle minutes', async () => {
     const states = record(core, 'sessionState');
-    const info = await core.sessions.up(opId(), project.dir, 'local', new AbortController().signal);
+    const info = await core.sessions.up(core.ops.create(opId()), project.dir, 'local');
     expect(info.idleMinutes).toBe(1);
     const user = new JupyterUser(info.url as string);
     const kernel = await user.startKernel();

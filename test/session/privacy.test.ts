@@ -6,8 +6,6 @@ import { refusedJupyterArgs } from '../../src/main/core/session/jupyter-args';
 import { runCli } from '../support/cli';
 import { docker, eventually, makeCore, makeProject, opId, removeProjectContainers, type TestProject } from './support';
 
-const never = new AbortController().signal;
-
 describe('a session stays private on a shared machine', () => {
   const projects: TestProject[] = [];
   const core = makeCore();
@@ -32,7 +30,7 @@ describe('a session stays private on a shared machine', () => {
     ] as const) {
       const project = makeProject({ benchtop });
       projects.push(project);
-      const attempt = core.sessions.up(opId(), project.dir, 'local', never);
+      const attempt = core.sessions.up(core.ops.create(opId()), project.dir, 'local');
       await expect(attempt).rejects.toMatchObject({ code: 'JUPYTER_ARGS_REFUSED', message: expect.stringContaining(shown) });
       expect(await docker.listContainers({ all: true, filters: { label: [`dev.benchtop.project=${project.dir}`] } })).toEqual([]);
     }
@@ -41,7 +39,7 @@ describe('a session stays private on a shared machine', () => {
   it('opens the browser on a private page, never with the token on a command line', async () => {
     const project = makeProject();
     projects.push(project);
-    const info = await core.sessions.up(opId(), project.dir, 'local', never);
+    const info = await core.sessions.up(core.ops.create(opId()), project.dir, 'local');
     const token = new URL(info.url as string).searchParams.get('token') as string;
     // A stand-in browser opener that writes down the command line it was given.
     const bin = mkdtempSync(join(tmpdir(), 'bt-test-opener-'));

@@ -15,7 +15,7 @@ describe('a process killed for memory inside a running session', () => {
 
   it('shows on the session, which stays ready, with the limit it ran into', async () => {
     const states = record(core, 'sessionState');
-    const info = await core.sessions.up(opId(), project.dir, 'local', new AbortController().signal);
+    const info = await core.sessions.up(core.ops.create(opId()), project.dir, 'local');
     expect(info.state).toBe('ready');
 
     // What a greedy notebook cell does: allocate (and touch) far more than the session may use.

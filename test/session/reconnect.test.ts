@@ -24,7 +24,7 @@ describe('when the engine goes away and comes back', () => {
 
   it('marks sessions ENGINE_UNREACHABLE, then catches up on what happened meanwhile', async () => {
     const states = record(core, 'sessionState');
-    const info = await core.sessions.up(opId(), project.dir, 'local', new AbortController().signal);
+    const info = await core.sessions.up(core.ops.create(opId()), project.dir, 'local');
     expect(info.state).toBe('ready');
 
     await proxy.down();

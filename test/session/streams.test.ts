@@ -17,7 +17,7 @@ describe('a running session’s log and stats', () => {
     project = makeProject();
     core = makeCore({ desktop });
     handlers = createHandlers(core);
-    info = await core.sessions.up(opId(), project.dir, 'local', new AbortController().signal);
+    info = await core.sessions.up(core.ops.create(opId()), project.dir, 'local');
   });
 
   afterAll(async () => {

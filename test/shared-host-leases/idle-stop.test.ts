@@ -44,7 +44,7 @@ describe('idle stop on the host, with no Benchtop running', () => {
   }, 120_000);
 
   it('is stopped within about two minutes of the last Benchtop process exiting, and its card freed', async () => {
-    const info = await ana!.fx.core.sessions.up(opId(), project.dir, ana!.target, new AbortController().signal);
+    const info = await ana!.fx.core.sessions.up(ana!.fx.core.ops.create(opId()), project.dir, ana!.target);
     sessionId = info.id;
     expect(info.state).toBe('ready');
     const card = (await ana!.fx.core.gpus.list(ana!.target)).find((l) => l.sessionId === sessionId)?.gpu;

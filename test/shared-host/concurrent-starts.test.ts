@@ -6,7 +6,6 @@ import { analystAccounts } from '../support/ssh-host';
 import { sshHostFixture, type HostsFixture } from '../hosts/support';
 import { docker, makeCore, makeProject, opId, removeProjectContainers, type TestProject } from '../session/support';
 
-const never = new AbortController().signal;
 /** Eight Jupyters starting at once on a small machine take a while; slowness is the bench's business. */
 const READY_TIMEOUT_MS = 300_000;
 
@@ -15,7 +14,7 @@ async function startEight(users: { core: Core; target: string }[], projects: Tes
   for (const { core } of users) core.sessions.readyTimeoutMs = READY_TIMEOUT_MS;
   const starts = projects.map((p, i) => {
     const { core, target } = users[i % users.length];
-    return core.sessions.up(opId(), p.dir, target, never);
+    return core.sessions.up(core.ops.create(opId()), p.dir, target);
   });
   const results = await Promise.allSettled(starts);
   const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [`${projects[i].name}: ${(r.reason as { code?: string }).code ?? ''} ${(r.reason as Error).message}`] : []));

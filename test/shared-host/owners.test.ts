@@ -7,8 +7,6 @@ import { analystAccounts } from '../support/ssh-host';
 import { sshHostFixture, type HostsFixture } from '../hosts/support';
 import { eventually, makeProject, opId, record, type TestProject } from '../session/support';
 
-const never = new AbortController().signal;
-
 /** Two teammates (two settings homes, two accounts on the box) start the same project on one host. */
 describe('a shared host with two owners', () => {
   const env = testEnv();
@@ -26,8 +24,8 @@ describe('a shared host with two owners', () => {
     project = makeProject();
     // The same project folder on both "laptops": the case where ids without the owner collided.
     [hers, his] = await Promise.all([
-      alice.fx.core.sessions.up(opId(), project.dir, alice.target, never),
-      bob.fx.core.sessions.up(opId(), project.dir, bob.target, never),
+      alice.fx.core.sessions.up(alice.fx.core.ops.create(opId()), project.dir, alice.target),
+      bob.fx.core.sessions.up(bob.fx.core.ops.create(opId()), project.dir, bob.target),
     ]);
   }, 300_000);
 
@@ -62,10 +60,10 @@ describe('a shared host with two owners', () => {
     const refused = { code: 'NOT_OWNER', message: expect.stringContaining(aliceAccount.user) };
     await expect(core.sessions.open(hers.id, 'browser')).rejects.toMatchObject(refused);
     await expect(core.sessions.stop(hers.id)).rejects.toMatchObject(refused);
-    await expect(core.sessions.restart(opId(), hers.id, never)).rejects.toMatchObject(refused);
+    await expect(core.sessions.restart(core.ops.create(opId()), hers.id)).rejects.toMatchObject(refused);
     await expect(core.sessions.remove(hers.id)).rejects.toMatchObject(refused);
-    await expect(core.sessions.logs(opId(), hers.id, false, 10, never)).rejects.toMatchObject(refused);
-    await expect(core.sessions.watchStats(opId(), hers.id, never)).rejects.toMatchObject(refused);
+    await expect(core.sessions.logs(core.ops.create(opId()), hers.id, false, 10)).rejects.toMatchObject(refused);
+    await expect(core.sessions.watchStats(core.ops.create(opId()), hers.id)).rejects.toMatchObject(refused);
     await expect(core.lockfiles.drift(hers.id)).rejects.toMatchObject(refused);
     // Nothing happened to it.
     expect(await alice.fx.core.sessions.get(hers.id)).toMatchObject({ state: 'ready', url: hers.url });

@@ -49,7 +49,7 @@ describe.skipIf(!ready)('a remote session whose notebooks stop syncing says so, 
   });
 
   it('shows the failing sync (since when, code, message, retry interval) on the ready session, then clears it', async () => {
-    session = await fx.core.sessions.up('bt-test-up', project.dir, target, new AbortController().signal);
+    session = await fx.core.sessions.up(fx.core.ops.create('bt-test-up'), project.dir, target);
     const s = session;
     expect(s.state).toBe('ready');
     expect(s.syncError).toBeUndefined();

@@ -64,7 +64,7 @@ describe.skipIf(!ready)('notebooks of a session on an SSH host stay in step whil
   it('syncs on start, every few seconds both ways while it runs, and once more after it stops', async () => {
     const notes = join(project.dir, 'notebooks');
     await writeFile(join(notes, 'from laptop.txt'), 'written before start');
-    session = await fx.core.sessions.up('bt-test-up', project.dir, target, new AbortController().signal);
+    session = await fx.core.sessions.up(fx.core.ops.create('bt-test-up'), project.dir, target);
     expect(session.state).toBe('ready');
     // On start: Jupyter on the host opens on the laptop's files.
     expect(await readThere(session, 'from laptop.txt')).toBe('written before start');

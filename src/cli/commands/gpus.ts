@@ -27,7 +27,7 @@ async function claim(ctx: CliContext, target: string): Promise<number> {
   if (result.status === 'queued' && wait) {
     ctx.err(`Waiting in the GPU queue of ${target} (Ctrl-C leaves it): position ${result.position}.`);
     const sessionId = result.sessionId;
-    const gpus = await ctx.core.ops.run(ctx.newOpId(), (signal) => ctx.core.gpus.waitForGrant(target, sessionId, {
+    const gpus = await ctx.core.ops.run(ctx.newOpId(), ({ signal }) => ctx.core.gpus.waitForGrant(target, sessionId, {
       signal, onPosition: (position, of) => ctx.err(`Position ${position} of ${of}.`),
     }));
     const lease = (await ctx.core.gpus.list(target)).find((l) => l.sessionId === sessionId);

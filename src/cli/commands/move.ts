@@ -30,7 +30,7 @@ host keeps answering after this command exits (\`benchtop forwarder --help\`).`,
       if (s.opId === opId) ctx.err(`${s.step}${s.detail ? `: ${s.detail}` : ''}`);
     });
     try {
-      const moved = await ctx.core.ops.run(opId, (signal) => ctx.core.moves.move(opId, source.id, target, signal));
+      const moved = await ctx.core.ops.run(opId, (op) => ctx.core.moves.move(op, source.id, target));
       if (ctx.json) {
         ctx.out(JSON.stringify(moved, null, 2));
         return EXIT.OK;

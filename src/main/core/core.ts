@@ -33,7 +33,7 @@ import type { LinkService } from './links/service';
 import { syncedWorkspace } from './sync/workspace';
 import { dirname, join } from 'node:path';
 import type { SettingsStore } from './settings/store';
-import type { PortAccess } from './session/adapters';
+import { localWorkspace, type PortAccess } from './session/adapters';
 
 export interface CoreDeps {
   settings: SettingsStore;
@@ -74,7 +74,8 @@ export class Core {
   /** The folder of the log file (diagnostics read it back). */
   readonly logDir: string;
   readonly bus = new EventBus();
-  readonly ops = new Operations();
+  /** Every long call of this process: its Operation (id, cancel signal, steps, logger); cancel by id. */
+  readonly ops: Operations;
   readonly projects: ProjectService;
   readonly registry: RegistryService;
   readonly imageVersions: ImageVersionService;
@@ -107,6 +108,7 @@ export class Core {
     this.env = deps.env ?? process.env;
     this.logDir = deps.logDir ?? join(dirname(this.settings.path), 'logs');
     this.log = deps.log ?? coreLogger(this.logDir, this.shell);
+    this.ops = new Operations({ bus: this.bus, log: this.log.child('ops') });
     this.owner = installOwner(this.settings, this.env);
     this.projects = new ProjectService({ settings: this.settings, clock: this.clock, env: this.env });
     this.registry = new RegistryService({
@@ -165,8 +167,14 @@ export class Core {
       openProject: (dir) => this.projects.open(dir),
       registryFacts: registryImageFacts(this.registry),
     });
+    this.sync = new SyncService({
+      engines: this.engines, projects: this.projects, bus: this.bus, ops: this.ops, clock: this.clock, owner: this.owner,
+      dataDir: dirname(this.settings.path), log: this.log.child('sync'),
+    });
     this.sessions = new SessionService({
       ports: deps.ports ?? this.hosts,
+      // Remote sessions keep notebooks in a synced volume; local ones keep the project folder.
+      workspace: syncedWorkspace(this.sync, localWorkspace),
       engines: this.engines,
       bus: this.bus,
       settings: this.settings,
@@ -179,12 +187,6 @@ export class Core {
       gpus: this.gpus,
       log: this.log.child('sessions'),
     });
-    this.sync = new SyncService({
-      engines: this.engines, projects: this.projects, bus: this.bus, ops: this.ops, clock: this.clock, owner: this.owner,
-      dataDir: dirname(this.settings.path), log: this.log.child('sync'),
-    });
-    // Remote sessions keep notebooks in a synced volume; local ones keep the project folder.
-    this.sessions.workspace = syncedWorkspace(this.sync, this.sessions.workspace);
     // A failing background sync shows on its session until a sync succeeds again.
     this.syncWatcher = new SyncWatcher(this.sync, this.bus, {
       now: () => this.clock.now(),
@@ -197,7 +199,7 @@ export class Core {
     });
     this.links = linkServiceFor(this);
     this.slurm = new SlurmService({ hosts: this.hosts, projects: this.projects, owner: this.owner, clock: this.clock, desktop: this.desktop, log: this.log.child('slurm') });
-    this.moves = new MoveService({ sessions: this.sessions, sync: this.sync, bus: this.bus, projects: this.projects });
+    this.moves = new MoveService({ sessions: this.sessions, sync: this.sync, projects: this.projects });
   }
 
   /**

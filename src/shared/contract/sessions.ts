@@ -104,5 +104,5 @@ export interface SessionsEvents {
   sessionLog: { opId: string; lines: string[] };
   sessionStats: SessionStats & { opId: string };
   /** A long operation moved to its next step (for onboarding's step list). */
-  operationStep: { opId: string; step: string; detail?: string };
+  operationStep: import('./operations').OperationStep;
 }

@@ -17,7 +17,7 @@ export function hostsHandlers(core: Core): HandlersFor<HostsInvoke> {
     sessionSync: ({ opId, sessionId, confirmDeletes }) => syncSession(core.sync, core.sessions, opId, sessionId, confirmDeletes === true),
     syncTrashList: ({ projectDir, target }) => trashListFor(core.sync, core.sessions, projectDir, target),
     syncTrashRestore: ({ projectDir, entry }) => trashRestoreFor(core.sync, core.sessions, projectDir, entry),
-    sessionMove: ({ opId, sessionId, target }) => core.ops.run(opId, (signal) => core.moves.move(opId, sessionId, target, signal)),
+    sessionMove: ({ opId, sessionId, target }) => core.ops.run(opId, (op) => core.moves.move(op, sessionId, target)),
   };
 }
 

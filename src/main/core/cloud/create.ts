@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { protos } from '@google-cloud/compute';
 import type { CloudCreateRequest } from '../../../shared/contract/cloud';
+import type { CloudStepName } from '../../../shared/contract/operations';
 import { BenchtopError } from '../errors';
 import type { Logger } from '../log/logger';
 import type { ComputeClients } from './client';
@@ -15,7 +16,7 @@ export interface SweepInput {
   project: string;
   zones: string[];
   spec: Omit<InstanceSpecInput, 'zone'>;
-  step: (name: string, detail?: string) => void;
+  step: (name: CloudStepName, detail?: string) => void;
   signal?: AbortSignal;
   log?: Logger;
 }

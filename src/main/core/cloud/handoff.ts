@@ -1,4 +1,5 @@
 import type { HostInfo } from '../../../shared/contract/hosts';
+import type { CloudStepName } from '../../../shared/contract/operations';
 import { BenchtopError } from '../errors';
 import type { HostConfig } from '../settings/schema';
 import type { SettingsStore } from '../settings/store';
@@ -27,7 +28,7 @@ export interface HandoffInput {
   identityFile: string;
   dockerSocket?: string;
   signal?: AbortSignal;
-  step: (name: string, detail?: string) => void;
+  step: (name: CloudStepName, detail?: string) => void;
   /** How long the guest may take to publish its keys, and its SSH and engine to answer (first boot installs the driver). */
   timeoutMs?: number;
 }

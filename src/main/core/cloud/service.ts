@@ -1,5 +1,6 @@
 import type { CloudCreateRequest, CloudOptions, CloudSettingsView, CloudVm } from '../../../shared/contract/cloud';
 import type { Clock } from '../clock';
+import type { CloudStepName } from '../../../shared/contract/operations';
 import { BenchtopError } from '../errors';
 import type { EventBus } from '../events';
 import type { Owner } from '../identity/owner';
@@ -84,7 +85,7 @@ export class CloudService {
   }
 
   #step(opId: string) {
-    return (step: string, detail?: string) => {
+    return (step: CloudStepName, detail?: string) => {
       this.#d.log?.info(`${opId}: ${step}${detail ? ` — ${detail}` : ''}`);
       this.#d.bus.emit('operationStep', { opId, step, ...(detail ? { detail } : {}) });
     };
@@ -256,7 +257,7 @@ export class CloudService {
     }
   }
 
-  #warnMonthlyLimit(step: (s: string, d?: string) => void, spent: number): void {
+  #warnMonthlyLimit(step: (s: CloudStepName, d?: string) => void, spent: number): void {
     const limit = this.#settings().monthlyLimit;
     if (limit > 0 && spent >= limit) step('cost', `warning: your cloud VMs have cost about $${spent.toFixed(2)} this month, over your limit of $${limit.toFixed(2)}`);
   }

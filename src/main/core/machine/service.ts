@@ -61,7 +61,7 @@ export class MachineCheckService {
   }
 
   check(request: MachineCheckRequest): Promise<CheckReport> {
-    return this.#deps.ops.run(request.opId, (signal) => this.#check(request, signal));
+    return this.#deps.ops.run(request.opId, ({ signal }) => this.#check(request, signal));
   }
 
   async #check(request: MachineCheckRequest, signal: AbortSignal): Promise<CheckReport> {

@@ -1,8 +1,9 @@
 import type { ProjectInfo } from '../../../shared/contract/project';
+import type { MoveStepName } from '../../../shared/contract/operations';
 import type { SessionInfo } from '../../../shared/contract/sessions';
 import { LOCAL } from '../engine/service';
 import { BenchtopError } from '../errors';
-import type { EventBus } from '../events';
+import type { Operation } from '../operation';
 import type { SyncService } from '../sync/service';
 import { sessionImageRef } from '../sync/session-sync';
 
@@ -10,20 +11,19 @@ import { sessionImageRef } from '../sync/session-sync';
 export interface MoveSessions {
   get(id: string): Promise<SessionInfo>;
   stop(id: string): Promise<SessionInfo>;
-  up(opId: string, dir: string, target: string, signal: AbortSignal): Promise<SessionInfo>;
-  pulls: { pull(target: string, ref: string, opId: string, signal?: AbortSignal): Promise<unknown> };
+  up(op: Operation, dir: string, target: string): Promise<SessionInfo>;
+  pulls: { pull(target: string, ref: string, op: Operation): Promise<unknown> };
 }
 
 export interface MoveServiceDeps {
   sessions: MoveSessions;
   sync: SyncService;
-  bus: EventBus;
   /** Reads the project (does it pin Jupyter to a fixed port?). */
   projects: { read(dir: string): Promise<ProjectInfo> };
 }
 
 /** The steps of a move, in order; MOVE_FAILED names the one that failed. */
-export type MoveStep = 'sync-from-source' | 'pull' | 'sync-to-destination' | 'start-destination' | 'stop-source' | 'final-sync';
+export type MoveStep = MoveStepName;
 
 /**
  * Moves a session between this computer and a host (or between hosts) on the same image digest.
@@ -36,8 +36,10 @@ export type MoveStep = 'sync-from-source' | 'pull' | 'sync-to-destination' | 'st
 export class MoveService {
   constructor(readonly deps: MoveServiceDeps) {}
 
-  async move(opId: string, sessionId: string, destination: string, signal: AbortSignal): Promise<SessionInfo> {
-    const { sessions, sync, bus, projects } = this.deps;
+  /** Each step is an `operationStep` of `op`; the syncs, the pull and the start are its children. */
+  async move(op: Operation, sessionId: string, destination: string): Promise<SessionInfo> {
+    const { sessions, sync, projects } = this.deps;
+    const { signal } = op;
     const source = await sessions.get(sessionId);
     if (source.target === destination) {
       throw new BenchtopError('INVALID_ARGUMENT', `Session ${sessionId} already runs on ${destination}.`, 'Pick another target: `local` or a host id.');
@@ -53,11 +55,11 @@ export class MoveService {
     const run = async <T>(name: MoveStep, detail: string, work: () => Promise<T>): Promise<T> => {
       step = name;
       signal.throwIfAborted();
-      bus.emit('operationStep', { opId, step: name, detail });
+      op.step(name, detail);
       return work();
     };
     const syncWith = (target: string, containerId?: string) =>
-      sync.sync({ opId: `${opId}:${step}`, projectDir: dir, target, sessionId, containerId, image, signal });
+      sync.sync({ opId: op.child(step).id, projectDir: dir, target, sessionId, containerId, image, signal });
     const stopSource = async () => {
       await run('stop-source', source.target, () => sessions.stop(sessionId));
       sourceStopped = true;
@@ -68,13 +70,13 @@ export class MoveService {
     try {
       if (fromRemote) await run('sync-from-source', source.target, () => syncWith(source.target, sourceRunning ? source.name : undefined));
       if (toRemote) {
-        await run('pull', `${image} on ${destination}`, () => sessions.pulls.pull(destination, image, `${opId}:pull`, signal));
+        await run('pull', `${image} on ${destination}`, () => sessions.pulls.pull(destination, image, op.child('pull')));
         await run('sync-to-destination', destination, () => syncWith(destination));
       }
       if (sourceRunning && !overlap) await stopSource();
       // On a host the volume is already up to date here (see syncedWorkspace), so this is mostly
       // Jupyter starting.
-      const moved = await run('start-destination', destination, () => sessions.up(`${opId}:up`, dir, destination, signal));
+      const moved = await run('start-destination', destination, () => sessions.up(op.child('up'), dir, destination));
       if (overlap) {
         await stopSource();
         if (toRemote) await run('final-sync', destination, () => syncWith(destination, moved.name));
@@ -84,7 +86,11 @@ export class MoveService {
       let restored = false;
       if (sourceStopped && step === 'start-destination') {
         // Put the user back where they were: the source folder or volume still holds everything.
-        restored = await sessions.up(`${opId}:restore`, dir, source.target, new AbortController().signal).then(() => true, () => false);
+        // Its own signal: a cancelled move still puts the source back.
+        restored = await sessions.up(op.child('restore', new AbortController().signal), dir, source.target).then(() => true, (e: unknown) => {
+          op.log.warn(`could not start ${source.projectName} on ${source.target} again after the move failed`, { error: e });
+          return false;
+        });
       }
       throw moveFailed(step, source, destination, error, !sourceStopped || restored);
     }

@@ -5,7 +5,7 @@ import type { EngineService } from '../engine/service';
 import { LOCAL } from '../engine/service';
 import { engineMessage } from '../engine/errors';
 import { BenchtopError } from '../errors';
-import type { EventBus } from '../events';
+import type { Operation } from '../operation';
 import { assertRoomForPull, freeBytesAt } from './disk';
 import { followPull, pullFailure } from './follow';
 import { PullProgressTracker, throttle } from './progress';
@@ -52,7 +52,6 @@ const PULL_REQUEST_TIMEOUT_MS = 60_000;
 export class PullService {
   constructor(
     private readonly engines: EngineService,
-    private readonly bus: EventBus,
     private readonly clock: Clock,
     public registry: PullRegistry,
   ) {}
@@ -67,13 +66,17 @@ export class PullService {
     }
   }
 
-  /** Pulls `ref` on `target` unless the engine already holds it; verifies the digest when one is pinned. */
-  async pull(target: string, rawRef: string, opId: string, signal?: AbortSignal): Promise<PullResult> {
+  /**
+   * Pulls `ref` on `target` unless the engine already holds it; verifies the digest when one is pinned.
+   * Progress goes out as `pullProgress` events of `op`; its signal cancels the pull.
+   */
+  async pull(target: string, rawRef: string, op: Operation): Promise<PullResult> {
+    const { id: opId, signal } = op;
     const ref = splitRef(rawRef);
     const name = formatRef(ref);
     const present = ref.digest ? await this.inspect(target, name) : undefined;
     if (present && hasDigest(present, ref)) {
-      this.bus.emit('pullProgress', { ...new PullProgressTracker(opId, name).snapshot(this.clock.now(), 'done') });
+      op.progress('pullProgress', new PullProgressTracker(opId, name).snapshot(this.clock.now(), 'done'));
       return { digest: ref.digest as string, skipped: true, labels: present.Config?.Labels ?? {} };
     }
     // One registry lookup: a registry with a pull plan would answer imageSize from the same manifest.
@@ -84,7 +87,7 @@ export class PullService {
     await this.#assertDiskRoom(target, name, sizeHint);
     const auth = authConfig(await this.registry.credentialsFor(ref.registry));
     const tracker = new PullProgressTracker(opId, name, sizeHint ?? 0, plan?.layerSizes);
-    const emit = throttle<PullProgress>(PROGRESS_INTERVAL_MS, () => this.clock.now(), (p) => this.bus.emit('pullProgress', p));
+    const emit = throttle<PullProgress>(PROGRESS_INTERVAL_MS, () => this.clock.now(), (p) => op.progress('pullProgress', p));
     emit.push(tracker.snapshot(this.clock.now()));
 
     const docker = await this.engines.docker(target);
@@ -95,7 +98,7 @@ export class PullService {
     }, signal);
     tracker.finish(this.clock.now());
     emit.flush();
-    this.bus.emit('pullProgress', tracker.snapshot(this.clock.now(), 'verifying'));
+    op.progress('pullProgress', tracker.snapshot(this.clock.now(), 'verifying'));
 
     const pulled = await this.inspect(target, name);
     if (!pulled) {
@@ -106,7 +109,7 @@ export class PullService {
         `The image pulled for ${name} has digests ${(pulled.RepoDigests ?? []).join(', ') || 'none'}, not the pinned ${ref.digest}.`,
         'Do not use this image; check the registry (or a proxy in between) and pin the version again.');
     }
-    this.bus.emit('pullProgress', tracker.snapshot(this.clock.now(), 'done'));
+    op.progress('pullProgress', tracker.snapshot(this.clock.now(), 'done'));
     return { digest: ref.digest ?? firstDigest(pulled, ref) ?? pulled.Id, skipped: false, labels: pulled.Config?.Labels ?? {} };
   }
 

@@ -3,6 +3,7 @@ import type { ProjectInfo } from '../../../shared/contract/project';
 import { BenchtopError } from '../errors';
 import { LOCAL } from '../engine/service';
 import type { QueueWait } from '../gpu/service';
+import type { Operation } from '../operation';
 
 /**
  * The seams between sessions and the other domains. Port access and workspaces have local defaults
@@ -34,7 +35,8 @@ export interface SessionMounts {
 }
 
 export interface WorkspaceResolver {
-  mounts(target: string, project: ProjectInfo): Promise<SessionMounts>;
+  /** `op`: the start that needs the mounts (preparing them, e.g. a sync, is a visible child step of it). */
+  mounts(target: string, project: ProjectInfo, op?: Operation): Promise<SessionMounts>;
 }
 
 /** Local sessions mount the project folder itself; the hosts service supplies remote folders. */

@@ -16,6 +16,7 @@ import type { GpuLeaser, WorkspaceResolver } from './adapters';
 import { hostPortRequest, PORT_BIND_ERROR, PORT_RANGE_FULL, portInUse, portRangeFull } from './ports';
 import { containerSpec, JUPYTER_PORT } from './spec';
 import type { Logger } from '../log/logger';
+import type { Operation } from '../operation';
 
 /** What launching needs; `gpus` and `workspace` are read when called, since other services replace them. */
 export interface LaunchContext {
@@ -31,6 +32,8 @@ export interface LaunchContext {
   onOutput?: (line: string) => void;
   /** Where a failed clean-up after a failed start is logged (the start's own error is what is thrown). */
   log?: Logger;
+  /** The start this launch belongs to: preparing the workspace (a sync to a host) is a child step of it. */
+  op?: Operation;
 }
 
 export interface LaunchRequest {
@@ -77,7 +80,7 @@ async function create(ctx: LaunchContext, req: LaunchRequest): Promise<Created> 
   try {
     // The image inspect waits as long as the writes do: while a host's engine is busy starting several
     // sessions at once (their syncs included) it answers slower than the default read deadline.
-    const [mounts, info, image, published] = await Promise.all([ctx.workspace.mounts(target, project), ctx.engines.info(target),
+    const [mounts, info, image, published] = await Promise.all([ctx.workspace.mounts(target, project, ctx.op), ctx.engines.info(target),
       ctx.engines.call(target, 'image inspect', (d) => d.getImage(imageRef).inspect(), ENGINE_WRITE_TIMEOUT_MS),
       project.forwardPorts.length ? publishedLoopbackPorts(ctx, target) : Promise.resolve(new Set<number>())]);
     // Cards are claimed only now, right before the container that uses them is created: not

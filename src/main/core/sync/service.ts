@@ -115,7 +115,7 @@ export class SyncService {
     const current = (async () => {
       await previous?.catch(() => undefined); // its caller got its error; this request only waits for it
       const project = await this.#deps.projects.read(request.projectDir);
-      return this.#deps.ops.run(request.opId, async (signal) => {
+      return this.#deps.ops.run(request.opId, async ({ signal }) => {
         const cancel = () => this.#deps.ops.cancel(request.opId);
         if (request.signal?.aborted) cancel();
         request.signal?.addEventListener('abort', cancel, { once: true });

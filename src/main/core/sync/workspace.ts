@@ -4,6 +4,7 @@ import { LOCAL } from '../engine/service';
 import { BenchtopError } from '../errors';
 import type { SessionMounts, WorkspaceResolver } from '../session/adapters';
 import type { SyncService } from './service';
+import type { Operation } from '../operation';
 
 /**
  * Where sessions find notebooks. On this computer: the project folder itself (the fallback). On any
@@ -13,13 +14,16 @@ import type { SyncService } from './service';
  */
 export function syncedWorkspace(sync: SyncService, fallback: WorkspaceResolver): WorkspaceResolver {
   return {
-    async mounts(target: string, project: ProjectInfo): Promise<SessionMounts> {
-      if (target === LOCAL) return fallback.mounts(target, project);
+    async mounts(target: string, project: ProjectInfo, op?: Operation): Promise<SessionMounts> {
+      if (target === LOCAL) return fallback.mounts(target, project, op);
       if (!(await sync.localUnchanged(project.dir, target))) {
         // The sync helper runs the project's pinned image (SyncService's default). The first sync
-        // with a target makes the volume and records it.
+        // with a target makes the volume and records it. Inside a start it is the start's child step
+        // `sync` (its progress is `<start id>:sync`'s), cancelled with the start.
         // Random, not the time alone: several sessions starting in the same millisecond each sync.
-        await sync.sync({ opId: `sync-start-${target}-${randomUUID()}`, projectDir: project.dir, target });
+        op?.step('sync', `notebooks to ${target}`);
+        const child = op?.child('sync');
+        await sync.sync({ opId: child?.id ?? `sync-start-${target}-${randomUUID()}`, projectDir: project.dir, target, signal: child?.signal });
       }
       const volume = await sync.recordedVolume(project.dir, target);
       if (!volume) throw new BenchtopError('SYNC_FAILED', `No notebooks volume is recorded for ${project.dir} on ${target} after syncing.`, 'Run `benchtop sync --target ' + target + '` and start the session again.');
