@@ -23,6 +23,7 @@ export const INVOKE_CHANNELS = [
   'projectDrift',
   'projectChooseFolder',
   'teamSettings',
+  'teamJoinHosts',
   'imageVersions',
   'imagePin',
   'imagePinPreview',
@@ -64,6 +65,13 @@ export const INVOKE_CHANNELS = [
   'cloudVmStop',
   'cloudVmResize',
   'cloudVmDelete',
+  'clusterCheck',
+  'clusterSessionUp',
+  'clusterSessionList',
+  'clusterSessionOpen',
+  'clusterSessionCancel',
+  'clusterSessionExtend',
+  'clusterGpuJobs',
   'linkOpen',
   'linkPending',
   'linkPlan',
@@ -81,6 +89,7 @@ export const EVENT_NAMES = [
   'syncProgress',
   'gpuNotice',
   'linkOpened',
+  'clusterSessionState',
 ] as const satisfies readonly EventName[];
 
 type Exhaustive<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : { missing: Exclude<All, Listed> };

@@ -5,6 +5,7 @@
  */
 import type { AppInvoke } from './contract/app';
 import type { CloudInvoke } from './contract/cloud';
+import type { ClustersEvents, ClustersInvoke } from './contract/clusters';
 import type { EngineInvoke } from './contract/engine';
 import type { GpusEvents, GpusInvoke } from './contract/gpus';
 import type { HostsEvents, HostsInvoke } from './contract/hosts';
@@ -26,9 +27,10 @@ export interface InvokeMap
     HostsInvoke,
     GpusInvoke,
     CloudInvoke,
+    ClustersInvoke,
     LinksInvoke {}
 
-export interface EventMap extends MachineEvents, SessionsEvents, HostsEvents, GpusEvents, LinksEvents {}
+export interface EventMap extends MachineEvents, SessionsEvents, HostsEvents, GpusEvents, LinksEvents, ClustersEvents {}
 
 export type Channel = keyof InvokeMap;
 export type EventName = keyof EventMap;
@@ -45,6 +47,7 @@ export type BenchtopApi = {
 
 export type * from './contract/app';
 export type * from './contract/cloud';
+export type * from './contract/clusters';
 export type * from './contract/engine';
 export type * from './contract/gpus';
 export type * from './contract/hosts';
@@ -54,5 +57,6 @@ export type * from './contract/machine';
 export type * from './contract/operations';
 export type * from './contract/project';
 export type * from './contract/sessions';
+export type * from './contract/slurm';
 export type * from './contract/team';
 export type * from './errors';

@@ -10,6 +10,7 @@ import { linksHandlers } from './links';
 import { machineHandlers } from './machine';
 import { projectHandlers } from './project';
 import { sessionsHandlers } from './sessions';
+import { slurmHandlers } from './slurm';
 import { teamHandlers } from './team';
 import type { Handlers } from './types';
 
@@ -29,6 +30,7 @@ export function createHandlers(core: Core): Handlers {
     ...hostsHandlers(core),
     ...gpusHandlers(core),
     ...cloudHandlers(core),
+    ...slurmHandlers(core),
     ...linksHandlers(core),
   }, core.log.child('api'));
 }
