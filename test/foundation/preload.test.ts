@@ -40,7 +40,7 @@ describe('preload', () => {
       [
         'appInfo', 'settingsGet', 'settingsSet', 'credentialSet', 'credentialCheck', 'credentialRemove', 'openExternal', 'diagnostics',
         'engineInfo', 'machineCheck',
-        'projectOpen', 'projectCreate', 'projectRecent', 'projectLockfileStatus', 'projectDrift', 'projectChooseFolder', 'teamSettings',
+        'projectOpen', 'projectCreate', 'projectRecent', 'projectLockfileStatus', 'projectDrift', 'projectChooseFolder', 'teamSettings', 'teamJoinHosts',
         'imageVersions', 'imagePin', 'imagePinPreview', 'imageUnpin', 'imageLocalList', 'imageRemoveLocal',
         'sessionUp', 'sessionList', 'sessionStop', 'sessionRestart', 'sessionRemove', 'sessionLogs', 'sessionOpen',
         'sessionWatchStats', 'imagePull', 'operationCancel',

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { HostAddResult, HostInfo } from '../../shared/contract/hosts';
 import { flag, stringOption } from '../args';
 import type { CliContext } from '../context';
@@ -5,6 +7,7 @@ import { EXIT } from '../exit-codes';
 import { columns, table } from '../output';
 import { BenchtopError } from '../../main/core/errors';
 import { hostPolicy, POLICY_OPTIONS } from './host-policy';
+import { describeClusterHost, SLURM_HOST_OPTIONS, slurmHostOptions } from './slurm-cli';
 import type { Command } from './types';
 
 const USAGE = `benchtop host add SPEC [--identity FILE] [--docker-socket PATH] [--cert-path DIR] [--insecure] [--trust SHA256:…] [--json]
@@ -12,9 +15,11 @@ benchtop host trust HOST SHA256:…   [--json]
 benchtop host test HOST             [--json]
 benchtop host ls                    [--json]
 benchtop host rm HOST               [--json]
+benchtop host join [DIR]            [--json]
 benchtop host policy HOST [--max-gpus-per-user N] [--lease-hours D] [--max-lease-hours M] [--idle-minutes I] [--gpu-idle-util P] [--json]
 
-SPEC is user@host[:port], an alias from ~/.ssh/config, tcp://host:2376 (with --cert-path holding
+SPEC is user@host[:port], slurm://user@login-node[:port] (a Slurm cluster: sessions there are jobs; with
+--partition, --account, --qos, --shared-dir, --runtime), an alias from ~/.ssh/config, tcp://host:2376 (with --cert-path holding
 ca.pem, cert.pem, key.pem; a tcp:// engine without TLS needs --insecure, since anyone on the network
 can then drive it) or context:<docker context>. ProxyJump, ProxyCommand, Include, Match and
 IdentityAgent in ~/.ssh/config work as with ssh (Benchtop asks \`ssh -G\`); every hop's key is checked. An SSH host whose key is not in
@@ -22,7 +27,20 @@ IdentityAgent in ~/.ssh/config work as with ssh (Benchtop asks \`ssh -G\`); ever
 admin gives you, then run \`benchtop host trust\` (or pass --trust to add in one step).
 policy shows the host's GPU rules, or (with options, once, by its admin) sets them: they are stored on
 the host's engine, shown and obeyed by every teammate's Benchtop and enforced by the host's agent.
+join adds the hosts of the team file (DIR/.benchtop/team.json, else the team file set in Settings),
+trusting exactly the key fingerprints it lists; a host showing another key is left untrusted.
 Exit codes: 0 done; 1 the host needs trust (add) or is not reachable (test); 2 error.`;
+
+/** `host join [DIR]`: the team file's hosts, trusted by exactly the fingerprints it lists. */
+async function joinTeamHosts(ctx: CliContext, dir: string | undefined): Promise<number> {
+  // Without DIR: this folder's team file when it is a project, else the team file set in Settings.
+  const here = existsSync(join(process.cwd(), '.devcontainer')) ? process.cwd() : undefined;
+  const { hosts } = await ctx.handlers.teamJoinHosts(dir ? { dir: resolve(dir) } : here ? { dir: here } : {});
+  if (ctx.json) ctx.out(JSON.stringify(hosts, null, 2));
+  else if (hosts.length === 0) ctx.out('The team file lists no hosts.');
+  else ctx.out(columns(['HOST', 'RESULT', 'DETAIL'], hosts.map((h) => [h.id, h.status, h.message ?? ''])));
+  return hosts.every((h) => h.status === 'added' || h.status === 'trusted') ? EXIT.OK : EXIT.NEGATIVE;
+}
 
 function needArg(value: string | undefined, what: string): string {
   if (!value) throw new BenchtopError('INVALID_ARGUMENT', `Missing ${what}.`, 'Run `benchtop host --help` for the usage.');
@@ -30,6 +48,7 @@ function needArg(value: string | undefined, what: string): string {
 }
 
 function describe(host: HostInfo): string {
+  if (host.kind === 'slurm') return describeClusterHost(host);
   const engine = host.engine;
   return table([
     ['Host', `${host.id} (${host.spec})`],
@@ -59,6 +78,7 @@ async function add(ctx: CliContext, spec: string): Promise<number> {
     dockerSocket: stringOption(ctx.args, 'docker-socket'),
     certPath: stringOption(ctx.args, 'cert-path'),
     insecure: flag(ctx.args, 'insecure') || undefined,
+    slurm: slurmHostOptions(ctx),
   }) as HostAddResult;
   if (result.status === 'needs-trust' && trust) {
     result = { status: 'added', host: await ctx.handlers.hostTrust({ hostId: result.hostId, fingerprint: trust }) as HostInfo };
@@ -90,6 +110,7 @@ export const hostCommand: Command = {
     trust: { type: 'string', value: 'SHA256:…', help: "add: accept this host-key fingerprint in one step" },
     insecure: { type: 'boolean', help: 'add: accept a tcp:// engine without TLS (anyone on the network can drive it)' },
     ...POLICY_OPTIONS,
+    ...SLURM_HOST_OPTIONS,
   },
   async run(ctx) {
     const [action, id, extra] = ctx.args.positional;
@@ -97,6 +118,8 @@ export const hostCommand: Command = {
     switch (action) {
       case 'policy':
         return hostPolicy(ctx, needArg(id, 'the host id'));
+      case 'join':
+        return joinTeamHosts(ctx, id);
       case 'add':
         return add(ctx, needArg(id, 'the host to add (user@host[:port], an ssh alias, tcp://… or context:…)'));
       case 'trust': {

@@ -155,6 +155,7 @@ export class Core {
         return { dir: project.dir, devcontainerPath: project.devcontainerPath, idleMinutes: project.config.idleMinutes };
       },
       hosts: this.hosts,
+      log: this.log.child('team'),
     });
     this.machine = new MachineCheckService({
       engines: this.engines,

@@ -4,6 +4,8 @@
  * hosts. Nothing happens before the user has seen the plan and confirmed it.
  */
 
+import type { TeamHostJoinResult } from './team';
+
 /** A link that passed the allow-list. */
 export type ParsedLink =
   | { action: 'open'; repo: string; ref?: string; /** The folder name the clone gets. */ name: string }
@@ -44,11 +46,8 @@ export interface LinkPlan {
   warnings: string[];
 }
 
-export interface LinkHostResult {
-  id: string;
-  status: 'added' | 'trusted' | 'key-not-listed' | 'failed';
-  message?: string;
-}
+/** What joining the team did for one of its hosts. */
+export type LinkHostResult = TeamHostJoinResult;
 
 export interface LinkConfirmResult {
   /** open: the project folder, ready for the start flow (check → pull → start → notebook). */

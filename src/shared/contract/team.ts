@@ -38,7 +38,17 @@ export interface TeamSettingsView {
   values: SettingOrigin[];
 }
 
+/** What joining a team did for one of its hosts. */
+export interface TeamHostJoinResult {
+  id: string;
+  /** added/trusted: ready; key-not-listed: the host shows a key the team file does not list (not trusted); failed: see message. */
+  status: 'added' | 'trusted' | 'key-not-listed' | 'failed';
+  message?: string;
+}
+
 export interface TeamInvoke {
   /** The effective settings and where each came from; with `dir`, the project's team file and keys too. */
   teamSettings: (req: { dir?: string }) => TeamSettingsView;
+  /** Adds the team file's hosts (the project's, else the team setting's), trusting exactly the fingerprints it lists. */
+  teamJoinHosts: (req: { dir?: string }) => { hosts: TeamHostJoinResult[] };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { GpusInvoke } from '../../../shared/contract/gpus';
 import type { Core } from '../core';
 import { BenchtopError } from '../errors';
+import { policyChangeWithTeamDefaults } from '../team/effective';
 import type { HandlersFor } from './types';
 
 function needTarget(target: unknown): string {
@@ -28,6 +29,12 @@ export function gpusHandlers(core: Core): HandlersFor<GpusInvoke> {
     gpuRelease: async ({ target, sessionId }) => ({ freed: await core.gpus.releaseOwn(needTarget(target), needSession(sessionId)) }),
     gpuQueueCancel: ({ target, sessionId }) => core.gpus.cancel(needTarget(target), needSession(sessionId)),
     hostPolicyGet: ({ hostId }) => core.gpus.policy(needTarget(hostId)),
-    hostPolicySet: ({ hostId, policy }) => core.gpus.setPolicy(needTarget(hostId), policy ?? {}),
+    hostPolicySet: async ({ hostId, policy }) => {
+      const target = needTarget(hostId);
+      // A host still on the built-in defaults takes the team file's GPU policy defaults for what is not given.
+      const current = await core.gpus.policy(target);
+      const team = current.setBy === undefined ? await core.team.load().catch((e: unknown) => core.log.child('team').ignored('read the team file for GPU policy defaults', e)) : undefined;
+      return core.gpus.setPolicy(target, policyChangeWithTeamDefaults(current, policy ?? {}, team));
+    },
   };
 }

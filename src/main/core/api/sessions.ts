@@ -17,7 +17,7 @@ function background(core: Core, opId: string, work: (op: Operation) => Promise<u
 export function sessionsHandlers(core: Core): HandlersFor<SessionsInvoke> {
   return {
     sessionUp: ({ opId, dir, target, open }) =>
-      core.ops.run(opId, (op) => core.sessions.up(op, dir, target ?? core.settings.get('defaultTarget') ?? LOCAL, open)),
+      core.ops.run(opId, async (op) => core.sessions.up(op, dir, target ?? (await core.team.defaultTarget(dir)) ?? LOCAL, open)),
     sessionList: () => core.sessions.list(),
     sessionStop: ({ id }) => core.sessions.stop(id),
     sessionRestart: ({ opId, id }) => core.ops.run(opId, (op) => core.sessions.restart(op, id)),

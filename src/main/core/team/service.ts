@@ -1,7 +1,9 @@
 import type { HostAddRequest, HostAddResult, HostInfo } from '../../../shared/contract/hosts';
 import type { TeamFile, TeamHost, TeamSettingsView } from '../../../shared/contract/team';
 import { BenchtopError } from '../errors';
+import type { Logger } from '../log/logger';
 import type { SettingsStore } from '../settings/store';
+import { effectiveDefaultTarget } from './effective';
 import { layeredSettings, type ProjectLayer } from './layers';
 import { readProjectTeamFile, readTeamSource } from './load';
 
@@ -11,6 +13,7 @@ export interface TeamServiceDeps {
   project: (dir: string) => Promise<ProjectLayer & { dir: string }>;
   hosts: { add(req: HostAddRequest): Promise<HostAddResult>; trust(hostId: string, fingerprint: string): Promise<HostInfo> };
   fetch?: typeof fetch;
+  log?: Logger;
 }
 
 /** What joining a team did for one of its hosts. */
@@ -41,6 +44,23 @@ export class TeamService {
     }
     const source = this.#d.settings.get('team');
     return source ? readTeamSource(source, this.#d.fetch) : undefined;
+  }
+
+  /**
+   * Where a session starts when the call names no target: the user's own setting, else the team
+   * file's defaultTarget, else local. A team file that cannot be read then is logged, not fatal:
+   * the user's start goes on locally.
+   */
+  async defaultTarget(dir?: string): Promise<string> {
+    const own = this.#d.settings.get('defaultTarget');
+    const chosen = effectiveDefaultTarget(own, undefined);
+    if (chosen !== effectiveDefaultTarget('', undefined)) return chosen;
+    try {
+      return effectiveDefaultTarget(own, await this.load(dir), this.#d.settings.get('hosts'));
+    } catch (error) {
+      this.#d.log?.ignored('read the team file for the default target (starting locally)', error);
+      return chosen;
+    }
   }
 
   async view(dir?: string): Promise<TeamSettingsView> {
