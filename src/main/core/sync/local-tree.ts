@@ -138,7 +138,8 @@ export class LocalTree {
   async writeAtomic(rel: string, content: AsyncIterable<Uint8Array>, mode: number, accept: () => Promise<boolean>): Promise<FileEntry | undefined> {
     const target = this.pathOf(rel);
     await this.#makeParents(rel);
-    const temp = join(dirname(target), `.${randomBytes(4).toString('hex')}${TEMP_MARKER}${basenameOf(target)}`);
+    // The name's start only: the whole of a long name (up to 255 bytes) would not fit beside the marker.
+    const temp = join(dirname(target), `.${randomBytes(4).toString('hex')}${TEMP_MARKER}${Buffer.from(basenameOf(target)).subarray(0, 64).toString('utf8')}`);
     const hash = createHash('sha256');
     const handle = await open(temp, 'wx', (mode & 0o777) | 0o600);
     try {
