@@ -9,6 +9,7 @@ import { useAction, useCall } from '../hooks/useCall';
 import { Credentials } from './settings/Credentials';
 import { Diagnostics } from './settings/Diagnostics';
 import { SettingOrigins } from './settings/SettingOrigins';
+import { TeamHosts } from './settings/TeamHosts';
 
 const THEMES: readonly { value: Theme; label: string }[] = [
   { value: 'system', label: 'Same as the system' },
@@ -97,6 +98,7 @@ export function SettingsScreen() {
         </div>
       </form>
       <SettingOrigins />
+      <TeamHosts />
       <Credentials settings={settings} onChange={setSettings} />
       <Diagnostics />
     </Screen>
