@@ -9,6 +9,7 @@ import './styles/tables.css';
 import './styles/progress.css';
 import './styles/welcome.css';
 import './styles/screens.css';
+import './styles/clusters.css';
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

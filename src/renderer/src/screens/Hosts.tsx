@@ -6,7 +6,9 @@ import { ErrorPanel } from '../components/ErrorPanel';
 import { Empty, Screen } from '../components/Screen';
 import { useAction, useCall } from '../hooks/useCall';
 import { useDraft } from '../hooks/useDraft';
+import { AddClusterForm } from './hosts/AddClusterForm';
 import { CloudSection } from './hosts/cloud/CloudSection';
+import { ClusterGpuBoard } from './hosts/ClusterGpuBoard';
 import { GpuBoard, GpuNoticeBanner } from './hosts/GpuBoard';
 import { HostCard } from './hosts/HostCard';
 import { TrustDialog } from './hosts/TrustDialog';
@@ -150,6 +152,10 @@ export function HostsScreen() {
       {list.filter((h) => h.gpus.length > 0).map((h) => (
         <GpuBoard key={`gpus ${h.id}`} hostId={h.id} />
       ))}
+      {list.filter((h) => h.kind === 'slurm' && h.status === 'ok').map((h) => (
+        <ClusterGpuBoard key={`cluster-gpus ${h.id}`} hostId={h.id} />
+      ))}
+      <AddClusterForm onAdded={hosts.reload} />
       <CloudSection onHostsChanged={hosts.reload} />
       {confirm.dialog}
       <TrustDialog

@@ -11,6 +11,7 @@ import { useNow } from '../hooks/useNow';
 import { useReturnFocus } from '../hooks/useReturnFocus';
 import { newOpId } from '../lib/opid';
 import { driftsFromPin, versionLabel } from '../lib/pin-drift';
+import { ClusterSessions } from './sessions/ClusterSessions';
 import { LogsPanel } from './sessions/LogsPanel';
 import { MoveDialog } from './sessions/MoveDialog';
 import { SessionCard } from './sessions/SessionCard';
@@ -139,6 +140,7 @@ export function SessionsScreen() {
           ))}
         </ul>
       )}
+      <ClusterSessions now={now} />
       {logsOf && (
         <LogsPanel
           session={logsOf}

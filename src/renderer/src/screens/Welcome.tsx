@@ -8,6 +8,7 @@ import { Screen } from '../components/Screen';
 import { useAction, useCall } from '../hooks/useCall';
 import { formatDate, shortDigest } from '../lib/format';
 import { START_STEPS, stepTitle } from '../lib/start-flow';
+import { ClusterStart } from './sessions/ClusterStart';
 import { CheckList } from './welcome/CheckList';
 import { PullPanel } from './welcome/PullPanel';
 import { ReplaceSession } from './welcome/ReplaceSession';
@@ -114,6 +115,7 @@ export function WelcomeScreen() {
             {chooseError && <ErrorPanel error={chooseError} />}
             {projectError && <ErrorPanel error={projectError} />}
           </div>
+          <ClusterStart dir={project.dir} />
 
           {mine && (
             <ol className="steps" aria-label="Start progress">

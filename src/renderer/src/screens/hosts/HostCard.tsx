@@ -1,6 +1,7 @@
 import type { HostInfo } from '../../../../shared/ipc';
 import { StatusBadge, type Tone } from '../../components/StatusBadge';
 import { formatBytes } from '../../lib/format';
+import { ClusterFacts } from './ClusterFacts';
 
 const TONE: Record<HostInfo['status'], Tone> = {
   unknown: 'muted',
@@ -32,7 +33,11 @@ export function HostCard({ host: h, busy, onTest, onRemove }: Props) {
         <StatusBadge tone={TONE[h.status]}>{h.status}</StatusBadge>
       </header>
       {h.message && <p className="hint">{h.message}</p>}
+      {h.kind === 'slurm' && <p className="muted">Slurm cluster · sessions are jobs · {h.sessions} of yours queued or running</p>}
+      {h.kind === 'slurm' && h.cluster && <ClusterFacts hostId={h.id} cluster={h.cluster} />}
       <dl className="facts">
+        {h.kind !== 'slurm' && (
+          <>
         <dt>Engine</dt>
         <dd>{h.engine ? `${h.engine.engineKind} ${h.engine.version} · ${h.engine.cpus} CPUs · ${formatBytes(h.engine.memoryBytes)}` : '—'}</dd>
         <dt>GPUs</dt>
@@ -43,6 +48,8 @@ export function HostCard({ host: h, busy, onTest, onRemove }: Props) {
         </dd>
         <dt>Sessions</dt>
         <dd>{h.sessions}</dd>
+          </>
+        )}
         {h.warning && (
           <>
             <dt>Warning</dt>
