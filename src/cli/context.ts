@@ -34,8 +34,11 @@ export function createCliContext(args: ParsedArgs, io = { out: process.stdout, e
   const log = coreLogger(logDir, 'cli', { stderr: flag(args, 'verbose') ? 'debug' : undefined });
   // Host sessions' notebook ports go through the per-user forwarder, so a URL this command prints
   // keeps answering after it exits (`benchtop forwarder --help`).
-  const ports = forwarderWanted(env) ? forwarderPortAccess(cliForwarder(dirname(settings.path), env, log)) : undefined;
+  const forwarder = forwarderWanted(env) ? cliForwarder(dirname(settings.path), env, log) : undefined;
+  const ports = forwarder ? forwarderPortAccess(forwarder) : undefined;
   const core = new Core({ settings, shell: 'cli', desktop, env, logDir, log, ports });
+  // A Slurm job's notebook (a compute node, reached from the login node) goes through the same forwarder.
+  if (forwarder) core.slurm.forward = (target, host, port) => forwarder.forward(target, port, host);
   return {
     core,
     handlers: createHandlers(core),

@@ -24,7 +24,7 @@ async function serve(ctx: CliContext): Promise<number> {
     log: ctx.core.log.child('forwarder'),
     transport: {
       ready: async (target) => void (await hosts.connection(target).client()),
-      openTcp: (target, port) => hosts.connection(target).openTcp('127.0.0.1', port),
+      openTcp: (target, port, remoteHost) => hosts.connection(target).openTcp(remoteHost ?? '127.0.0.1', port),
       closeAll: () => hosts.closeAll(),
     },
     checkEveryMs: msFromEnv(ctx, 'BENCHTOP_FORWARDER_CHECK_MS'),
@@ -74,7 +74,7 @@ BENCHTOP_FORWARDER=off makes each command forward for itself: URLs then die with
       ctx.out(`Forwarder ${status.pid}: ${status.forwards.length} port(s).`);
       if (status.forwards.length) {
         ctx.out(columns(['LOCAL', 'HOST', 'REMOTE', 'SINCE', 'CONNECTIONS'], status.forwards.map((f) => [
-          `127.0.0.1:${f.localPort}`, f.target, `127.0.0.1:${f.remotePort}`, f.since, String(f.connections),
+          `127.0.0.1:${f.localPort}`, f.target, `${f.remoteHost ?? '127.0.0.1'}:${f.remotePort}`, f.since, String(f.connections),
         ])));
       }
     }

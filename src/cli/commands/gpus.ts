@@ -4,6 +4,7 @@ import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
 import { BenchtopError } from '../../main/core/errors';
 import { clock, formatBoard, formatQueue } from './gpus-format';
+import { slurmGpus } from './slurm-cli';
 import type { Command } from './types';
 
 const number = (ctx: CliContext, name: string): number | undefined => {
@@ -69,6 +70,7 @@ Exit codes: 0 done; 1 claim queued without --wait; 2 error (GPU_BUSY, QUOTA_EXCE
   async run(ctx) {
     const target = stringOption(ctx.args, 'target') ?? 'local';
     const action = ctx.args.positional[0] ?? 'board';
+    if (action === 'board' && ctx.core.slurm.isCluster(target)) return slurmGpus(ctx, target);
     const print = (value: unknown, human: string) => ctx.out(ctx.json ? JSON.stringify(value, null, 2) : human);
     switch (action) {
       case 'board': {

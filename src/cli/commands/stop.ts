@@ -1,5 +1,6 @@
 import { BenchtopError } from '../../main/core/errors';
 import { EXIT } from '../exit-codes';
+import { slurmStop } from './slurm-cli';
 import type { Command } from './types';
 
 export function sessionIdArg(positional: string[], command: string): string {
@@ -11,9 +12,11 @@ export function sessionIdArg(positional: string[], command: string): string {
 export const stopCommand: Command = {
   name: 'stop',
   summary: 'Stop a session (notebooks stay in the project folder)',
-  usage: 'benchtop stop ID [--json]',
+  usage: 'benchtop stop ID [--json]\n\nA cluster session (JOB@CLUSTER) is cancelled with scancel; its notebooks stay in the cluster\'s shared folder.',
   options: {},
   async run(ctx) {
+    const onCluster = await slurmStop(ctx, sessionIdArg(ctx.args.positional, 'stop'));
+    if (onCluster !== undefined) return onCluster;
     const info = await ctx.handlers.sessionStop({ id: sessionIdArg(ctx.args.positional, 'stop') });
     ctx.out(ctx.json ? JSON.stringify(info, null, 2) : `${info.id}: ${info.state}`);
     return EXIT.OK;

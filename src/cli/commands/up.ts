@@ -2,27 +2,34 @@ import { flag, stringOption } from '../args';
 import { EXIT } from '../exit-codes';
 import { CONFIG_OPTION, projectArg } from './pin';
 import { showProgress } from './pull';
+import { SLURM_UP_OPTIONS, slurmUp } from './slurm-cli';
 import type { Command } from './types';
 
 export const upCommand: Command = {
   name: 'up',
   summary: 'Start the project’s Jupyter session (pull the pinned image, start, wait until ready)',
-  usage: `benchtop up [DIR] [--target local|HOST] [--config NAME] [--no-open] [--json]
+  usage: `benchtop up [DIR] [--target local|HOST|CLUSTER] [--config NAME] [--no-open] [--json]
+benchtop up [DIR] --target CLUSTER [--gpus N] [--time 4h] [--no-wait] [--json]
 
 Reads DIR/.devcontainer/devcontainer.json (default: the current folder), pulls the pinned image
 if needed, checks the lockfile, starts the session and waits for Jupyter. Progress goes to stderr;
 the notebook URL (with its token) is printed on stdout when ready, and opened in the default
 browser unless --no-open or BENCHTOP_BROWSER=none. A session already running for this project is
 reused. On a host the URL keeps answering after this command exits, until the session stops (the
-per-user forwarder carries it: \`benchtop forwarder --help\`).`,
+per-user forwarder carries it: \`benchtop forwarder --help\`).
+On a Slurm cluster (\`benchtop host add slurm://user@login\`) the session is a batch job: Slurm queues
+it (the reason and place in line are shown while it waits), gives it its GPUs and ends it at --time;
+the job also ends itself when Jupyter has been idle for the project's idleMinutes.`,
   options: {
     target: { type: 'string', value: 'local|HOST', help: 'where: this computer (local) or a host id from `benchtop host ls`' },
     'no-open': { type: 'boolean', help: 'do not open the notebook in the browser' },
     config: CONFIG_OPTION,
+    ...SLURM_UP_OPTIONS,
   },
   async run(ctx) {
     const dir = projectArg(ctx, ctx.args.positional[0]);
     const target = stringOption(ctx.args, 'target');
+    if (ctx.core.slurm.isCluster(target)) return slurmUp(ctx, dir, target as string);
     const opId = ctx.newOpId();
     const stop = ctx.json ? () => undefined : showProgress(ctx, opId);
     try {

@@ -31,9 +31,9 @@ export class ForwarderClient {
     this.#o = options;
   }
 
-  /** The local port that reaches `remotePort` on the host, through the forwarder (started if need be). */
-  async forward(target: string, remotePort: number): Promise<number> {
-    const body = { target, remotePort };
+  /** The local port that reaches `remotePort` on the host (or on remoteHost as the host sees it), through the forwarder (started if need be). */
+  async forward(target: string, remotePort: number, remoteHost?: string): Promise<number> {
+    const body = remoteHost ? { target, remotePort, remoteHost } : { target, remotePort };
     try {
       return (await this.#call<ForwardInfo>('POST', '/forwards', body)).localPort;
     } catch (error) {

@@ -11,8 +11,8 @@ import type { ForwardInfo, ForwarderAnswer, ForwarderStatus, ForwardRequest } fr
 export interface ForwardTransport {
   /** Connects (or reuses the connection), so a forward is only promised for a host that answers. */
   ready(target: string): Promise<void>;
-  /** A channel to 127.0.0.1:port as the host sees it. */
-  openTcp(target: string, port: number): Promise<Duplex>;
+  /** A channel to 127.0.0.1:port as the host sees it (or to remoteHost:port: a Slurm job's compute node). */
+  openTcp(target: string, port: number, remoteHost?: string): Promise<Duplex>;
   closeAll(): Promise<void>;
 }
 
@@ -67,26 +67,27 @@ export async function runForwarder(options: ForwarderOptions): Promise<void> {
   /** Forwards being set up, so two requests at once (`up` asks twice, `ps` at the same time) share one port. */
   const pending = new Map<string, Promise<Forward>>();
 
-  const forward = async ({ target, remotePort }: ForwardRequest): Promise<ForwardInfo> => {
-    if (typeof target !== 'string' || !target || !Number.isInteger(remotePort) || remotePort <= 0 || remotePort > 65_535) {
-      throw new BenchtopError('INVALID_ARGUMENT', `Cannot forward ${JSON.stringify({ target, remotePort })}.`);
+  const forward = async ({ target, remotePort, remoteHost }: ForwardRequest): Promise<ForwardInfo> => {
+    if (typeof target !== 'string' || !target || !Number.isInteger(remotePort) || remotePort <= 0 || remotePort > 65_535
+      || (remoteHost !== undefined && (typeof remoteHost !== 'string' || !/^[A-Za-z0-9._:-]{1,253}$/.test(remoteHost)))) {
+      throw new BenchtopError('INVALID_ARGUMENT', `Cannot forward ${JSON.stringify({ target, remotePort, remoteHost })}.`);
     }
     if (stopping) throw new BenchtopError('CANCELLED', 'The notebook forwarder is exiting.', 'Run the command again: it starts a new forwarder.');
     lastWanted = Date.now();
-    const key = `${target}\0${remotePort}`;
+    const key = remoteHost ? `${target}\0${remoteHost}:${remotePort}` : `${target}\0${remotePort}`;
     const existing = forwards.get(key);
     if (existing) return describe(existing);
     let making = pending.get(key);
     if (!making) {
-      making = open(key, target, remotePort).finally(() => pending.delete(key));
+      making = open(key, target, remotePort, remoteHost).finally(() => pending.delete(key));
       pending.set(key, making);
     }
     return describe(await making);
   };
 
-  const open = async (key: string, target: string, remotePort: number): Promise<Forward> => {
+  const open = async (key: string, target: string, remotePort: number, remoteHost?: string): Promise<Forward> => {
     await transport.ready(target);
-    const entry: Forward = { target, remotePort, localPort: 0, since: new Date().toISOString(), connections: 0, server: createServer(), sockets: new Set(), misses: 0 };
+    const entry: Forward = { target, remotePort, ...(remoteHost ? { remoteHost } : {}), localPort: 0, since: new Date().toISOString(), connections: 0, server: createServer(), sockets: new Set(), misses: 0 };
     entry.server.on('connection', (socket) => carry(entry, socket));
     entry.localPort = await listenLoopback(entry.server, [previousPorts.get(key), remotePort]);
     // Shutdown began while this one was being set up: it would keep the process alive with nobody to find it.
@@ -96,7 +97,7 @@ export async function runForwarder(options: ForwarderOptions): Promise<void> {
     }
     previousPorts.set(key, entry.localPort);
     forwards.set(key, entry);
-    log.info(`forwarding 127.0.0.1:${entry.localPort} → ${target} 127.0.0.1:${remotePort}`);
+    log.info(`forwarding 127.0.0.1:${entry.localPort} → ${target} ${remoteHost ?? '127.0.0.1'}:${remotePort}`);
     return entry;
   };
 
@@ -108,7 +109,7 @@ export async function runForwarder(options: ForwarderOptions): Promise<void> {
     // A browser that gives up mid-way resets its connection: that ends this connection, nothing more.
     socket.on('error', (error) => log.debug(`a connection to 127.0.0.1:${entry.localPort} ended with an error`, { error }));
     socket.pause();
-    transport.openTcp(entry.target, entry.remotePort).then(
+    transport.openTcp(entry.target, entry.remotePort, entry.remoteHost).then(
       (channel) => {
         if (socket.destroyed) return void channel.destroy();
         socket.pipe(channel).pipe(socket);
@@ -155,7 +156,7 @@ export async function runForwarder(options: ForwarderOptions): Promise<void> {
     await Promise.all([...forwards].map(async ([key, entry]) => {
       try {
         // A connection that went silent must not stall every later check: a slow answer is a miss.
-        const opening = transport.openTcp(entry.target, entry.remotePort);
+        const opening = transport.openTcp(entry.target, entry.remotePort, entry.remoteHost);
         const channel = await withTimeout(opening, PROBE_TIMEOUT_MS).catch((error: unknown) => {
           // Counted as a miss below; a channel that opens after all is closed at once (its own
           // failure, if it fails instead, is this same miss).
@@ -218,8 +219,8 @@ export async function runForwarder(options: ForwarderOptions): Promise<void> {
 }
 
 function describe(entry: Forward): ForwardInfo {
-  const { target, remotePort, localPort, since, connections } = entry;
-  return { target, remotePort, localPort, since, connections };
+  const { target, remotePort, remoteHost, localPort, since, connections } = entry;
+  return { target, remotePort, ...(remoteHost ? { remoteHost } : {}), localPort, since, connections };
 }
 
 /** Binds 127.0.0.1 (never 0.0.0.0: a Jupyter token is a password), preferring the given ports in order. */

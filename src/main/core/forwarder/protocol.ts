@@ -4,6 +4,8 @@ import type { ErrorInfo } from '../../../shared/errors';
 export interface ForwardInfo {
   target: string;
   remotePort: number;
+  /** Where the host connects to (a Slurm job's compute node, as the login node reaches it); default its own 127.0.0.1. */
+  remoteHost?: string;
   localPort: number;
   /** ISO time the forward was made. */
   since: string;
@@ -19,6 +21,7 @@ export interface ForwarderStatus {
 export interface ForwardRequest {
   target: string;
   remotePort: number;
+  remoteHost?: string;
 }
 
 /** Every answer is `{result}` or `{error}`, like the app's handlers. */

@@ -28,11 +28,6 @@ export interface SlurmServiceDeps {
   clock?: Clock;
   desktop?: Desktop;
   log: Logger;
-  /**
-   * How this process reaches host:port as the login node sees it. Default: forwards held by this
-   * process (its URLs die with it).
-   */
-  forward?: (target: string, host: string, port: number) => Promise<number>;
 }
 
 export interface SlurmUpRequest {
@@ -83,6 +78,11 @@ export class SlurmService {
   readonly #d: SlurmServiceDeps & { clock: Clock };
   readonly #forwards = new PortForwards();
   readonly #homes = new Map<string, Promise<string>>();
+  /**
+   * How this process reaches host:port as the login node sees it (the CLI: the per-user forwarder, so
+   * a printed URL outlives the command). Default: forwards held by this process.
+   */
+  forward: ((target: string, host: string, port: number) => Promise<number>) | undefined;
 
   constructor(deps: SlurmServiceDeps) {
     this.#d = { ...deps, clock: deps.clock ?? systemClock };
@@ -296,7 +296,7 @@ export class SlurmService {
   }
 
   #localPort(target: string, host: string, port: number): Promise<number> {
-    if (this.#d.forward) return this.#d.forward(target, host, port);
+    if (this.forward) return this.forward(target, host, port);
     const connection = this.#d.hosts.connection(target);
     return this.#forwards.localPort(`${target}\0${host}:${port}`, () => connection.openTcp(host, port));
   }

@@ -1,0 +1,105 @@
+import type { HostInfo } from '../../shared/contract/hosts';
+import type { SlurmHostOptions } from '../../shared/contract/slurm';
+import { BenchtopError } from '../../main/core/errors';
+import { parseDuration } from '../../main/core/slurm/duration';
+import type { SlurmSessionInfo } from '../../main/core/slurm/session-info';
+import { parseSlurmSessionId } from '../../main/core/slurm/session-info';
+import { flag, stringOption, type OptionSpecs } from '../args';
+import type { CliContext } from '../context';
+import { EXIT } from '../exit-codes';
+import { columns, table } from '../output';
+
+/** `host add slurm://…` options: where and how the cluster runs sessions. */
+export const SLURM_HOST_OPTIONS: OptionSpecs = {
+  partition: { type: 'string', value: 'NAME', help: 'add slurm://: the partition sessions run in (default: the cluster\'s)' },
+  account: { type: 'string', value: 'NAME', help: 'add slurm://: the Slurm account charged' },
+  qos: { type: 'string', value: 'NAME', help: 'add slurm://: the QOS asked for' },
+  'shared-dir': { type: 'string', value: 'DIR', help: 'add slurm://: folder on the cluster\'s shared file system for notebooks (default ~/benchtop)' },
+  runtime: { type: 'string', value: 'podman|docker', help: 'add slurm://: the nodes\' container runtime (default podman)' },
+  'gpu-devices': { type: 'string', value: 'PATTERN', help: 'add slurm://: device file of GPU {index} on node {node} (default /dev/nvidia{index})' },
+};
+
+/** `up --target CLUSTER` options. */
+export const SLURM_UP_OPTIONS: OptionSpecs = {
+  gpus: { type: 'string', value: 'N', help: 'on a Slurm cluster: GPUs for the session (default: 1 if the project needs a GPU, else 0)' },
+  time: { type: 'string', value: 'DURATION', help: 'on a Slurm cluster: the session\'s expiry (4h, 90m, 1-00:00:00); default the partition\'s' },
+  'no-wait': { type: 'boolean', help: 'on a Slurm cluster: return once the job is queued' },
+};
+
+export function slurmHostOptions(ctx: CliContext): SlurmHostOptions | undefined {
+  const o: SlurmHostOptions = {
+    partition: stringOption(ctx.args, 'partition'), account: stringOption(ctx.args, 'account'), qos: stringOption(ctx.args, 'qos'),
+    sharedDir: stringOption(ctx.args, 'shared-dir'), runtime: stringOption(ctx.args, 'runtime'), gpuDevicePattern: stringOption(ctx.args, 'gpu-devices'),
+  };
+  return Object.values(o).some((v) => v !== undefined) ? o : undefined;
+}
+
+/** A cluster's summary for `host add|test`: its partitions, GPUs and the user's limits. */
+export function describeClusterHost(host: HostInfo): string {
+  const c = host.cluster;
+  const limits = c?.limits;
+  return table([
+    ['Cluster', `${host.id} (${host.spec})`],
+    ['Login node', `${host.user}@${host.hostname}:${host.port}`],
+    ['Status', host.message ? `${host.status}: ${host.message}` : host.status],
+    ...(host.fingerprint ? [['Host key', host.fingerprint] as [string, string]] : []),
+    ...(c ? c.partitions.map((p) => [`Partition ${p.name}${p.isDefault ? ' (default)' : ''}`,
+      `${p.available}, ${p.nodes} node${p.nodes === 1 ? '' : 's'}, ${p.gpus} GPU${p.gpus === 1 ? '' : 's'}${p.gpuTypes.length ? ` (${p.gpuTypes.join(', ')})` : ''}, time limit ${p.timeLimit}`] as [string, string]) : []),
+    ...(limits ? [
+      ['Accounts / QOS', `${limits.accounts.join(', ') || 'none'} / ${limits.qos.join(', ') || 'none'}`] as [string, string],
+      ['Your GPU limit', limits.maxGpusPerUser !== undefined ? `${limits.maxGpusPerUser} at a time (QOS)` : limits.groupGpuLimit !== undefined ? `${limits.groupGpuLimit} (account)` : 'none set'] as [string, string],
+    ] : []),
+    ['Your sessions', String(host.sessions)],
+  ]);
+}
+
+const when = (iso: string | undefined) => (iso ? new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' }) : '-');
+
+/** `benchtop ps`'s table of cluster sessions: state, reason and place in line, cards, until when. */
+export function clusterSessionsTable(sessions: SlurmSessionInfo[]): string {
+  return columns(['ID', 'PROJECT', 'STATE', 'REASON / NOTE', 'GPUS', 'NODE', 'ENDS', 'OWNER'], sessions.map((s) => [
+    s.id, s.projectName, s.jobState.toLowerCase(), s.message ?? '', s.cards.join(',') || (s.gpusRequested ? `${s.gpusRequested} asked` : '-'),
+    s.nodes || '-', when(s.endsAt), s.mine ? 'you' : s.owner?.name ?? '-',
+  ]));
+}
+
+/** `benchtop up --target CLUSTER`: submits the job, shows why it waits, and prints the notebook URL once ready. */
+export async function slurmUp(ctx: CliContext, dir: string, target: string): Promise<number> {
+  const gpusText = stringOption(ctx.args, 'gpus');
+  const gpus = gpusText === undefined ? undefined : Number(gpusText);
+  if (gpus !== undefined && (!Number.isInteger(gpus) || gpus < 0)) throw new BenchtopError('INVALID_ARGUMENT', `--gpus takes a whole number, not "${gpusText}".`, 'For example --gpus 1.');
+  const time = stringOption(ctx.args, 'time');
+  const info = await ctx.core.ops.run(ctx.newOpId(), ({ signal }) => ctx.core.slurm.up({
+    dir, target, gpus, timeMinutes: time ? parseDuration(time) : undefined, noWait: flag(ctx.args, 'no-wait'), signal,
+    onStep: (step) => { if (!ctx.json) ctx.err(step); },
+  }));
+  if (ctx.json) ctx.out(JSON.stringify(info, null, 2));
+  else if (info.state === 'ready') {
+    ctx.err(`Session ${info.id} is ready on ${info.nodes} (${info.cards.length ? `GPUs ${info.cards.join(', ')}` : 'no GPU'}${info.endsAt ? `, until ${when(info.endsAt)}` : ''}); notebooks in ${info.notebooksDir}.`);
+    ctx.out(info.url ?? '');
+  } else ctx.out(`Session ${info.id}: ${info.message ?? info.jobState}. \`benchtop ps\` shows it; \`benchtop stop ${info.id}\` cancels it.`);
+  return EXIT.OK;
+}
+
+/** `benchtop stop JOB@CLUSTER`; undefined when the id is not a cluster session's. */
+export async function slurmStop(ctx: CliContext, id: string): Promise<number | undefined> {
+  if (!parseSlurmSessionId(id) || !ctx.core.slurm.isCluster(parseSlurmSessionId(id)?.target)) return undefined;
+  const info = await ctx.core.slurm.stop(id);
+  ctx.out(ctx.json ? JSON.stringify(info, null, 2) : `${info.id}: cancelled (scancel)`);
+  return EXIT.OK;
+}
+
+/** `benchtop gpus --target CLUSTER`: every GPU job of the cluster from squeue --json, yours marked. */
+export async function slurmGpus(ctx: CliContext, target: string): Promise<number> {
+  const jobs = await ctx.core.slurm.gpuJobs(target);
+  if (ctx.json) ctx.out(JSON.stringify(jobs, null, 2));
+  else if (jobs.length === 0) ctx.out(`No GPU jobs on ${target}.`);
+  else {
+    ctx.out(columns(['JOB', 'USER', 'NAME', 'STATE', 'GPUS', 'NODE', 'SINCE', 'ENDS', 'NOTE'], jobs.map((j) => [
+      j.jobId, j.mine ? `${j.user} (you)` : j.user, j.name, j.state.toLowerCase(),
+      j.gpus.length ? j.gpus.map((g) => `${j.nodes}:${g}`).join(',') : `${j.gpusRequested} asked`, j.nodes || '-', when(j.startedAt), when(j.endsAt), j.reason ?? '',
+    ])));
+    ctx.out('Others\' jobs are shown read-only; cancel yours with `benchtop stop JOB@CLUSTER`.');
+  }
+  return EXIT.OK;
+}
