@@ -8,7 +8,6 @@ import { columns, table } from '../output';
 import { BenchtopError } from '../../main/core/errors';
 import { hostPolicy, POLICY_OPTIONS } from './host-policy';
 import { describeClusterHost, SLURM_HOST_OPTIONS, slurmHostOptions } from './slurm-cli';
-import { describeClusterHost, SLURM_HOST_OPTIONS, slurmHostOptions } from './slurm-cli';
 import type { Command } from './types';
 
 const USAGE = `benchtop host add SPEC [--identity FILE] [--docker-socket PATH] [--cert-path DIR] [--insecure] [--trust SHA256:…] [--json]
@@ -49,7 +48,6 @@ function needArg(value: string | undefined, what: string): string {
 }
 
 function describe(host: HostInfo): string {
-  if (host.kind === 'slurm') return describeClusterHost(host);
   if (host.kind === 'slurm') return describeClusterHost(host);
   const engine = host.engine;
   return table([
