@@ -2,6 +2,7 @@ import type { CloudOptions, CloudSettingsView, CloudVm } from '../../shared/cont
 import { flag, stringOption } from '../args';
 import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
+import { follow } from '../follow';
 import { columns, table } from '../output';
 import { BenchtopError } from '../../main/core/errors';
 import { money } from './cloud-cost';
@@ -64,9 +65,7 @@ Prices: ${options.catalogOrigin === 'billing-api' ? 'Cloud Billing Catalog API' 
 }
 
 async function withSteps<T>(ctx: CliContext, opId: string, work: () => Promise<T>): Promise<T> {
-  const off = ctx.json ? () => undefined : ctx.core.bus.on('operationStep', (s) => {
-    if (s.opId === opId) ctx.err(`${s.step}${s.detail ? `: ${s.detail}` : ''}`);
-  });
+  const off = ctx.json ? () => undefined : follow(ctx, opId, { operationStep: (s) => ctx.err(`${s.step}${s.detail ? `: ${s.detail}` : ''}`) }, { children: false });
   try {
     return await work();
   } finally {

@@ -1,6 +1,7 @@
 import { stringOption, flag } from '../args';
 import { BenchtopError } from '../../main/core/errors';
 import { EXIT } from '../exit-codes';
+import { follow } from '../follow';
 import { sessionIdArg } from './stop';
 import type { Command } from './types';
 
@@ -20,17 +21,12 @@ export const logsCommand: Command = {
       throw new BenchtopError('INVALID_ARGUMENT', `--tail ${tailText} is not a number of lines.`, 'Use e.g. --tail 100.');
     }
     const opId = ctx.newOpId();
-    const off = ctx.core.bus.on('sessionLog', (e) => {
-      if (e.opId === opId) ctx.out(e.lines.join('\n'));
-    });
-    const onInt = () => ctx.core.ops.cancel(opId);
-    process.once('SIGINT', onInt);
+    const off = follow(ctx, opId, { sessionLog: (e) => ctx.out(e.lines.join('\n')) }, { cancelOnInterrupt: true });
     try {
       await ctx.handlers.sessionLogs({ opId, id, follow: flag(ctx.args, 'follow'), tail });
       return EXIT.OK;
     } finally {
       off();
-      process.off('SIGINT', onInt);
     }
   },
 };

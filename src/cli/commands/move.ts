@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { BenchtopError } from '../../main/core/errors';
 import { EXIT } from '../exit-codes';
+import { follow } from '../follow';
 import { table } from '../output';
 import type { Command } from './types';
 
@@ -26,9 +27,7 @@ host keeps answering after this command exits (\`benchtop forwarder --help\`).`,
       throw new BenchtopError('SESSION_NOT_FOUND', `No running session of ${project.dir} to move.`, `Start one with \`benchtop up ${project.dir}\`, or start it on ${target} directly.`);
     }
     const opId = ctx.newOpId();
-    const off = ctx.json ? () => undefined : ctx.core.bus.on('operationStep', (s) => {
-      if (s.opId === opId) ctx.err(`${s.step}${s.detail ? `: ${s.detail}` : ''}`);
-    });
+    const off = ctx.json ? () => undefined : follow(ctx, opId, { operationStep: (s) => ctx.err(`${s.step}${s.detail ? `: ${s.detail}` : ''}`) }, { children: false });
     try {
       const moved = await ctx.core.ops.run(opId, (op) => ctx.core.moves.move(op, source.id, target));
       if (ctx.json) {

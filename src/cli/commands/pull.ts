@@ -1,6 +1,7 @@
 import type { PullProgress } from '../../shared/contract/sessions';
 import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
+import { follow } from '../follow';
 import { formatBytes } from '../output';
 import type { Command } from './types';
 
@@ -16,29 +17,25 @@ function pullLine(p: PullProgress): string {
 export function showProgress(ctx: CliContext, opId: string): () => void {
   const tty = process.stderr.isTTY;
   let lastLine = '';
-  const offStep = ctx.core.bus.on('operationStep', (s) => {
-    if (s.opId !== opId) return;
-    if (tty && lastLine) process.stderr.write('\n');
-    lastLine = '';
-    ctx.err(`» ${s.step}${s.detail ? ` ${s.detail}` : ''}`);
-  });
-  const offPull = ctx.core.bus.on('pullProgress', (p) => {
-    if (p.opId !== opId) return;
-    const line = pullLine(p);
-    if (line === lastLine) return;
-    lastLine = line;
-    // On a terminal the line is redrawn in place; in a log every update is its own line.
-    if (tty) process.stderr.write(`\r\x1b[2K  ${line}`);
-    else ctx.err(`  ${line}`);
-  });
   // Ctrl-C cancels the operation cleanly (a pull stops, a half-started session is cleaned up).
-  const onInt = () => ctx.core.ops.cancel(opId);
-  process.once('SIGINT', onInt);
+  const off = follow(ctx, opId, {
+    operationStep: (s) => {
+      if (tty && lastLine) process.stderr.write('\n');
+      lastLine = '';
+      ctx.err(`» ${s.step}${s.detail ? ` ${s.detail}` : ''}`);
+    },
+    pullProgress: (p) => {
+      const line = pullLine(p);
+      if (line === lastLine) return;
+      lastLine = line;
+      // On a terminal the line is redrawn in place; in a log every update is its own line.
+      if (tty) process.stderr.write(`\r\x1b[2K  ${line}`);
+      else ctx.err(`  ${line}`);
+    },
+  }, { children: false, cancelOnInterrupt: true });
   return () => {
     if (tty && lastLine) process.stderr.write('\n');
-    offStep();
-    offPull();
-    process.off('SIGINT', onInt);
+    off();
   };
 }
 

@@ -7,6 +7,7 @@ import { sessionImageRef, trashListFor, trashRestoreFor } from '../../main/core/
 import { flag, stringOption } from '../args';
 import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
+import { follow } from '../follow';
 import { columns, formatBytes, table } from '../output';
 import type { Command } from './types';
 
@@ -48,9 +49,9 @@ if it is gone or replaced the sync stops (SYNC_VOLUME_CHANGED) and says which vo
     }
     const session = sessions.find((s) => s.projectDir === project.dir && s.target === target && s.state === 'ready');
     const opId = ctx.newOpId();
-    const off = ctx.json ? () => undefined : ctx.core.bus.on('syncProgress', (p) => {
-      if (p.opId === opId && p.phase !== 'scanning' && p.filesTotal > 0) ctx.err(`${p.phase} ${p.filesDone}/${p.filesTotal} files, ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`);
-    });
+    const off = ctx.json ? () => undefined : follow(ctx, opId, { syncProgress: (p) => {
+      if (p.phase !== 'scanning' && p.filesTotal > 0) ctx.err(`${p.phase} ${p.filesDone}/${p.filesTotal} files, ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`);
+    } }, { children: false });
     try {
       const result = await ctx.core.sync.sync({ opId, projectDir: project.dir, target, containerId: session?.name, sessionId: session?.id,
         image: session ? sessionImageRef(session) : undefined, confirmDeletes: flag(ctx.args, 'yes'), adoptVolume: stringOption(ctx.args, 'adopt') });

@@ -1,9 +1,8 @@
-import type { EventMap, EventName, OperationStepName } from '../../shared/ipc';
+import type { OperationEventName } from '../../shared/follow-operation';
+import type { EventMap, OperationStepName } from '../../shared/ipc';
 import type { EventBus } from './events';
 import { silentLogger, type Logger } from './log/logger';
 
-/** The events that belong to one operation: each payload carries the operation's `opId`. */
-export type OperationEventName = { [E in EventName]: EventMap[E] extends { opId: string } ? E : never }[EventName];
 /** An operation's progress events (everything it reports besides its steps). */
 export type ProgressEventName = Exclude<OperationEventName, 'operationStep'>;
 type WithoutOpId<T> = T extends unknown ? Omit<T, 'opId'> : never;
@@ -58,9 +57,4 @@ export class Operation {
   child(name: string, signal: AbortSignal = this.signal): Operation {
     return new Operation({ id: `${this.id}:${name}`, signal, bus: this.#bus, log: this.#coreLog });
   }
-}
-
-/** True when `opId` is `parent` or one of its children (`parent:…`). */
-export function belongsTo(opId: string, parent: string): boolean {
-  return opId === parent || opId.startsWith(`${parent}:`);
 }

@@ -6,6 +6,7 @@
 import { decodeError, type ErrorInfo } from '../../../shared/errors';
 import type { BenchtopApi, CheckReport, CheckResult, PullProgress, SessionInfo } from '../../../shared/ipc';
 import { newOpId } from './opid';
+import { follow } from './operation';
 
 export type StepId = 'check' | 'session' | 'open';
 export type StepStatus = 'waiting' | 'running' | 'done' | 'failed';
@@ -21,6 +22,8 @@ const OPERATION_WORDS: Record<string, string> = {
   check: 'Reading the project',
   pull: 'Getting the image',
   start: 'Starting the container',
+  sync: 'Copying notebooks to the host',
+  'gpu-queue': 'Waiting for a GPU',
   'wait-jupyter': 'Waiting for Jupyter',
   open: 'Opening the notebook',
   // sessionMove's steps
@@ -108,9 +111,7 @@ export async function runStart(
 async function runCheck(api: BenchtopApi, dir: string, listen: StartListener): Promise<void> {
   const opId = newOpId('check');
   listen.operation(opId);
-  const off = api.on('checkResult', (e) => {
-    if (e.opId === opId) listen.check(e.result, e.done, e.total);
-  });
+  const off = follow(api, opId, { checkResult: (e) => listen.check(e.result, e.done, e.total) });
   try {
     const report = await api.machineCheck({ opId, projectDir: dir, refresh: true });
     // The report is the truth even if an event was missed: replay it so the checklist is complete.
@@ -128,12 +129,11 @@ async function runSession(api: BenchtopApi, dir: string, listen: StartListener):
   const opId = newOpId('up');
   listen.operation(opId);
   const offs = [
-    api.on('pullProgress', (p) => {
-      if (p.opId === opId) listen.pull(p);
-    }),
-    api.on('operationStep', (s) => {
-      if (s.opId === opId) listen.detail(operationText(s.step, s.detail));
-    }),
+    // The start's own steps; its children's (the sync to a host) show as the `sync` step.
+    follow(api, opId, {
+      pullProgress: (p) => listen.pull(p),
+      operationStep: (s) => listen.detail(operationText(s.step, s.detail)),
+    }, { children: false }),
     api.on('sessionState', (info) => {
       if (info.projectDir === dir) listen.session(info);
     }),

@@ -4,6 +4,7 @@ import type { SessionInfo } from '../../../../shared/ipc';
 import { api, errorInfo } from '../../api';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { newOpId } from '../../lib/opid';
+import { cancelOperation, follow } from '../../lib/operation';
 
 const MAX_LINES = 2000;
 
@@ -17,12 +18,11 @@ export function LogsPanel({ session, onClose }: { session: SessionInfo; onClose(
   useEffect(() => {
     const opId = newOpId('logs');
     let open = true;
-    const off = api.on('sessionLog', (e) => {
-      if (e.opId !== opId) return;
-      setLines((old) => {
+    const off = follow(api, opId, {
+      sessionLog: (e) => setLines((old) => {
         const next = old.concat(e.lines);
         return next.length > MAX_LINES ? next.slice(next.length - MAX_LINES) : next;
-      });
+      }),
     });
     api.sessionLogs({ opId, id: session.id, follow: true, tail: 200 }).then(
       () => open && setFollowing(false),
@@ -36,7 +36,7 @@ export function LogsPanel({ session, onClose }: { session: SessionInfo; onClose(
     return () => {
       open = false;
       off();
-      void api.operationCancel({ opId }).catch(() => undefined);
+      cancelOperation(api, opId);
     };
   }, [session.id]);
 

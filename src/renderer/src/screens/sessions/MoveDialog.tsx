@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { SessionInfo, SyncProgress } from '../../../../shared/ipc';
 import { api } from '../../api';
 import { useApp } from '../../app-context';
@@ -7,14 +7,11 @@ import { ErrorPanel } from '../../components/ErrorPanel';
 import { ProgressBar } from '../../components/ProgressBar';
 import { TargetSelect } from '../../components/TargetSelect';
 import { useAction, useCall } from '../../hooks/useCall';
-import { useEvent } from '../../hooks/useEvent';
+import { useFollow } from '../../hooks/useFollow';
 import { newOpId } from '../../lib/opid';
 import { syncProgressText } from '../../lib/progress';
 import { versionLabel } from '../../lib/pin-drift';
 import { operationText } from '../../lib/start-flow';
-
-/** The move's own id, or one of its parts (`<opId>:<step>`: each sync of a move reports under its step). */
-const partOf = (opId: string | null, id: string) => opId !== null && (id === opId || id.startsWith(`${opId}:`));
 
 interface Props {
   session: SessionInfo | null;
@@ -28,8 +25,6 @@ export function MoveDialog({ session, onClose, onMoved }: Props) {
   const hosts = useCall(session ? () => api.hostList() : null, session?.id ?? 'none');
   const [target, setTarget] = useState('');
   const [opId, setOpId] = useState<string | null>(null);
-  // Events can arrive before the re-render that stores opId: match them against the ref.
-  const opRef = useRef<string | null>(null);
   const [progress, setProgress] = useState<SyncProgress | null>(null);
   const [step, setStep] = useState('');
   const action = useAction();
@@ -42,11 +37,10 @@ export function MoveDialog({ session, onClose, onMoved }: Props) {
     clear();
   }, [session, clear]);
 
-  useEvent('syncProgress', (p) => {
-    if (partOf(opRef.current, p.opId)) setProgress(p);
-  });
-  useEvent('operationStep', (s) => {
-    if (partOf(opRef.current, s.opId)) setStep(operationText(s.step, s.detail));
+  // The move and its parts (`<opId>:<step>`: each sync of a move reports under its step).
+  const followMove = useFollow({
+    syncProgress: (p) => setProgress(p),
+    operationStep: (s) => setStep(operationText(s.step, s.detail)),
   });
 
   const targets = ['local', ...(hosts.data ?? []).map((h) => h.id)].filter((t) => t !== session?.target);
@@ -54,10 +48,10 @@ export function MoveDialog({ session, onClose, onMoved }: Props) {
   const move = async () => {
     if (!session || !target) return;
     const id = newOpId('move');
-    opRef.current = id;
+    followMove(id);
     setOpId(id);
     const info = await action.run('move', () => api.sessionMove({ opId: id, sessionId: session.id, target }));
-    opRef.current = null;
+    followMove(null);
     setOpId(null);
     if (info) {
       onMoved(info);

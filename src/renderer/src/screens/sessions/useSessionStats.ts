@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../../api';
 import type { StatsSample } from '../../components/StatsPlot';
-import { useEvent } from '../../hooks/useEvent';
 import { newOpId } from '../../lib/opid';
+import { cancelOperation, follow } from '../../lib/operation';
 import { pushSample } from '../../lib/progress';
 
 /**
@@ -11,35 +11,40 @@ import { pushSample } from '../../lib/progress';
  */
 export function useSessionStats(ids: readonly string[]): Record<string, StatsSample[]> {
   const [samples, setSamples] = useState<Record<string, StatsSample[]>>({});
-  const watching = useRef(new Map<string, string>());
+  /** Session id → its stats operation and the function that stops following it. */
+  const watching = useRef(new Map<string, { opId: string; off(): void }>());
   const key = [...ids].sort().join(',');
-
-  useEvent('sessionStats', (s) => {
-    if (watching.current.get(s.id) !== s.opId) return;
-    setSamples((all) => ({ ...all, [s.id]: pushSample(all[s.id] ?? [], s) }));
-  });
 
   useEffect(() => {
     const wanted = new Set(key ? key.split(',') : []);
     const map = watching.current;
-    for (const [id, opId] of map) {
+    for (const [id, { opId, off }] of map) {
       if (!wanted.has(id)) {
-        void api.operationCancel({ opId }).catch(() => undefined);
+        off();
+        cancelOperation(api, opId);
         map.delete(id);
       }
     }
     for (const id of wanted) {
       if (map.has(id)) continue;
       const opId = newOpId('stats');
-      map.set(id, opId);
+      const off = follow(api, opId, { sessionStats: (s) => setSamples((all) => ({ ...all, [id]: pushSample(all[id] ?? [], s) })) });
+      map.set(id, { opId, off });
       // The call stays open until cancelled; its end (or failure) just stops the plot.
-      api.sessionWatchStats({ opId, id }).catch(() => map.get(id) === opId && map.delete(id));
+      api.sessionWatchStats({ opId, id }).catch(() => {
+        if (map.get(id)?.opId !== opId) return;
+        off();
+        map.delete(id);
+      });
     }
   }, [key]);
 
   useEffect(
     () => () => {
-      for (const opId of watching.current.values()) void api.operationCancel({ opId }).catch(() => undefined);
+      for (const { opId, off } of watching.current.values()) {
+        off();
+        cancelOperation(api, opId);
+      }
       watching.current.clear();
     },
     [],

@@ -4,7 +4,7 @@ import { api, errorInfo } from '../../../api';
 import { Dialog } from '../../../components/Dialog';
 import { ErrorPanel } from '../../../components/ErrorPanel';
 import { useCall } from '../../../hooks/useCall';
-import { useEvent } from '../../../hooks/useEvent';
+import { useFollow } from '../../../hooks/useFollow';
 import { newOpId } from '../../../lib/opid';
 import { StepIcon } from '../../welcome/StepIcon';
 import { advance, CLOUD_STEPS, doneThrough, failRunning, shownStepOf, usd, WAITING, type CloudSteps } from './cloud-steps';
@@ -55,7 +55,6 @@ function CreateForm({ options, projectDir, onEditSettings, onChanged, onClose }:
   const [diskGb, setDiskGb] = useState(options.defaultDiskGb);
   const [steps, setSteps] = useState<CloudSteps | null>(null);
   const [detail, setDetail] = useState('');
-  const [ops, setOps] = useState<string[]>([]);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [vm, setVm] = useState<CloudVm | null>(null);
   const [session, setSession] = useState<SessionInfo | null>(null);
@@ -63,12 +62,12 @@ function CreateForm({ options, projectDir, onEditSettings, onChanged, onClose }:
   const gpuId = useId();
   const countId = useId();
 
-  useEvent('operationStep', (s) => {
-    if (!ops.includes(s.opId)) return;
+  // The VM's create, then the session's start on it.
+  const followOp = useFollow({ operationStep: (s) => {
     const shown = shownStepOf(s.step);
     if (shown) setSteps((current) => (current ? advance(current, shown) : current));
     setDetail(s.detail ?? s.step);
-  });
+  } });
 
   const hourly = shape ? (spot ? shape.spotPricePerHour : shape.pricePerHour) + (options.diskPricePerGbMonth * diskGb) / 730 : 0;
   const overLimit = options.monthlyLimit > 0 && options.spentThisMonth >= options.monthlyLimit;
@@ -78,7 +77,7 @@ function CreateForm({ options, projectDir, onEditSettings, onChanged, onClose }:
     if (!offer || !shape) return;
     const createOp = newOpId('cloud-create');
     const upOp = newOpId('cloud-up');
-    setOps([createOp, upOp]);
+    followOp(createOp);
     setError(null);
     setSteps(advance(WAITING, 'create'));
     let made: CloudVm;
@@ -101,6 +100,7 @@ function CreateForm({ options, projectDir, onEditSettings, onChanged, onClose }:
       return;
     }
     setSteps((s) => (s ? advance(s, 'pull') : s));
+    followOp(upOp);
     try {
       setSession(await api.sessionUp({ opId: upOp, dir: projectDir, target: made.hostId ?? made.name }));
       setSteps((s) => (s ? doneThrough(s, 'jupyter') : s));

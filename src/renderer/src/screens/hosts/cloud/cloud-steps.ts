@@ -20,7 +20,7 @@ export function shownStepOf(step: string): CloudStepId | undefined {
   if (step === 'ssh') return 'ssh';
   if (step === 'docker' || step === 'ready') return 'docker';
   if (step === 'check' || step === 'pull') return 'pull';
-  if (['start', 'wait-jupyter', 'open'].includes(step)) return 'jupyter';
+  if (['sync', 'start', 'gpu-queue', 'wait-jupyter', 'open'].includes(step)) return 'jupyter';
   return undefined;
 }
 
