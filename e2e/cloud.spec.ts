@@ -62,8 +62,9 @@ test('New cloud GPU VM: choose the GPU, see the price, watch the steps, open the
 
   const form = dialog.getByRole('form', { name: 'New cloud GPU VM' });
   await form.getByLabel('GPU', { exact: true }).selectOption('nvidia-tesla-t4');
-  await expect(form.getByTestId('cloud-price')).toContainText('$0.55 per hour');
-  await expect(form.getByTestId('cloud-price')).toContainText('prices of 2026-11-01');
+  // Prices from the (local) Cloud Billing Catalog API for europe-west4: n1-standard-4 + T4 + 100 GB disk.
+  await expect(form.getByTestId('cloud-price')).toContainText('$0.61 per hour');
+  await expect(form.getByTestId('cloud-price')).toContainText(`Cloud Billing Catalog API prices of ${new Date().toISOString().slice(0, 10)}, europe-west4`);
   await shootBothThemes(page, 'cloud-new-vm');
   await form.getByRole('button', { name: 'Create' }).click();
 
@@ -85,6 +86,14 @@ test('New cloud GPU VM: choose the GPU, see the price, watch the steps, open the
   const status = await fetch(`${url.origin}/api/status`, { headers: { authorization: `token ${url.searchParams.get('token') ?? ''}` } });
   expect(status.status).toBe(200);
   await dialog.getByRole('button', { name: 'Close' }).click();
+
+  // The session card says what the VM costs: its price per hour and the cost since it started.
+  const vmName = (await callBridge(app, 'cloudVmList', {}))[0].name;
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sessions' }).click();
+  const sessionCard = page.getByRole('listitem', { name: `${project.name} on ${vmName}` });
+  await expect(sessionCard.getByLabel(`Cost of ${project.name} on ${vmName}`)).toHaveText(/^\$0\.61\/h · \$0\.\d\d so far$/);
+  await shootBothThemes(page, 'cloud-session-cost');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Hosts' }).click();
 
   const card = page.getByRole('listitem', { name: /^Cloud VM / });
   await expect(card).toHaveCount(1);
