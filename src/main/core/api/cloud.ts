@@ -13,7 +13,11 @@ export function cloudHandlers(core: Core): HandlersFor<CloudInvoke> {
     cloudSettingsGet: (req) => core.cloud.settingsView(req?.projectDir),
     cloudSettingsSet: (req) => core.cloud.setSettings(req ?? {}),
     cloudOptions: (req) => core.cloud.options(req?.projectDir, req?.refreshPrices === true),
-    cloudVmList: (req) => core.cloud.list(req?.projectDir),
+    cloudVmList: (req) => {
+      if (req?.hostIds === undefined) return core.cloud.list(req?.projectDir);
+      if (!Array.isArray(req.hostIds) || !req.hostIds.every((h) => typeof h === 'string')) throw new BenchtopError('INVALID_ARGUMENT', 'hostIds must be a list of host ids.', 'Pass the sessions\' targets.');
+      return core.cloud.vmsOfHosts(req.hostIds);
+    },
     cloudVmCreate: (req) => core.ops.run(req.opId, ({ signal }) => core.cloud.create(req, signal)),
     cloudVmStart: ({ opId, name }) => core.ops.run(opId, ({ signal }) => core.cloud.start(opId, needName(name), signal)),
     cloudVmStop: ({ opId, name }) => core.ops.run(opId, ({ signal }) => core.cloud.stop(opId, needName(name), signal)),

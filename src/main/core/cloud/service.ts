@@ -1,6 +1,7 @@
+import { join } from 'node:path';
 import type { CloudCreateRequest, CloudOptions, CloudSettingsView, CloudVm } from '../../../shared/contract/cloud';
-import type { Clock } from '../clock';
 import type { CloudStepName } from '../../../shared/contract/operations';
+import type { Clock } from '../clock';
 import { BenchtopError } from '../errors';
 import type { EventBus } from '../events';
 import type { Owner } from '../identity/owner';
@@ -17,8 +18,9 @@ import { handOff, type HandoffHosts } from './handoff';
 import { forgetVmHostKeys, vmMarker } from './known-hosts';
 import { cloudLabels, labelValue, MANAGED_FILTER } from './labels';
 import { waitForOperation } from './operation';
-import { pricePerHour, round } from './prices';
+import { pricePerHour } from './prices';
 import { PriceSource } from './price-source';
+import { SpendLedger } from './spend-ledger';
 import { cloudSshKey } from './ssh-key';
 import { vmInfo } from './vm-info';
 
@@ -52,10 +54,13 @@ export class CloudService {
   readonly #creating = new Set<string>();
   /** The prices in force: refreshed from the Cloud Billing Catalog API when credentials allow, else shipped. */
   readonly #prices: PriceSource;
+  /** Finished runs of this install's VMs (GCE keeps only the last), for the monthly limit. */
+  readonly #ledger: SpendLedger;
 
   constructor(deps: CloudServiceDeps) {
     this.#d = deps;
     this.#prices = new PriceSource({ dataDir: deps.dataDir, env: deps.env, now: () => deps.clock.now(), log: deps.log });
+    this.#ledger = new SpendLedger(join(deps.dataDir, 'cloud', 'runs.json'), deps.log);
   }
 
   #settings(): CloudSettings {
@@ -183,26 +188,51 @@ export class CloudService {
     return this.#list(await this.#open(), project);
   }
 
+  /**
+   * The VMs behind these hosts (the session card's and `benchtop ps`' running cost). Hosts that are
+   * not this install's cloud VMs (another key) need no GCE call: none of them answers [] at once.
+   */
+  async vmsOfHosts(hostIds: readonly string[]): Promise<CloudVm[]> {
+    const keyPath = join(this.#d.dataDir, 'cloud', 'id_ed25519');
+    const wanted = new Set(this.#d.hosts.configs().filter((h) => hostIds.includes(h.id) && h.identityFile === keyPath).map((h) => h.id));
+    if (!wanted.size) return [];
+    return (await this.list()).filter((vm) => vm.hostId !== undefined && wanted.has(vm.hostId));
+  }
+
   async #list(clients: ComputeClients, project: string): Promise<CloudVm[]> {
     const vms: CloudVm[] = [];
+    const noted: Promise<void>[] = [];
     const context = this.#context();
     try {
       for await (const [, scoped] of clients.instances.aggregatedListAsync({ project, filter: MANAGED_FILTER }, { autoPaginate: false })) {
-        for (const instance of scoped.instances ?? []) vms.push(vmInfo(instance, context));
+        for (const instance of scoped.instances ?? []) {
+          const vm = vmInfo(instance, context);
+          noted.push(this.#noteRun(instance, vm));
+          vms.push(vm);
+        }
       }
     } catch (error) {
       throw cloudError(`Listing the VMs of project ${project}`, error);
     }
+    await Promise.all(noted);
     return vms.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name));
   }
 
-  /** Estimated spend of this install's running VMs since the month began (their current runs). */
+  /** A stopped VM of this install's finished a run (GCE's last start to its last stop): written down for the month's spend. */
+  #noteRun(instance: { lastStartTimestamp?: string | null; lastStopTimestamp?: string | null }, vm: CloudVm): Promise<void> {
+    const { lastStartTimestamp: start, lastStopTimestamp: end } = instance;
+    if (!vm.mine || (vm.status !== 'TERMINATED' && vm.status !== 'STOPPED') || !start || !end) return Promise.resolve();
+    return this.#ledger.record({ vm: vm.name, start, end, pricePerHour: vm.pricePerHour }, this.#d.clock.now())
+      .catch((error: unknown) => this.#d.log?.ignored(`writing ${vm.name}'s run to the spend ledger`, error));
+  }
+
+  /** Estimated spend of this install's VMs since the month began (UTC): finished runs from the ledger, current runs from the list. */
   async #spentThisMonth(clients: ComputeClients, project: string): Promise<number> {
     const now = this.#d.clock.now();
     const month = new Date(now);
     const monthStart = Date.UTC(month.getUTCFullYear(), month.getUTCMonth(), 1);
-    const mine = (await this.#list(clients, project)).filter((vm) => vm.mine && vm.runningSince);
-    return round(mine.reduce((sum, vm) => sum + vm.pricePerHour * Math.max(0, now - Math.max(monthStart, Date.parse(vm.runningSince!))) / 3_600_000, 0));
+    const mine = (await this.#list(clients, project)).filter((vm) => vm.mine);
+    return this.#ledger.spent(monthStart, now, mine);
   }
 
   async create(req: CloudCreateRequest, signal?: AbortSignal): Promise<CloudVm> {
@@ -259,7 +289,9 @@ export class CloudService {
 
   #warnMonthlyLimit(step: (s: CloudStepName, d?: string) => void, spent: number): void {
     const limit = this.#settings().monthlyLimit;
-    if (limit > 0 && spent >= limit) step('cost', `warning: your cloud VMs have cost about $${spent.toFixed(2)} this month, over your limit of $${limit.toFixed(2)}`);
+    if (limit > 0 && spent >= limit) {
+      step('cost', `warning: your cloud VMs have cost about $${spent.toFixed(2)} this month, over your limit of $${limit.toFixed(2)} (Settings → Cloud, or \`benchtop cloud config --monthly-limit USD\`)`);
+    }
   }
 
   /** Waits for RUNNING, then makes the VM a host (SSH, engine). */
@@ -329,6 +361,7 @@ export class CloudService {
   async start(opId: string, name: string, signal?: AbortSignal): Promise<CloudVm> {
     const { clients, project, vm } = await this.#mine(name);
     const step = this.#step(opId);
+    this.#warnMonthlyLimit(step, await this.#spentThisMonth(clients, project));
     step('start', `starting ${name}`);
     await this.#run(clients, project, vm.zone, `Starting ${name}`, () => clients.instances.start({ project, zone: vm.zone, instance: name }), signal);
     return this.#bringUp(clients, project, vm.zone, name, opId, signal);
@@ -340,7 +373,10 @@ export class CloudService {
     await this.#run(clients, project, vm.zone, `Stopping ${name}`, () => clients.instances.stop({ project, zone: vm.zone, instance: name }), signal);
     // Its address goes away with it: drop the connection, keep the host entry (the next start updates it).
     await this.#d.hosts.close(name).catch((error: unknown) => this.#d.log?.ignored(`closing the connection to ${name}`, error));
-    return vmInfo(await this.#get(clients, project, vm.zone, name), this.#context());
+    const stopped = await this.#get(clients, project, vm.zone, name);
+    const info = vmInfo(stopped, this.#context());
+    await this.#noteRun(stopped, info);
+    return info;
   }
 
   /** A machine-type change needs a stopped VM: a running one is stopped, changed and started only with `stopFirst`. */
@@ -368,6 +404,11 @@ export class CloudService {
     const { clients, project, vm } = await this.#mine(name);
     this.#step(opId)('delete', `deleting ${name} and its disk`);
     await this.#run(clients, project, vm.zone, `Deleting ${name}`, () => clients.instances.delete({ project, zone: vm.zone, instance: name }), signal);
+    // Deleted while it ran: its last run ends now (a stopped VM's was written down when it was listed).
+    if (vm.runningSince) {
+      await this.#ledger.record({ vm: name, start: vm.runningSince, end: new Date(this.#d.clock.now()).toISOString(), pricePerHour: vm.pricePerHour }, this.#d.clock.now())
+        .catch((error: unknown) => this.#d.log?.ignored(`writing ${name}'s run to the spend ledger`, error));
+    }
     if (this.#d.hosts.configs().some((h) => h.id === name)) await this.#d.hosts.remove(name);
     await forgetVmHostKeys(this.#d.hosts.paths.knownHostsPath, vmMarker(project, vm.zone, name));
     return { deleted: true };
