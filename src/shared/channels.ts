@@ -77,6 +77,7 @@ export const INVOKE_CHANNELS = [
   'linkPlan',
   'linkConfirm',
   'linkCancel',
+  'sessionOpenCode',
 ] as const satisfies readonly Channel[];
 
 export const EVENT_NAMES = [

@@ -6,6 +6,7 @@
 import type { AppInvoke } from './contract/app';
 import type { CloudInvoke } from './contract/cloud';
 import type { ClustersEvents, ClustersInvoke } from './contract/clusters';
+import type { EditorInvoke } from './contract/editor';
 import type { EngineInvoke } from './contract/engine';
 import type { GpusEvents, GpusInvoke } from './contract/gpus';
 import type { HostsEvents, HostsInvoke } from './contract/hosts';
@@ -28,7 +29,8 @@ export interface InvokeMap
     GpusInvoke,
     CloudInvoke,
     ClustersInvoke,
-    LinksInvoke {}
+    LinksInvoke,
+    EditorInvoke {}
 
 export interface EventMap extends MachineEvents, SessionsEvents, HostsEvents, GpusEvents, LinksEvents, ClustersEvents {}
 
@@ -48,6 +50,7 @@ export type BenchtopApi = {
 export type * from './contract/app';
 export type * from './contract/cloud';
 export type * from './contract/clusters';
+export type * from './contract/editor';
 export type * from './contract/engine';
 export type * from './contract/gpus';
 export type * from './contract/hosts';

@@ -1,5 +1,6 @@
 import { checkCommand } from './check';
 import { cloudCommand } from './cloud';
+import { codeCommand } from './code';
 import { diagnosticsCommand } from './diagnostics';
 import { engineCommand } from './engine';
 import { forwarderCommand } from './forwarder';
@@ -34,6 +35,7 @@ export const COMMANDS: readonly Command[] = [
   rmCommand,
   logsCommand,
   openCommand,
+  codeCommand,
   syncCommand,
   moveCommand,
   pullCommand,

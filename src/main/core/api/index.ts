@@ -2,6 +2,7 @@ import type { Core } from '../core';
 import { loggedHandlers } from '../log/logged-handlers';
 import { appHandlers } from './app';
 import { cloudHandlers } from './cloud';
+import { editorHandlers } from './editor';
 import { engineHandlers } from './engine';
 import { gpusHandlers } from './gpus';
 import { hostsHandlers } from './hosts';
@@ -32,5 +33,6 @@ export function createHandlers(core: Core): Handlers {
     ...cloudHandlers(core),
     ...slurmHandlers(core),
     ...linksHandlers(core),
+    ...editorHandlers(core),
   }, core.log.child('api'));
 }

@@ -5,6 +5,7 @@ import { StatusBadge, type Tone } from '../../components/StatusBadge';
 import { formatDuration, syncErrorText } from '../../lib/format';
 import { versionLabel } from '../../lib/pin-drift';
 import { SessionCost } from './SessionCost';
+import { OpenInVsCode } from './OpenInVsCode';
 
 const TONE: Record<SessionState, Tone> = {
   pulling: 'busy',
@@ -53,6 +54,7 @@ export function SessionCard({ session: s, now, samples, busy, pinnedVersion, clo
           <button type="button" className="btn small primary" onClick={on.onOpen} disabled={busy || s.state !== 'ready'} aria-label={`Open ${name}`}>
             Open
           </button>
+          <OpenInVsCode session={s} label={name} />
           <button type="button" className="btn small" onClick={on.onLogs} aria-label={`Logs of ${name}`}>
             Logs
           </button>
