@@ -3,6 +3,7 @@ import { api } from '../api';
 import { useApp } from '../app-context';
 import { DataTable } from '../components/DataTable';
 import { ErrorPanel } from '../components/ErrorPanel';
+import { HashText } from '../components/HashText';
 import { Screen } from '../components/Screen';
 import { StatusBadge } from '../components/StatusBadge';
 import { useCall } from '../hooks/useCall';
@@ -89,7 +90,9 @@ export function ImagesScreen() {
                     {v.newer && <StatusBadge tone="ok">newer</StatusBadge>}
                   </th>
                   <td className="num">{formatDate(v.created)}</td>
-                  <td className="mono" title={v.digest}>{shortDigest(v.digest)}</td>
+                  <td>
+                    <HashText value={v.digest} shown={v.digest.replace(/^sha256:/, '')} what={`digest of ${name}`} />
+                  </td>
                   <td className="num">{v.sizeBytes ? formatBytes(v.sizeBytes) : '—'}</td>
                   <td>{v.local ? 'yes' : 'no'}</td>
                   <td className="row-actions">

@@ -2,10 +2,11 @@ import type { LockfileStatus } from '../../../shared/ipc';
 import { api } from '../api';
 import { useApp } from '../app-context';
 import { ErrorPanel } from '../components/ErrorPanel';
+import { HashText } from '../components/HashText';
 import { Screen } from '../components/Screen';
 import { StatusBadge, type Tone } from '../components/StatusBadge';
 import { useCall } from '../hooks/useCall';
-import { formatBytes, shortDigest } from '../lib/format';
+import { formatBytes } from '../lib/format';
 import { DriftPanel } from './project/DriftPanel';
 import { RecentlyRemoved } from './project/RecentlyRemoved';
 import { NeedsProject } from './NeedsProject';
@@ -43,8 +44,8 @@ export function ProjectScreen() {
             <dt>Version</dt>
             <dd>{project.pinned?.version ?? '—'}</dd>
             <dt>Digest</dt>
-            <dd className="mono" title={project.pinned?.digest}>
-              {project.pinned ? shortDigest(project.pinned.digest) : <StatusBadge tone="warn">not pinned</StatusBadge>}
+            <dd>
+              {project.pinned ? <HashText value={project.pinned.digest} what="digest" /> : <StatusBadge tone="warn">not pinned</StatusBadge>}
             </dd>
           </dl>
         </section>

@@ -6,6 +6,7 @@ import { CopyButton } from '../components/CopyButton';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { Screen } from '../components/Screen';
 import { useAction, useCall } from '../hooks/useCall';
+import { useRevealStep } from '../hooks/useRevealStep';
 import { formatDate, shortDigest } from '../lib/format';
 import { START_STEPS, stepTitle } from '../lib/start-flow';
 import { ClusterStart } from './sessions/ClusterStart';
@@ -46,6 +47,8 @@ export function WelcomeScreen() {
   // Progress shown belongs to the open project only (another project may have been opened since).
   const mine = project !== null && flow.dir === project.dir;
   const { steps, checks, checkTotal, checkReport, pull, detail, session, failure, running } = flow;
+  // At a small window the running step would sit below the fold: it scrolls into view.
+  const stepList = useRevealStep<HTMLOListElement>(steps);
 
   return (
     <Screen title="Welcome" subtitle="Open your team's project and start its analysis environment with one click.">
@@ -118,7 +121,7 @@ export function WelcomeScreen() {
           <ClusterStart dir={project.dir} />
 
           {mine && (
-            <ol className="steps" aria-label="Start progress">
+            <ol ref={stepList} className="steps" aria-label="Start progress">
               {START_STEPS.map((step) => (
                 <li key={step.id} className={`step ${steps[step.id]}`} aria-label={`${step.title}: ${steps[step.id]}`}>
                   <div className="step-head">

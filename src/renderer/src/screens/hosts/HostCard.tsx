@@ -1,4 +1,5 @@
 import type { HostInfo } from '../../../../shared/ipc';
+import { HashText } from '../../components/HashText';
 import { StatusBadge, type Tone } from '../../components/StatusBadge';
 import { formatBytes } from '../../lib/format';
 import { ClusterFacts } from './ClusterFacts';
@@ -59,7 +60,9 @@ export function HostCard({ host: h, busy, onTest, onRemove }: Props) {
         {h.fingerprint && (
           <>
             <dt>Host key</dt>
-            <dd className="mono">{h.fingerprint}</dd>
+            <dd>
+              <HashText value={h.fingerprint} what={`host key fingerprint of ${h.id}`} />
+            </dd>
           </>
         )}
       </dl>
