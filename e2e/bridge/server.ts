@@ -45,10 +45,17 @@ export interface OpenedUrl {
   sessionId?: string;
 }
 
+/** A desktop notification the core sent (a queued cluster session started, a lease about to expire). */
+export interface Notified {
+  title: string;
+  body: string;
+}
+
 export interface Bridge {
   url: string;
   core: Core;
   opened: OpenedUrl[];
+  notified: Notified[];
   close(): Promise<void>;
 }
 
@@ -62,7 +69,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const apiScript = await bundleClient();
 
   const opened: OpenedUrl[] = [];
+  const notified: Notified[] = [];
   const desktop: Desktop = {
+    notify: (title, body) => void notified.push({ title, body }),
     chooseFolder: async () => options.chooseFolder ?? null,
     openExternal: async (url) => void opened.push({ kind: 'external', url }),
     openNotebook: async (sessionId, url) => void opened.push({ kind: 'notebook', url, sessionId }),
@@ -103,6 +112,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     }
     if (path === '/__bridge/api.js') return send(res, 200, 'text/javascript; charset=utf-8', apiScript);
     if (path === '/__bridge/opened') return send(res, 200, 'application/json', JSON.stringify(opened));
+    if (path === '/__bridge/notified') return send(res, 200, 'application/json', JSON.stringify(notified));
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed');
     if (path === '/' || path === '/index.html') return send(res, 200, 'text/html; charset=utf-8', html);
     const file = await readStatic(rendererDir, path);
@@ -122,6 +132,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     url: origin,
     core,
     opened,
+    notified,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));

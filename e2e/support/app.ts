@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { OpenedUrl } from '../bridge/server';
+import type { Notified, OpenedUrl } from '../bridge/server';
 import { expectAccessible } from './a11y';
 import { electronBinary } from './electron-binary';
 
@@ -25,6 +25,8 @@ export interface AppHandle {
   url: string;
   /** What the app asked the desktop to open (notebooks, links); bridge only. */
   opened(): Promise<OpenedUrl[]>;
+  /** The desktop notifications the core sent; bridge only. */
+  notified(): Promise<Notified[]>;
 }
 
 type Launch = (options?: LaunchOptions) => Promise<AppHandle>;
@@ -86,7 +88,7 @@ export const test = base.extend<{ launch: Launch; electronGate: void }>({
         stops.unshift(() => app.close());
         const window = await app.firstWindow();
         pages.push(window);
-        return { kind: 'electron', page: window, home, url: '', opened: async () => [] };
+        return { kind: 'electron', page: window, home, url: '', opened: async () => [], notified: async () => [] };
       }
       const { child, url } = await spawnBridge(home, options);
       stops.unshift(
@@ -108,6 +110,7 @@ export const test = base.extend<{ launch: Launch; electronGate: void }>({
         home,
         url,
         opened: async () => (await (await fetch(`${url}/__bridge/opened`)).json()) as OpenedUrl[],
+        notified: async () => (await (await fetch(`${url}/__bridge/notified`)).json()) as Notified[],
       };
     });
     // The screen each passing test ends on is checked with axe-core in both themes (screens shot on

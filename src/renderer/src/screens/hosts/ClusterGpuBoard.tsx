@@ -11,9 +11,11 @@ import { useAction, useCall } from '../../hooks/useCall';
 const REFRESH_MS = 10_000;
 
 const time = (iso?: string) => (iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '—');
+/** Jobs that hold or wait for cards; ended ones linger in squeue for a few minutes and are left out. */
+const ACTIVE = new Set(['PENDING', 'CONFIGURING', 'RUNNING', 'COMPLETING', 'SUSPENDED']);
 
 function stateCell(job: ClusterGpuJob) {
-  if (job.state === 'PENDING') return <><StatusBadge tone="warn">pending</StatusBadge>{job.reason}</>;
+  if (job.state === 'PENDING') return <><StatusBadge tone="warn">pending</StatusBadge><span className="muted">{job.reason}</span></>;
   if (job.state === 'RUNNING') return <StatusBadge tone="ok">running</StatusBadge>;
   return <StatusBadge tone="muted">{job.state.toLowerCase()}</StatusBadge>;
 }
@@ -34,9 +36,9 @@ export function ClusterGpuBoard({ hostId }: { hostId: string }) {
     const yes = await confirm.ask({ title: `Cancel job ${job.jobId} on ${hostId}?`, lost: ['Its kernels and their variables', job.state === 'PENDING' ? 'Its place in the queue' : `Its GPUs (${job.gpus.join(', ')})`], confirmLabel: 'Cancel job' });
     if (yes && (await action.run(`cancel ${job.jobId}`, () => api.clusterSessionCancel({ id: `${job.jobId}@${hostId}` })))) board.reload();
   };
-  const jobs = board.data ?? [];
+  const jobs = (board.data ?? []).filter((j) => ACTIVE.has(j.state));
   return (
-    <section className="card gpu-board" aria-label={`GPU jobs of ${hostId}`}>
+    <section className="card gpu-board cluster-jobs" aria-label={`GPU jobs of ${hostId}`}>
       <header className="card-head">
         <h2>GPU jobs on {hostId}</h2>
         <button type="button" className="btn small" onClick={board.reload} disabled={board.loading}>
@@ -47,24 +49,21 @@ export function ClusterGpuBoard({ hostId }: { hostId: string }) {
       {action.error && <ErrorPanel error={action.error} onDismiss={action.clear} />}
       {board.data && jobs.length === 0 && <p className="muted">No GPU jobs in the queue.</p>}
       {jobs.length > 0 && (
-        <DataTable label={`GPU jobs of ${hostId}`} columns={['Job', 'User', 'Name', 'State', 'GPUs', 'Nodes', 'Started', 'Ends']} actions>
+        <DataTable label={`GPU jobs of ${hostId}`} columns={['Job', 'User', 'State', 'GPUs', 'Runs']} actions>
           {jobs.map((j) => (
             <tr key={j.jobId} aria-label={`Job ${j.jobId}`}>
-              <td className="mono">{j.jobId}</td>
+              <td><span className="mono">{j.jobId}</span> {j.name}</td>
               <td>{j.user}{j.mine ? ' (you)' : ''}</td>
-              <td>{j.name}</td>
               <td>{stateCell(j)}</td>
-              <td className="num">{j.gpus.length > 0 ? j.gpus.join(', ') : `${j.gpusRequested} asked`}</td>
-              <td className="mono">{j.nodes || '—'}</td>
-              <td>{time(j.startedAt)}</td>
-              <td>{time(j.endsAt)}</td>
+              <td className="num">{j.gpus.length > 0 ? j.gpus.map((g) => `${j.nodes}:${g}`).join(', ') : `${j.gpusRequested} asked`}</td>
+              <td className="num">{j.startedAt ? `${time(j.startedAt)}–${time(j.endsAt)}` : '—'}</td>
               <td>
                 {j.mine && j.session ? (
                   <button type="button" className="btn small danger" disabled={action.busy !== null} onClick={() => void cancel(j)} aria-label={`Cancel job ${j.jobId}`}>
                     Cancel
                   </button>
                 ) : (
-                  <span className="muted">{j.mine ? 'not a Benchtop session' : 'read-only'}</span>
+                  <span className="muted" title={j.mine ? 'Not a Benchtop session: cancel it with scancel' : 'Only its owner can cancel it'}>read-only</span>
                 )}
               </td>
             </tr>

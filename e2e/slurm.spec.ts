@@ -1,0 +1,158 @@
+// Slurm clusters in the app, against the real test cluster (scripts/test-env/slurm.sh): its login
+// node's sshd, slurmctld with slurmdbd quotas, rootless podman on the nodes, Jupyter in the job.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeProject, type FixtureProject } from '../test/support/fixture-project';
+import { onLogin, type SlurmEnv, type SlurmUser } from '../test/slurm-env/support';
+import { testEnv } from '../test/support/env';
+import { expect, test } from './support/app';
+import { shootBothThemes } from './support/screenshots';
+
+const cluster = (testEnv() as unknown as { slurm?: SlurmEnv | null }).slurm ?? undefined;
+const user = (name: string): SlurmUser => {
+  const found = cluster?.users.find((u) => u.name === name);
+  if (!found) throw new Error(`env.json's cluster has no user ${name}`);
+  return found;
+};
+
+let sshDir: string | undefined;
+let project: (FixtureProject & { name: string }) | undefined;
+/** Jobs this spec submitted over plain ssh, by user, cancelled at the end whatever happened. */
+const submitted: { user: SlurmUser; jobId: string }[] = [];
+
+test.beforeEach(() => {
+  test.skip(test.info().project.name !== 'bridge', 'Points known_hosts at a test folder and reads the notifications the bridge records.');
+  test.skip(!cluster, '.test-env/env.json has no "slurm" cluster (scripts/test-env/slurm.sh did not set one up).');
+});
+
+test.afterEach(async () => {
+  if (cluster) {
+    for (const { user: u, jobId } of submitted.splice(0)) await onLogin(cluster, u, `scancel ${jobId}`).catch(() => undefined);
+    if (project) {
+      const alice = user('btalice');
+      await onLogin(cluster, alice, `scancel --user=${alice.name} --name=benchtop-${project.name}; rm -rf '${alice.sharedDir}/${project.name}'`).catch(() => undefined);
+    }
+  }
+  await project?.cleanup();
+  project = undefined;
+  if (sshDir) rmSync(sshDir, { recursive: true, force: true });
+});
+
+/** Submits a plain GPU job (not a Benchtop session) as `u` over ssh; its id. */
+async function plainGpuJob(env: SlurmEnv, u: SlurmUser, gpus: number, name: string): Promise<string> {
+  const out = await onLogin(env, u, `sbatch --parsable --job-name=${name} --partition=${env.partition} --account=${env.account} --qos=${env.qos} --gres=gpu:${gpus} --time=10 --wrap='sleep 600'`);
+  const jobId = out.stdout.trim().split(';')[0] ?? '';
+  if (out.code !== 0 || !/^\d+$/.test(jobId)) throw new Error(`sbatch as ${u.name} failed: ${out.stderr}`);
+  submitted.push({ user: u, jobId });
+  return jobId;
+}
+
+test('add a Slurm cluster (trust its key), start the project there: pending over the GPU quota, then a notebook that answers; others\' jobs are read-only on its board', async ({ launch }) => {
+  test.setTimeout(240_000);
+  const env = cluster!;
+  const alice = user('btalice');
+  const bob = user('btbob');
+  sshDir = mkdtempSync(join(tmpdir(), 'bt-e2e-slurm-'));
+  const knownHosts = join(sshDir, 'known_hosts');
+  writeFileSync(join(sshDir, 'config'), '');
+  const fixture = await makeProject({ version: env.image.split(':').pop() });
+  // Its own name: a cluster session is found again by owner and project name.
+  const name = `slurm-e2e-${randomBytes(3).toString('hex')}`;
+  writeFileSync(fixture.devcontainerPath, readFileSync(fixture.devcontainerPath, 'utf8').replace('"name": "basic-analysis"', `"name": "${name}"`));
+  project = { ...fixture, name };
+
+  // A teammate's GPU job, and two cards of Alice's own outside Benchtop: her QOS allows 2 at a time.
+  const bobJob = await plainGpuJob(env, bob, 1, 'bob-training');
+  const blocker = await plainGpuJob(env, alice, 2, 'alice-batch');
+
+  const app = await launch({ project: project.dir, env: { BENCHTOP_KNOWN_HOSTS: knownHosts, BENCHTOP_SSH_CONFIG: join(sshDir, 'config'), BENCHTOP_USER_NAME: alice.name } });
+  const { page } = app;
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('button', { name: 'Hosts' }).click();
+
+  // Hosts → Add a Slurm cluster; the login node's key is confirmed first.
+  const form = page.getByRole('form', { name: 'Add a Slurm cluster' });
+  await form.getByLabel('Login node').fill(`${alice.name}@${env.login.host}:${env.login.port}`);
+  await form.getByLabel('Key file (optional)').fill(alice.key);
+  await form.getByText('Partition, account and folders (optional)').click();
+  await form.getByLabel('Partition', { exact: true }).fill(env.partition);
+  await form.getByLabel('Account').fill(env.account);
+  await form.getByLabel('QOS').fill(env.qos);
+  await form.getByLabel('Shared folder for notebooks').fill(alice.sharedDir);
+  await form.getByLabel('GPU device files').fill(env.gpuDevicePattern);
+  await form.getByRole('button', { name: 'Add cluster' }).click();
+  const trust = page.getByRole('dialog', { name: 'Trust this host?' });
+  await expect(trust.getByTestId('host-fingerprint')).toHaveText(env.login.hostKeyFingerprint, { timeout: 30_000 });
+  await trust.getByRole('button', { name: 'Trust and add' }).click();
+  await expect(trust).toBeHidden({ timeout: 60_000 });
+  expect(readFileSync(knownHosts, 'utf8')).toContain(env.login.knownHostsLine.split(' ').slice(1).join(' '));
+
+  // The cluster's facts from its check: the partition with its GPUs, and Alice's GPU quota.
+  const card = page.getByRole('listitem', { name: /^Host / });
+  await expect(card).toHaveCount(1);
+  const hostId = ((await card.getAttribute('aria-label')) ?? '').replace(/^Host /, '');
+  await expect(card.getByText('ok', { exact: true }).or(card.locator('.hint'))).toHaveText('ok', { timeout: 30_000 });
+  await expect(card.getByRole('row', { name: `Partition ${env.partition}`, exact: true })).toContainText(String(env.totalGpus), { timeout: 30_000 });
+  await expect(card).toContainText(`${env.maxGpusPerUser} GPUs at a time (QOS)`);
+
+  // Its GPU board: Bob's job is there, read-only; Alice's plain job is hers but no Benchtop session.
+  const board = page.getByRole('table', { name: `GPU jobs of ${hostId}` });
+  await expect(board.getByRole('row', { name: `Job ${bobJob}` })).toContainText(`${bob.name}`);
+  await expect(board.getByRole('row', { name: `Job ${bobJob}` })).toContainText('read-only');
+  await expect(board.getByRole('row', { name: `Job ${bobJob}` }).getByRole('button')).toHaveCount(0);
+  await expect(board.getByRole('row', { name: `Job ${blocker}` })).toContainText(`${alice.name} (you)`);
+  await shootBothThemes(page, 'hosts-slurm-cluster');
+
+  // Welcome → start on the cluster with one GPU and a time limit.
+  await nav.getByRole('button', { name: 'Welcome' }).click();
+  await page.getByRole('button', { name: 'Open project folder…' }).click();
+  await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
+  const start = page.getByRole('form', { name: 'Start on a Slurm cluster' });
+  await expect(start.getByLabel('Cluster')).toHaveValue(hostId);
+  await start.getByLabel('GPUs').fill('1');
+  await start.getByLabel('Time limit').selectOption({ label: '30 min' });
+  await start.getByRole('button', { name: 'Start on cluster' }).click();
+
+  // Sessions: the job waits, and says why in words (Alice's QOS is used up by her own plain job).
+  await expect(page.getByRole('heading', { level: 1, name: 'Sessions' })).toBeVisible();
+  const sessionName = `${name} on ${hostId}`;
+  const session = page.getByRole('listitem', { name: sessionName });
+  await expect(session.getByLabel(`Queue of ${sessionName}`)).toContainText('over your GPU quota (QOS)', { timeout: 30_000 });
+  await expect(session.getByRole('button', { name: `Open ${sessionName}` })).toBeDisabled();
+  await shootBothThemes(page, 'sessions-slurm-pending');
+
+  // Her plain job ends: Slurm runs the session by itself; the card turns ready, with a notification.
+  await onLogin(env, alice, `scancel ${blocker}`);
+  const open = session.getByRole('button', { name: `Open ${sessionName}` });
+  await expect(open).toBeEnabled({ timeout: 120_000 });
+  await expect(page.getByRole('status', { name: 'Cluster session started' })).toContainText(`${name} left ${hostId}'s queue`);
+  await expect.poll(async () => (await app.notified()).map((n) => n.body).join('\n'), { timeout: 15_000 }).toContain(`Your session ${name} started`);
+  await expect(session.getByLabel(`Time left of ${sessionName}`)).toHaveText(/^(2\d|30) min left$/);
+  await expect(session).toContainText(/bt-node\d:\d/);
+
+  await open.click();
+  await expect.poll(async () => (await app.opened()).filter((o) => o.kind === 'notebook').length, { timeout: 30_000 }).toBe(1);
+  const notebook = new URL((await app.opened()).find((o) => o.kind === 'notebook')!.url);
+  expect(notebook.hostname).toBe('127.0.0.1');
+  const status = await fetch(`${notebook.origin}/api/status?no_track_activity=1`, { headers: { authorization: `token ${notebook.searchParams.get('token')}` } });
+  expect(status.status).toBe(200);
+  await shootBothThemes(page, 'sessions-slurm-ready');
+
+  // The board shows the session as Alice's with Cancel; Bob's job still has no controls.
+  await nav.getByRole('button', { name: 'Hosts' }).click();
+  const jobId = ((await board.getByRole('row').filter({ hasText: `benchtop-${name}` }).getAttribute('aria-label')) ?? '').replace(/^Job /, '');
+  expect(jobId).toMatch(/^\d+$/);
+  await expect(board.getByRole('row', { name: `Job ${jobId}` }).getByRole('button', { name: `Cancel job ${jobId}` })).toBeVisible();
+  await expect(board.getByRole('row', { name: `Job ${bobJob}` }).getByRole('button')).toHaveCount(0);
+
+  // Cancel asks first, then scancel ends the job.
+  await nav.getByRole('button', { name: 'Sessions' }).click();
+  await session.getByRole('button', { name: `Cancel ${sessionName}` }).click();
+  const confirm = page.getByRole('dialog', { name: `Cancel ${sessionName}?` });
+  await expect(confirm).toContainText('Running kernels');
+  await confirm.getByRole('button', { name: 'Cancel job' }).click();
+  await expect(session).toContainText('ended: cancelled');
+  await expect.poll(async () => (await onLogin(env, alice, `squeue --noheader --states=RUNNING,PENDING --jobs=${jobId} 2>/dev/null`)).stdout.trim(), { timeout: 30_000 }).toBe('');
+});
