@@ -47,9 +47,13 @@ describe('squeue --json (Slurm 22.05, OpenAPI v0.0.38)', () => {
     expect(parseSqueue(later)[0]).toMatchObject({ id: '7', state: 'PENDING', reason: 'Resources', timeLimitMinutes: 60, gpusRequested: 2 });
   });
 
+  it('a controller that is down (squeue --json still exits 0, its errors name slurm_load_jobs) is SLURM_UNREACHABLE, not an empty queue', () => {
+    expect(() => parseSqueue(fixture('squeue-22.05-controller-down.json'))).toThrow(expect.objectContaining({ code: 'SLURM_UNREACHABLE', message: expect.stringContaining('Failed while looking for jobs') }));
+  });
+
   it('answers SLURM_BAD_ANSWER for output that is not squeue JSON, or JSON without jobs', () => {
     expect(() => parseSqueue('squeue: error: Invalid user')).toThrow(expect.objectContaining({ code: 'SLURM_BAD_ANSWER' }));
-    expect(() => parseSqueue('{"meta":{},"errors":[{"error":"Unable to query jobs"}]}')).toThrow(expect.objectContaining({ code: 'SLURM_BAD_ANSWER', message: expect.stringContaining('Unable to query jobs') }));
+    expect(() => parseSqueue('{"meta":{},"errors":[{"error":"Unable to query jobs"}],"jobs":[]}')).toThrow(expect.objectContaining({ code: 'SLURM_BAD_ANSWER', message: expect.stringContaining('Unable to query jobs') }));
     expect(() => parseSqueue('[1,2]')).toThrow(expect.objectContaining({ code: 'SLURM_BAD_ANSWER' }));
     // Half an answer (a dropped connection) is not read as "no jobs".
     const text = fixture('squeue-22.05-running.json');

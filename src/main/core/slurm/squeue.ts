@@ -1,3 +1,4 @@
+import { BenchtopError } from '../errors';
 import { badAnswer, parseJson, slurmNumber, slurmString } from './answer';
 import { gpuIdsFromGresDetail, gpusInTres } from './gres';
 import type { SlurmJob } from './types';
@@ -13,10 +14,15 @@ export const SQUEUE_COMMAND = 'squeue --all --json';
  */
 export function parseSqueue(text: string, what = SQUEUE_COMMAND): SlurmJob[] {
   const answer = parseJson(what, text);
-  const errors = Array.isArray(answer.errors) ? answer.errors : [];
+  const errors = (Array.isArray(answer.errors) ? answer.errors : []).filter((e): e is Record<string, unknown> => Boolean(e) && typeof e === 'object');
+  const said = errors.map((e) => [slurmString(e.description), slurmString(e.error)].filter(Boolean).join(': ')).filter(Boolean).join('; ');
+  // squeue --json exits 0 even when it could not load the queue: its errors say so, with an empty list.
+  if (errors.some((e) => slurmString(e.source) === 'slurm_load_jobs')) {
+    throw new BenchtopError('SLURM_UNREACHABLE', `The Slurm controller did not give the queue (${what}: ${said}).`,
+      'slurmctld may be down or restarting; try again in a minute, or ask the cluster\'s admins (`scontrol ping` on the login node shows it).');
+  }
   const jobs = answer.jobs;
-  if (!Array.isArray(jobs)) {
-    const said = errors.map((e) => slurmString((e as { error?: unknown; description?: unknown })?.error ?? (e as { description?: unknown })?.description)).filter(Boolean).join('; ');
+  if (!Array.isArray(jobs) || (jobs.length === 0 && errors.length > 0)) {
     throw badAnswer(what, said ? `it reports ${said}` : 'it has no "jobs" list', text);
   }
   return jobs.filter((j): j is Record<string, unknown> => Boolean(j) && typeof j === 'object').map(jobOf).filter((j) => j.id !== '');
