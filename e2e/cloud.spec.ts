@@ -93,7 +93,15 @@ test('New cloud GPU VM: choose the GPU, see the price, watch the steps, open the
   const sessionCard = page.getByRole('listitem', { name: `${project.name} on ${vmName}` });
   await expect(sessionCard.getByLabel(`Cost of ${project.name} on ${vmName}`)).toHaveText(/^\$0\.61\/h · \$0\.\d\d so far$/);
   await shootBothThemes(page, 'cloud-session-cost');
+
+  // A monthly limit below what the VM has cost so far: Hosts warns, and Start asks first.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
+  const cloudSettings = page.getByRole('region', { name: 'Cloud GPU VMs' }).getByRole('form', { name: 'Cloud settings' });
+  await cloudSettings.getByLabel('Monthly limit, USD (0: none)').fill('0.001');
+  await cloudSettings.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('region', { name: 'Cloud GPU VMs' }).getByRole('status')).toHaveText('Saved.');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Hosts' }).click();
+  await expect(page.getByRole('alert', { name: 'Monthly cloud limit' })).toContainText(/Your cloud VMs have cost about \$0\.\d\d this month, over your limit of \$0\.00/);
 
   const card = page.getByRole('listitem', { name: /^Cloud VM / });
   await expect(card).toHaveCount(1);
@@ -102,4 +110,9 @@ test('New cloud GPU VM: choose the GPU, see the price, watch the steps, open the
   await expect(card).toContainText(/\$0\.\d\d per hour/);
   await card.getByRole('button', { name: /^Stop / }).click();
   await expect(card).toContainText('TERMINATED', { timeout: 60_000 });
+  await card.getByRole('button', { name: /^Start / }).click();
+  const ask = page.getByRole('dialog', { name: `Start ${vmName} over your monthly limit?` });
+  await expect(ask).toContainText(/About \$0\.61 more per hour, on top of about \$0\.\d\d this month \(limit \$0\.00\)/);
+  await ask.getByRole('button', { name: 'Cancel' }).click();
+  await expect(card).toContainText('TERMINATED');
 });

@@ -6,6 +6,7 @@ import { ErrorPanel } from '../components/ErrorPanel';
 import { Screen } from '../components/Screen';
 import { TargetSelect } from '../components/TargetSelect';
 import { useAction, useCall } from '../hooks/useCall';
+import { CloudSettings } from './settings/CloudSettings';
 import { Credentials } from './settings/Credentials';
 import { Diagnostics } from './settings/Diagnostics';
 import { SettingOrigins } from './settings/SettingOrigins';
@@ -99,6 +100,7 @@ export function SettingsScreen() {
       </form>
       <SettingOrigins />
       <TeamHosts />
+      <CloudSettings />
       <Credentials settings={settings} onChange={setSettings} />
       <Diagnostics />
     </Screen>

@@ -36,7 +36,7 @@ export function CloudSettingsForm({ view, onSaved }: Props) {
       </label>
       <label className="field">
         <span>Monthly limit, USD (0: none)</span>
-        <input type="number" min={0} value={limit} onChange={(e) => setLimit(e.target.value)} />
+        <input type="number" min={0} step="any" value={limit} onChange={(e) => setLimit(e.target.value)} />
       </label>
       {view.team?.project && <p className="hint">The team file sets project {view.team.project}; a value here wins.</p>}
       <div className="dialog-actions">
