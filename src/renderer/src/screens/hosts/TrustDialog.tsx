@@ -34,7 +34,8 @@ export function TrustDialog({ request, onClose, onTrusted, onFailed }: { request
           </>
         )}
       </p>
-      <dl className="facts">
+      {/* Stacked: the fingerprint gets the dialog's whole width, on one line, to compare character by character. */}
+      <dl className="facts stacked">
         <dt>Key type</dt>
         <dd className="mono">{request?.keyType}</dd>
         <dt>Fingerprint</dt>
