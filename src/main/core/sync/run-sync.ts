@@ -258,6 +258,13 @@ function toApplyPlan(plan: SyncPlan, remoteTree: Tree, localTree: Tree): Omit<Ap
 async function recordUploads(plan: SyncPlan, report: ApplyReport, localTree: Tree, sent: Map<string, string>, next: Base,
   statNow: (rel: string) => Promise<FileEntry | undefined>): Promise<number> {
   let uploaded = 0;
+  // Each file sent unhashed is looked at again now, several at a time (one after the other, a
+  // first sync's thousands of stats cost seconds on a busy machine).
+  const unhashed = plan.upload.filter(({ from, to }) => Array.isArray(report.done[to]) && sent.has(to) && asFile(localTree, from)?.sha256 === undefined).map((u) => u.from);
+  const nowOf = new Map<string, FileEntry | undefined>();
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    for (let rel = unhashed.pop(); rel !== undefined; rel = unhashed.pop()) nowOf.set(rel, await statNow(rel));
+  }));
   for (const { from, to } of plan.upload) {
     const placed = report.done[to];
     const entry = asFile(localTree, from);
@@ -266,7 +273,7 @@ async function recordUploads(plan: SyncPlan, report: ApplyReport, localTree: Tre
     uploaded += 1;
     // The local stamp vouches for the content sent only if the file did not change while it was
     // read: same hash as scanned, or (not hashed before) the same size and mtime afterwards.
-    const now = entry.sha256 ? undefined : await statNow(from);
+    const now = entry.sha256 ? undefined : nowOf.get(from);
     const steady = entry.sha256 ? sha === entry.sha256 : !!now && now.size === entry.size && now.mtime === entry.mtime;
     next.set(to, { type: 'file', sha256: sha, size: placed[0], localMtime: steady ? entry.mtime : undefined, remoteMtime: placed[1] });
   }
