@@ -110,5 +110,7 @@ export function ClusterSessions({ now }: { now: number }) {
 function merge(list: readonly ClusterSession[], changed: Record<string, ClusterSession>): ClusterSession[] {
   const byId = new Map(list.map((s) => [s.id, s]));
   for (const info of Object.values(changed)) byId.set(info.id, info);
-  return [...byId.values()].sort((a, b) => a.target.localeCompare(b.target) || Number(a.jobId) - Number(b.jobId));
+  // A teammate's ended job is noise here (the queue keeps it for a few minutes); yours stays until the queue forgets it.
+  const shown = [...byId.values()].filter((s) => s.mine || s.state === 'pending' || s.state === 'starting' || s.state === 'ready');
+  return shown.sort((a, b) => Number(b.mine) - Number(a.mine) || a.target.localeCompare(b.target) || Number(a.jobId) - Number(b.jobId));
 }
