@@ -140,7 +140,7 @@ export class Core {
     // Each host gets its agent (idle stop, lease expiry, the queue) from the first client that needs it.
     this.gpus.agentConfig = hostAgentConfig(this.hosts, DEFAULT_DOCKER_SOCKET);
     this.gpuNotices = new GpuNoticeWatcher({
-      targets: () => this.settings.get('hosts').map((h) => h.id),
+      targets: () => this.settings.get('hosts').filter((h) => h.kind !== 'slurm').map((h) => h.id),
       notices: (target) => this.gpus.notices(target),
       show: (notice) => {
         this.bus.emit('gpuNotice', notice);
@@ -212,7 +212,7 @@ export class Core {
   start(): void {
     this.syncWatcher.start();
     this.gpuNotices.start();
-    const targets = ['local', ...this.settings.get('hosts').map((h) => h.id)];
+    const targets = ['local', ...this.settings.get('hosts').filter((h) => h.kind !== 'slurm').map((h) => h.id)];
     // A target that is down now is retried by the watchers and by every `list`/`up`; say so in the log.
     for (const target of targets) void this.sessions.watch(target).catch((e: unknown) => this.log.ignored(`watch ${target}'s sessions at start`, e));
   }

@@ -40,7 +40,8 @@ export class SessionDirectory {
   }
 
   targets(): string[] {
-    return [LOCAL, ...this.#d.settings.get('hosts').map((h) => h.id)];
+    // A Slurm cluster's sessions are jobs (core.slurm), not containers on an engine there.
+    return [LOCAL, ...this.#d.settings.get('hosts').filter((h) => h.kind !== 'slurm').map((h) => h.id)];
   }
 
   /**
