@@ -31,6 +31,8 @@ export function SessionsScreen() {
   const logsOpener = useReturnFocus();
   const now = useNow(1000);
 
+  // How many cluster sessions the section below shows: with some, the screen is not empty.
+  const [clusterShown, setClusterShown] = useState(0);
   // Sessions removed from here: their last state event ("stopped") must not bring them back.
   const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());
 
@@ -56,7 +58,7 @@ export function SessionsScreen() {
   return (
     <Screen
       title="Sessions"
-      subtitle="Jupyter sessions on this computer and on shared hosts."
+      subtitle="Jupyter sessions on this computer, on shared hosts and on Slurm clusters."
       actions={
         <button type="button" className="btn" onClick={list.reload} disabled={list.loading}>
           Refresh
@@ -65,7 +67,7 @@ export function SessionsScreen() {
     >
       {list.error && <ErrorPanel error={list.error} onRetry={list.reload} />}
       {action.error && <ErrorPanel error={action.error} onDismiss={action.clear} />}
-      {!list.error && list.data && sessions.length === 0 && (
+      {!list.error && list.data && sessions.length === 0 && clusterShown === 0 && (
         <Empty title="No sessions yet">
           <button type="button" className="btn primary" onClick={() => navigate('welcome')}>
             Start a session
@@ -140,7 +142,7 @@ export function SessionsScreen() {
           ))}
         </ul>
       )}
-      <ClusterSessions now={now} />
+      <ClusterSessions now={now} onShown={setClusterShown} />
       {logsOf && (
         <LogsPanel
           session={logsOf}

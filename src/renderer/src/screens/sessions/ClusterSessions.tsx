@@ -17,7 +17,7 @@ const QUIET_REFRESH_MS = 30_000;
  * `clusterSessionState` events and a poll of the queue; a session that leaves the queue and
  * answers says so in a banner with Open (the core also sends a desktop notification).
  */
-export function ClusterSessions({ now }: { now: number }) {
+export function ClusterSessions({ now, onShown }: { now: number; onShown?(count: number): void }) {
   const list = useCall(() => api.clusterSessionList({}), 'cluster-sessions');
   const [changed, setChanged] = useState<Record<string, ClusterSession>>({});
   const [started, setStarted] = useState<ClusterSession | null>(null);
@@ -29,6 +29,7 @@ export function ClusterSessions({ now }: { now: number }) {
   useEffect(() => setChanged({}), [list.data]);
 
   const sessions = useMemo(() => merge(list.data ?? [], changed), [list.data, changed]);
+  useEffect(() => onShown?.(sessions.length), [onShown, sessions.length]);
   const waiting = sessions.some((s) => s.mine && (s.state === 'pending' || s.state === 'starting'));
   const { reload } = list;
   useEffect(() => {
