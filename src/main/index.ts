@@ -6,6 +6,7 @@ import { registerAppScheme, serveRenderer } from './app-protocol';
 import { refusedSwitches } from './dev-switches';
 import { bindIpc, forwardEvents } from './ipc';
 import { installLinkHandling } from './links';
+import { installUpdater } from './updater';
 import { installAppSecurity } from './security';
 import { openAppSettings, openSecretBox } from './settings-store';
 import { appUrl, createMainWindow, openNotebookWindow, rendererRoot } from './window';
@@ -65,6 +66,8 @@ async function start(): Promise<void> {
   links?.flush();
   // After the window exists, so a slow engine or host never delays the first paint.
   core.start();
+  // Self-update (installed apps only): asks before restarting, never during a sync or move.
+  installUpdater(core, () => mainWindow);
 }
 
 // Before ready, as Electron requires: app:// must be a standard, secure scheme from the first page on.

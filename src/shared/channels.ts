@@ -78,6 +78,8 @@ export const INVOKE_CHANNELS = [
   'linkConfirm',
   'linkCancel',
   'sessionOpenCode',
+  'updateCheck',
+  'updateRestartCheck',
 ] as const satisfies readonly Channel[];
 
 export const EVENT_NAMES = [

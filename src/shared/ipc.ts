@@ -16,6 +16,7 @@ import type { MachineEvents, MachineInvoke } from './contract/machine';
 import type { ProjectInvoke } from './contract/project';
 import type { SessionsEvents, SessionsInvoke } from './contract/sessions';
 import type { TeamInvoke } from './contract/team';
+import type { UpdatesInvoke } from './contract/updates';
 
 export interface InvokeMap
   extends AppInvoke,
@@ -30,7 +31,8 @@ export interface InvokeMap
     CloudInvoke,
     ClustersInvoke,
     LinksInvoke,
-    EditorInvoke {}
+    EditorInvoke,
+    UpdatesInvoke {}
 
 export interface EventMap extends MachineEvents, SessionsEvents, HostsEvents, GpusEvents, LinksEvents, ClustersEvents {}
 
@@ -62,4 +64,5 @@ export type * from './contract/project';
 export type * from './contract/sessions';
 export type * from './contract/slurm';
 export type * from './contract/team';
+export type * from './contract/updates';
 export type * from './errors';

@@ -30,6 +30,8 @@ import { SyncWatcher } from './sync/watcher';
 import { TeamService } from './team/service';
 import { linkServiceFor } from './links/for-core';
 import type { LinkService } from './links/service';
+import { updateServiceFor } from './updates/for-core';
+import type { UpdateService } from './updates/service';
 import { syncedWorkspace } from './sync/workspace';
 import { dirname, join } from 'node:path';
 import type { SettingsStore } from './settings/store';
@@ -97,6 +99,8 @@ export class Core {
   readonly slurm: SlurmService;
   /** benchtop:// links: queued as they arrive, planned for the consent dialog, done only when confirmed. */
   readonly links: LinkService;
+  /** The app's self-update: is a newer version published, and may the app restart now (not during a sync or move). */
+  readonly updates: UpdateService;
 
   constructor(deps: CoreDeps) {
     this.shell = deps.shell;
@@ -199,6 +203,7 @@ export class Core {
       dataDir: dirname(this.settings.path), log: this.log.child('cloud'),
     });
     this.links = linkServiceFor(this);
+    this.updates = updateServiceFor(this);
     this.slurm = new SlurmService({ hosts: this.hosts, projects: this.projects, owner: this.owner, clock: this.clock, desktop: this.desktop, log: this.log.child('slurm') });
     this.moves = new MoveService({ sessions: this.sessions, sync: this.sync, projects: this.projects });
   }

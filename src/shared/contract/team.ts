@@ -18,6 +18,8 @@ export interface TeamFile {
   cloud?: { project?: string; zones: string[] };
   defaultTarget?: string;
   idleMinutes?: number;
+  /** The app's update feed for the team (electron-updater's generic provider folder). */
+  updateUrl?: string;
   gpuPolicy?: { maxGpusPerUser?: number; defaultLeaseHours?: number; maxLeaseHours?: number; idleMinutes?: number; utilizationThreshold?: number };
 }
 

@@ -13,6 +13,7 @@ import { projectHandlers } from './project';
 import { sessionsHandlers } from './sessions';
 import { slurmHandlers } from './slurm';
 import { teamHandlers } from './team';
+import { updatesHandlers } from './updates';
 import type { Handlers } from './types';
 
 /**
@@ -34,5 +35,6 @@ export function createHandlers(core: Core): Handlers {
     ...slurmHandlers(core),
     ...linksHandlers(core),
     ...editorHandlers(core),
+    ...updatesHandlers(core),
   }, core.log.child('api'));
 }

@@ -34,10 +34,26 @@ export type MoveStep = MoveStepName;
  * so then the source stops first, and is started again if the destination cannot start.
  */
 export class MoveService {
+  #active = 0;
+
   constructor(readonly deps: MoveServiceDeps) {}
+
+  /** How many moves run in this process now (an app restart waits for them: core/updates). */
+  get active(): number {
+    return this.#active;
+  }
 
   /** Each step is an `operationStep` of `op`; the syncs, the pull and the start are its children. */
   async move(op: Operation, sessionId: string, destination: string): Promise<SessionInfo> {
+    this.#active += 1;
+    try {
+      return await this.#move(op, sessionId, destination);
+    } finally {
+      this.#active -= 1;
+    }
+  }
+
+  async #move(op: Operation, sessionId: string, destination: string): Promise<SessionInfo> {
     const { sessions, sync, projects } = this.deps;
     const { signal } = op;
     const source = await sessions.get(sessionId);

@@ -73,6 +73,8 @@ export interface Settings {
   userName: string;
   /** The team file for every project (an https URL or a path); a project's .benchtop/team.json wins. Empty: none. */
   team: string;
+  /** Where the app looks for updates (the generic feed's folder, https); empty: the team file's updateUrl, else none. */
+  updateUrl: string;
   cloud: CloudSettings;
 }
 
@@ -87,6 +89,7 @@ export const DEFAULT_SETTINGS: Settings = {
   installId: '',
   userName: '',
   team: '',
+  updateUrl: '',
   cloud: {
     project: '',
     zones: [],
@@ -121,6 +124,7 @@ export const SETTINGS_VALIDATORS: { [K in keyof Settings]: (value: unknown) => b
   // Shown to teammates on their screens: no control characters.
   userName: (v) => typeof v === 'string' && v.length <= 64 && [...v].every((c) => c.charCodeAt(0) >= 0x20),
   team: (v) => typeof v === 'string' && v.length <= 2048,
+  updateUrl: (v) => typeof v === 'string' && v.length <= 2048,
   cloud: (v) => isObject(v) && typeof v.project === 'string' && Array.isArray(v.zones) && v.zones.every((z) => typeof z === 'string') &&
     typeof v.bootImage === 'string' && Number.isInteger(v.defaultDiskGb) && typeof v.maxRunHours === 'number' && v.maxRunHours >= 0 &&
     typeof v.monthlyLimit === 'number' && v.monthlyLimit >= 0 && typeof v.sshUser === 'string' && /^[a-z_][a-z0-9_-]{0,31}$/.test(v.sshUser) &&

@@ -99,6 +99,11 @@ export class SyncService {
     while (this.#running.size > 0) await Promise.allSettled([...this.#running.values()]);
   }
 
+  /** How many syncs run in this process now (an app restart waits for them: core/updates). */
+  get active(): number {
+    return this.#running.size;
+  }
+
   /** True while a sync of this project with this target is under way in this process (the watcher skips a tick then). */
   busy(projectDir: string, target: string): boolean {
     return this.#running.has(`${resolve(projectDir)}\0${target}`);
