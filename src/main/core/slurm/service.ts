@@ -246,11 +246,13 @@ export class SlurmService {
       if (words !== lastStep) req.onStep?.(words);
       lastStep = words;
     };
+    let seen: SlurmJob | undefined;
     for (;;) {
       req.signal?.throwIfAborted();
       const job = await cluster.job(jobId);
       const id = `${jobId}@${target}`;
-      if (!job) throw await this.#ended(cluster, jobId, id);
+      if (!job) throw await this.#ended(target, jobId, id, seen);
+      seen = job;
       if (job.state === 'PENDING') {
         const info = describeJob(target, job, await cluster.jobs(), this.#d.owner);
         waited = true;
@@ -275,7 +277,7 @@ export class SlurmService {
           step(`job ${jobId} runs on ${job.nodes}: starting the container`);
         }
       } else if (job.state !== 'CONFIGURING') {
-        throw await this.#ended(cluster, jobId, id, job);
+        throw await this.#ended(target, jobId, id, job);
       }
       await sleep(pollMs, req.signal);
     }
@@ -301,10 +303,23 @@ export class SlurmService {
     return this.#forwards.localPort(`${target}\0${host}:${port}`, () => connection.openTcp(host, port));
   }
 
-  async #ended(cluster: SlurmCluster, jobId: string, id: string, job?: SlurmJob): Promise<BenchtopError> {
-    const state = job?.state ?? (await cluster.jobEnd(jobId).catch(() => undefined))?.state ?? 'gone';
-    return new BenchtopError('SLURM_JOB_FAILED', `Job ${jobId} ${endWords(state)} before its notebook answered.`,
-      `Look at the job's log on the cluster (.benchtop/jobs/*/job.log in the shared folder), or \`sacct -j ${jobId}\` there; session ${id}.`);
+  /** Why a job ended before its notebook answered: Slurm's state, and the job's own last words (its log). */
+  async #ended(target: string, jobId: string, id: string, job: SlurmJob | undefined): Promise<BenchtopError> {
+    const cluster = this.cluster(target);
+    const state = (job && job.state !== 'RUNNING' && job.state !== 'PENDING' ? job.state : undefined)
+      ?? (await cluster.jobEnd(jobId).catch((e: unknown) => this.#d.log.ignored(`asking sacct how job ${jobId} ended`, e)))?.state ?? 'gone';
+    const mark = job ? parseJobComment(job.comment) : undefined;
+    let said = '';
+    let where = `the job's folder under .benchtop/jobs in the shared folder`;
+    if (mark) {
+      const stateDir = posix.join(await this.#sharedDir(target, this.#d.hosts.config(target).slurm?.sharedDir), '.benchtop', 'jobs', mark.session);
+      where = `${stateDir}/job.log`;
+      const files = await cluster.readState(stateDir, ['ended', 'job.log']).catch((e: unknown) => this.#d.log.ignored(`reading job ${jobId}'s log`, e));
+      const lines = (files?.['job.log'] ?? '').split('\n').filter((l) => /benchtop: |error/i.test(l));
+      said = [files?.ended?.trim(), lines.at(-1)?.replace(/^\S+ benchtop: /, '')].filter(Boolean).join(': ');
+    }
+    return new BenchtopError('SLURM_JOB_FAILED', `Job ${jobId} ${endWords(state)} before its notebook answered${said ? ` (${said})` : ''}.`,
+      `Look at ${where} on the cluster, or \`sacct -j ${jobId}\` there; session ${id}.`);
   }
 
   /** The shared folder on the cluster, absolute (a relative setting is under the user's home there). */

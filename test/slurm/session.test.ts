@@ -1,0 +1,64 @@
+// Sessions on the real test Slurm cluster (scripts/test-env/slurm.sh): real slurmctld/slurmd, real
+// podman on the nodes, real SSH to the login node, real Jupyter in the job's container.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JupyterClient } from '../../src/main/core/jupyter/client';
+import { clusterFixture, eventually, slurmOrSkip, type ClusterFixture } from './support';
+
+const { env, skip } = slurmOrSkip();
+if (skip) console.warn(`skipping the Slurm session tests: ${skip}`);
+
+describe.skipIf(!env)('sessions on a Slurm cluster', () => {
+  let fx: ClusterFixture;
+  beforeAll(async () => {
+    fx = await clusterFixture(env!);
+  }, 120_000);
+  afterAll(async () => {
+    await fx?.close();
+  }, 120_000);
+
+  const containersOf = async (jobId: string) => (await fx.login(`podman ps -a --filter label=dev.benchtop.slurm.job=${jobId} --format '{{.Names}}'`)).stdout.trim();
+
+  it('the cluster is a host of kind slurm whose check shows its partition, GPUs and my GPU quota', async () => {
+    const host = await fx.core.hosts.test(fx.target);
+    expect(host).toMatchObject({ kind: 'slurm', status: 'ok', fingerprint: env!.login.hostKeyFingerprint });
+    expect(host.cluster?.partitions).toContainEqual(expect.objectContaining({ name: env!.partition, gpus: env!.totalGpus, nodes: env!.nodes.length }));
+    expect(host.cluster?.limits).toMatchObject({ accounts: [env!.account], maxGpusPerUser: env!.maxGpusPerUser });
+  });
+
+  it('up runs the project as a job to a notebook answering through the forward; stop cancels it and leaves no container', async () => {
+    const project = await fx.project();
+    const steps: string[] = [];
+    const info = await fx.core.slurm.up({ dir: project.dir, target: fx.target, gpus: 1, timeMinutes: 30, onStep: (s) => steps.push(s) });
+    expect(info).toMatchObject({ state: 'ready', jobState: 'RUNNING', mine: true, projectName: project.name, gpus: [expect.stringMatching(/^\d$/)] });
+    expect(info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/lab\?token=[0-9a-f]{48}$/);
+    const status = await new JupyterClient(`http://127.0.0.1:${info.hostPort}/`, new URL(info.url!).searchParams.get('token')!).status();
+    expect(status.started).toBeTruthy();
+    // The notebook folder is on the cluster's shared file system, and the container writes there as the user.
+    const put = await fetch(`http://127.0.0.1:${info.hostPort}/api/contents/made-in-job.txt`, {
+      method: 'PUT', headers: { authorization: `token ${new URL(info.url!).searchParams.get('token')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'file', format: 'text', content: 'hello from the job' }),
+    });
+    expect(put.status).toBeLessThan(300);
+    expect((await fx.login(`cat '${info.notebooksDir}/made-in-job.txt'; stat -c %U '${info.notebooksDir}/made-in-job.txt'`)).stdout).toBe(`hello from the job${fx.user.name}\n`);
+    expect(steps.some((s) => s.startsWith('submitted job'))).toBe(true);
+    expect(await containersOf(info.jobId)).toBe(`benchtop-job-${info.jobId}`);
+
+    // ps lists it; a second up of the same project reuses the job.
+    expect((await fx.core.slurm.list()).map((s) => s.id)).toContain(info.id);
+    expect((await fx.core.slurm.up({ dir: project.dir, target: fx.target, gpus: 1 })).jobId).toBe(info.jobId);
+
+    const stopped = await fx.core.slurm.stop(info.id);
+    expect(stopped).toMatchObject({ state: 'ended', message: 'ended: cancelled' });
+    await eventually('the job to leave RUNNING', async () => ((await fx.core.slurm.get(info.id)).jobState === 'RUNNING' ? undefined : true));
+    expect(await eventually('no container of the job', async () => ((await containersOf(info.jobId)) === '' ? 'none' : undefined))).toBe('none');
+  }, 300_000);
+
+  it('a job that cannot start its image ends, and up says so with the job\'s own words (SLURM_JOB_FAILED)', async () => {
+    const project = await fx.project();
+    const missing = `${project.repository}@sha256:${'e'.repeat(64)}`;
+    writeFileSync(project.devcontainerPath, readFileSync(project.devcontainerPath, 'utf8').replace(project.image, missing));
+    await expect(fx.core.slurm.up({ dir: project.dir, target: fx.target, gpus: 0, timeMinutes: 5 }))
+      .rejects.toMatchObject({ code: 'SLURM_JOB_FAILED', message: expect.stringContaining(`failed: pull: could not pull ${missing}`), hint: expect.stringContaining('job.log') });
+  }, 300_000);
+});
