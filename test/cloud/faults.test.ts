@@ -60,14 +60,20 @@ describe('cloud capacity and failures, as GCE reports them', () => {
     expect(await again.cloud.list()).toEqual([]);
   });
 
-  it('benchtop cloud: prices from the dated catalog, create failing with its code in --json, ls', async () => {
+  it('benchtop cloud: prices from the dated catalog (the Catalog API refusing), then refreshed, create failing with its code in --json, ls', async () => {
     fx = await cloudFixture({}, { zones: ['europe-west4-a', 'europe-west4-b'] });
     fx.server.faults.stockoutZones.add('europe-west4-a').add('europe-west4-b');
+    fx.server.faults.billingDisabled = true;
     const env = { ...fx.env, BENCHTOP_HOME: join(fx.dir, 'settings') };
     const prices = await runCli('source', ['cloud', 'prices'], { env });
     expect(prices.code).toBe(0);
     expect(prices.stdout).toMatch(/nvidia-tesla-t4\s+1\s+n1-standard-4\s+\$0\.54\/h/);
-    expect(prices.stdout).toContain('catalog of 2026-11-01');
+    expect(prices.stdout).toContain('Prices: catalog shipped with Benchtop, 2026-11-01, us-central1');
+    expect(prices.stdout).toContain('Prices not refreshed (CLOUD_PERMISSION_DENIED: The Cloud Billing Catalog API answered 403');
+    fx.server.faults.billingDisabled = false;
+    const refreshed = await runCli('source', ['cloud', 'prices', '--refresh'], { env });
+    expect(refreshed.stdout).toMatch(/nvidia-tesla-t4\s+1\s+n1-standard-4\s+\$0\.59\/h/);
+    expect(refreshed.stdout).toContain(`Prices: Cloud Billing Catalog API, ${new Date().toISOString().slice(0, 10)}, europe-west4`);
     const create = await runCli('source', ['cloud', 'create', '--gpu', 'nvidia-tesla-t4', '--json'], { env });
     expect(create.code, create.stdout + create.stderr).toBe(2);
     expect(JSON.parse(create.stdout).error.code).toBe('CLOUD_STOCKOUT');
