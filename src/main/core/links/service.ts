@@ -66,6 +66,7 @@ export class LinkService {
   readonly #d: LinkServiceDeps;
   readonly #queued: string[] = [];
   readonly #plans = new Map<string, PendingPlan>();
+  #swept = false;
 
   constructor(deps: LinkServiceDeps) {
     this.#d = deps;
@@ -183,6 +184,12 @@ export class LinkService {
   }
 
   async #expire(): Promise<void> {
+    if (!this.#swept) {
+      // Staged clones a previous run left behind (it crashed before answering): no plan knows them.
+      this.#swept = true;
+      const left = await readdir(this.#stagingRoot).catch(() => [] as string[]);
+      for (const name of left.filter((n) => !this.#plans.has(n))) await this.#removeStaging(join(this.#stagingRoot, name));
+    }
     const now = Date.now();
     for (const [id, pending] of this.#plans) if (now - pending.madeAt > PLAN_TTL_MS) await this.cancel(id);
   }
