@@ -140,6 +140,13 @@ test('add a Slurm cluster (trust its key), start the project there: pending over
   expect(status.status).toBe(200);
   await shootBothThemes(page, 'sessions-slurm-ready');
 
+  // Extend asks Slurm for more time; this cluster, like most, lets only administrators lengthen a job.
+  await session.getByRole('button', { name: `Extend ${sessionName}` }).click();
+  const refused = page.getByRole('alert', { name: 'Error SLURM_SUBMIT_REFUSED' });
+  await expect(refused).toContainText('refused the new time limit');
+  await expect(refused).toContainText('start a new session with a longer --time');
+  await refused.getByRole('button', { name: 'Dismiss' }).click();
+
   // The board shows the session as Alice's with Cancel; Bob's job still has no controls.
   await nav.getByRole('button', { name: 'Hosts' }).click();
   const jobId = ((await board.getByRole('row').filter({ hasText: `benchtop-${name}` }).getAttribute('aria-label')) ?? '').replace(/^Job /, '');
