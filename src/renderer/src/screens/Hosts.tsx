@@ -98,7 +98,7 @@ export function HostsScreen() {
 
   const list = (hosts.data ?? []).map((h) => tested[h.id] ?? h);
   return (
-    <Screen title="Hosts" subtitle="Shared GPU machines reached over SSH.">
+    <Screen title="Hosts" subtitle="Shared GPU machines and Slurm clusters reached over SSH.">
       <form className="card add-host" onSubmit={(e) => void add(e)} aria-label="Add a host">
         <label className="field grow">
           <span>SSH host</span>
