@@ -48,6 +48,11 @@ describe.skipIf(!env)('sessions on a Slurm cluster', () => {
     expect((await fx.core.slurm.list()).map((s) => s.id)).toContain(info.id);
     expect((await fx.core.slurm.up({ dir: project.dir, target: fx.target, gpus: 1 })).jobId).toBe(info.jobId);
 
+    // --time is the expiry: shortening it is the user's own call; lengthening is the cluster's (admins only here).
+    const shorter = await fx.core.slurm.extend(info.id, 20);
+    expect(Date.parse(shorter.endsAt!)).toBeLessThan(Date.parse(info.endsAt!));
+    await expect(fx.core.slurm.extend(info.id, 60)).rejects.toMatchObject({ code: 'SLURM_SUBMIT_REFUSED', message: expect.stringContaining('permission denied') });
+
     const stopped = await fx.core.slurm.stop(info.id);
     expect(stopped).toMatchObject({ state: 'ended', message: 'ended: cancelled' });
     await eventually('the job to leave RUNNING', async () => ((await fx.core.slurm.get(info.id)).jobState === 'RUNNING' ? undefined : true));

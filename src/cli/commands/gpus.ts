@@ -4,7 +4,7 @@ import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
 import { BenchtopError } from '../../main/core/errors';
 import { clock, formatBoard, formatQueue } from './gpus-format';
-import { slurmGpus } from './slurm-cli';
+import { slurmExtend, slurmGpus } from './slurm-cli';
 import type { Command } from './types';
 
 const number = (ctx: CliContext, name: string): number | undefined => {
@@ -83,6 +83,7 @@ Exit codes: 0 done; 1 claim queued without --wait; 2 error (GPU_BUSY, QUOTA_EXCE
       case 'claim':
         return claim(ctx, target);
       case 'extend': {
+        if (ctx.core.slurm.isCluster(target)) return slurmExtend(ctx, needSession(ctx, 'extend'), number(ctx, 'hours'));
         const leases = await ctx.handlers.gpuExtend({ target, sessionId: needSession(ctx, 'extend'), hours: number(ctx, 'hours') });
         print(leases, `Extended ${leases.map((l) => l.gpu).join(', ')} until ${clock(leases[0]?.expires)}.`);
         return EXIT.OK;

@@ -103,3 +103,13 @@ export async function slurmGpus(ctx: CliContext, target: string): Promise<number
   }
   return EXIT.OK;
 }
+
+/** `benchtop gpus extend JOB@CLUSTER --hours H`: the job ends H hours from now, where the cluster allows (scontrol update). */
+export async function slurmExtend(ctx: CliContext, id: string, hours: number | undefined): Promise<number> {
+  if (hours === undefined || !(hours > 0)) throw new BenchtopError('INVALID_ARGUMENT', 'Extending a cluster session needs --hours H (its new end, from now).', 'For example: benchtop gpus extend 42@cluster --hours 2');
+  const info = await ctx.core.slurm.get(id);
+  const elapsed = info.startedAt ? Math.ceil((Date.now() - Date.parse(info.startedAt)) / 60_000) : 0;
+  const updated = await ctx.core.slurm.extend(id, elapsed + Math.ceil(hours * 60));
+  ctx.out(ctx.json ? JSON.stringify(updated, null, 2) : `${updated.id} now ends at ${when(updated.endsAt)}.`);
+  return EXIT.OK;
+}
