@@ -85,6 +85,9 @@ describe('joining a team', () => {
     expect(fx.core.settings.get('team')).toBe(`${base}/good.json`);
     expect(readFileSync(fx.knownHosts, 'utf8')).toContain(fx.ssh.knownHostsLine.split(' ').slice(1).join(' '));
     expect(fx.core.settings.get('hosts')).toHaveLength(1);
+    // Joining again leaves the added host as it is.
+    expect(await api.teamJoinHosts({})).toEqual({ hosts: [{ id: 'team-gpu', status: 'added' }] });
+    expect(fx.core.settings.get('hosts')).toHaveLength(1);
   }, 60_000);
 
   it('sessions start on the project team file\'s default target when the user chose none', async () => {

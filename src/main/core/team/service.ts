@@ -87,6 +87,9 @@ export class TeamService {
   }
 
   async #join(host: TeamHost): Promise<TeamHostJoin> {
+    // Joining again (a second link, the button pressed twice) leaves a host already added as it is.
+    const known = this.#d.settings.get('hosts').find((h) => h.spec === host.address);
+    if (known) return { id: host.id, status: 'added', hostId: known.id };
     try {
       const added = await this.#d.hosts.add(host.dockerSocket ? { spec: host.address, dockerSocket: host.dockerSocket } : { spec: host.address });
       if (added.status === 'added') return { id: host.id, status: 'added', hostId: added.host.id };
