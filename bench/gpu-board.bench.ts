@@ -13,6 +13,10 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { hostAgentConfig } from '../src/main/core/gpu/agent-config';
+import { NVIDIA_SMI_ARGS } from '../src/main/core/gpu/nvidia-smi';
+import { GpuService } from '../src/main/core/gpu/service';
+import { DEFAULT_DOCKER_SOCKET } from '../src/main/core/hosts/service';
 import { sshHostFixture } from '../test/hosts/support';
 import { sshHostEnv } from '../test/support/ssh-host';
 import { compare, median, report } from './support/timing';
@@ -32,16 +36,22 @@ async function main(): Promise<void> {
   chmodSync(stateFile, 0o644);
   const { fx, target } = await sshHostFixture();
   // nvidia-smi on the host reads this bench's 8 cards (the stand-in takes its state file from the environment).
-  fx.core.gpus.remoteExec = (t, command, timeoutMs) => fx.core.hosts.exec(t, `export BT_NVIDIA_SMI_STATE=${stateFile}; ${command}`, timeoutMs);
+  // A GPU service wired like the core's, whose commands on the host carry that environment.
+  const gpus = new GpuService({
+    engines: fx.core.engines, clock: fx.core.clock, env: fx.core.env, owner: fx.core.owner, log: fx.core.log.child('gpus'),
+    remoteProbe: (t) => fx.core.hosts.exec(t, `nvidia-smi ${NVIDIA_SMI_ARGS.join(' ')}`, 15_000),
+    remoteExec: (t, command, timeoutMs) => fx.core.hosts.exec(t, `export BT_NVIDIA_SMI_STATE=${stateFile}; ${command}`, timeoutMs),
+    agentConfig: hostAgentConfig(fx.core.hosts, DEFAULT_DOCKER_SOCKET),
+  });
   const plainCommand = `export BT_NVIDIA_SMI_STATE=${stateFile}; nvidia-smi --query-gpu=index,uuid,name,memory.total,memory.used,utilization.gpu --format=csv,noheader,nounits; `
     + `nvidia-smi --query-compute-apps=gpu_uuid,pid --format=csv,noheader,nounits; DOCKER_HOST=unix://${ssh.dockerSocket} docker ps -a --filter label=dev.benchtop.lease --format '{{.Names}} {{.Labels}}'`;
   const sshArgs = ['-i', ssh.identityFile, '-p', String(ssh.port), '-o', `UserKnownHostsFile=${fx.knownHosts}`, '-o', 'BatchMode=yes', `${ssh.user}@${ssh.host}`, plainCommand];
   try {
-    const board = await fx.core.gpus.board(target);
+    const board = await gpus.board(target);
     if (board.cards.length !== 8) throw new Error(`the board shows ${board.cards.length} cards, not 8: ${board.problem ?? ''}`);
     const result = await compare(`the GPU board of ${target} with 8 cards`, {
       name: 'benchtop gpus (board)',
-      run: async () => void await fx.core.gpus.board(target),
+      run: async () => void await gpus.board(target),
     }, {
       name: 'ssh nvidia-smi + docker ps',
       run: async () => void await exec('ssh', sshArgs),

@@ -61,20 +61,20 @@ async function main(): Promise<void> {
   const core = benchCore();
   /** A check service with nothing remembered yet, sharing the core's engine connection. */
   const service = (checks = MACHINE_CHECKS) => new MachineCheckService({
-    engines: core.engines, bus: core.bus, ops: core.ops, settings: core.settings, clock: core.clock, env: core.env,
+    engines: core.engines, settings: core.settings, clock: core.clock, env: core.env,
     gpuProbe: () => core.gpus.probe('local'), registryFacts: registryImageFacts(core.registry), checks,
   });
   let op = 0;
   const opId = () => `bench-${op++}`;
   const warm = service();
-  await warm.check({ opId: opId(), project });
+  await core.ops.run(opId(), (op) => warm.check(op, { project }));
   try {
     const cold = await compare('Cold machine check vs the plain tools run one after another', {
       name: 'benchtop check (cold)',
       run: async () => {
         // A fresh core: new engine connection, nvidia-smi and image facts asked again, as at app start.
         const fresh = benchCore();
-        await fresh.machine.check({ opId: opId(), project });
+        await fresh.ops.run(opId(), (op) => fresh.machine.check(op, { project }));
         await fresh.close();
       },
     }, { name: 'docker version/info, nvidia-smi, df, nproc, free', run: () => plainTools(project) }, runs, 1.0);
@@ -93,18 +93,18 @@ async function main(): Promise<void> {
     report(cli, 'plain tools, sequential');
 
     const sequential = async () => {
-      for (const check of MACHINE_CHECKS) await service([check]).check({ opId: opId(), project });
+      for (const check of MACHINE_CHECKS) await core.ops.run(opId(), (op) => service([check]).check(op, { project }));
     };
     const concurrency = await compare('Machine check (engine connected, facts not remembered) vs the same probes one at a time', {
       name: 'benchtop check (concurrent)',
       run: async () => {
-        await service().check({ opId: opId(), project });
+        await core.ops.run(opId(), (op) => service().check(op, { project }));
       },
     }, { name: 'each probe alone, in turn', run: sequential }, runs, 1.0);
     report(concurrency, 'probes one after another');
 
     const warmTimes: number[] = [];
-    for (let i = 0; i < runs; i += 1) warmTimes.push(await timed(async () => void (await warm.check({ opId: opId(), project }))));
+    for (let i = 0; i < runs; i += 1) warmTimes.push(await timed(async () => void (await core.ops.run(opId(), (op) => warm.check(op, { project })))));
     const w = median(warmTimes);
     process.stdout.write(`\nWarm machine check (slow facts remembered; ${runs} runs, median)\n` +
       `  ${'Benchtop (warm)'.padEnd(34)} ${w.toFixed(0).padStart(7)} ms   [${warmTimes.map((x) => x.toFixed(0)).join(', ')}]\n` +

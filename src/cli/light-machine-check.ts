@@ -1,10 +1,10 @@
 import { systemClock } from '../main/core/clock';
 import { EngineService } from '../main/core/engine/service';
-import { EventBus } from '../main/core/events';
 import { runLocalNvidiaSmi } from '../main/core/gpu/run-nvidia-smi';
 import { MachineCheckService } from '../main/core/machine/service';
-import { Operations } from '../main/core/operations';
 import { openConfSettings } from '../main/core/settings/conf-store';
+
+export { Operation } from '../main/core/operation';
 
 /**
  * The machine check of this computer without a project, built from the same pieces Core gives it
@@ -15,8 +15,6 @@ import { openConfSettings } from '../main/core/settings/conf-store';
 export function lightMachineCheck(env: NodeJS.ProcessEnv): MachineCheckService {
   return new MachineCheckService({
     engines: new EngineService(),
-    bus: new EventBus(),
-    ops: new Operations(),
     settings: openConfSettings(),
     clock: systemClock,
     env,

@@ -29,7 +29,7 @@ describe('one Operation object', () => {
       const child = op.child('sync');
       expect(child.id).toBe('op-1:sync');
       expect(child.signal).toBe(op.signal);
-      child.progress('syncProgress', { sessionId: 's', phase: 'uploading', filesDone: 1, filesTotal: 2, bytesDone: 3, bytesTotal: 4 });
+      child.progress('syncProgress', { sessionId: 's', phase: 'uploading', filesDone: 1, filesTotal: 2, bytesDone: 3, bytesTotal: 4, conflicts: [] });
       op.step('start');
     });
     off();

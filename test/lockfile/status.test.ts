@@ -3,7 +3,6 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { EngineService } from '../../src/main/core/engine/service';
 import { testCore, thrown } from '../project/support';
 import { testEnv } from '../support/env';
 import { makeProject, type FixtureProject } from '../support/fixture-project';
@@ -13,9 +12,9 @@ const run = promisify(execFile);
 const core = testCore();
 /** A Core whose engine is not there: labels must then come from the registry. */
 const noEngine = testCore({
-  engines: new EngineService({
+  engine: {
     resolveLocal: () => ({ endpoint: { kind: 'unix', address: '/nonexistent/bt-test-docker.sock', source: 'test' }, options: { socketPath: '/nonexistent/bt-test-docker.sock' } }),
-  }),
+  },
 });
 const made: FixtureProject[] = [];
 const project = async (options: Parameters<typeof makeProject>[0] = {}) => {

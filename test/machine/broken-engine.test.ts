@@ -28,7 +28,7 @@ describe('machine check when the engine is not usable', () => {
     const dead = join(dir, 'nothing.sock');
     const core = testCore({ dockerHost: `unix://${dead}` });
     try {
-      const report = await core.machine.check({ opId: 'op-dead' });
+      const report = await core.ops.run('op-dead', (op) => core.machine.check(op, {}));
       expect(result(report, 'engine')).toMatchObject({
         status: 'fail', code: 'ENGINE_UNREACHABLE', value: `No container engine answers at ${dead} (DOCKER_HOST).`, hint: expect.stringContaining('Start Docker'),
       });
@@ -46,7 +46,7 @@ describe('machine check when the engine is not usable', () => {
     const sock = await hangingSocket('hang.sock');
     const core = testCore({ dockerHost: `unix://${sock}` });
     try {
-      const report = await core.machine.check({ opId: 'op-hang' });
+      const report = await core.ops.run('op-hang', (op) => core.machine.check(op, {}));
       expect(result(report, 'engine')).toMatchObject({
         status: 'fail', code: 'ENGINE_TIMEOUT', value: expect.stringContaining(`The engine at ${sock}`), hint: expect.stringContaining('restart Docker'),
       });
@@ -64,7 +64,7 @@ describe('machine check when the engine is not usable', () => {
     // Cancel as soon as the first (fast) check lands, while the engine checks are still waiting.
     const off = core.bus.on('checkResult', (e) => e.opId === 'op-cancel' && core.ops.cancel('op-cancel'));
     try {
-      await expect(core.machine.check({ opId: 'op-cancel' })).rejects.toMatchObject({ code: 'CANCELLED' });
+      await expect(core.ops.run('op-cancel', (op) => core.machine.check(op, {}))).rejects.toMatchObject({ code: 'CANCELLED' });
     } finally {
       off();
       await core.close();

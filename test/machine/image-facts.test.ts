@@ -35,7 +35,7 @@ describe('the pinned image’s facts, from the registry', () => {
   it('fails the architecture check for an image built only for arm64', async () => {
     const image = await pushImage(registry, { architecture: 'arm64' });
     pushed.push(image);
-    const arch = result(await core.machine.check({ opId: 'i1', project: project(image.ref) }), 'arch');
+    const arch = result(await core.ops.run('i1', (op) => core.machine.check(op, { project: project(image.ref) })), 'arch');
     expect(arch).toMatchObject({
       status: 'fail', code: 'IMAGE_PLATFORM_MISSING', value: 'amd64; image built for linux/arm64', requirement: 'a linux/amd64 build of the project image',
       hint: expect.stringContaining('publish linux/amd64'),
@@ -46,7 +46,7 @@ describe('the pinned image’s facts, from the registry', () => {
     const single = await pushImage(registry, { architecture: 'arm64' });
     const index = await pushIndex(registry, single, 'arm64');
     pushed.push(single, index);
-    const arch = result(await core.machine.check({ opId: 'i2', project: project(index.ref) }), 'arch');
+    const arch = result(await core.ops.run('i2', (op) => core.machine.check(op, { project: project(index.ref) })), 'arch');
     expect(arch).toMatchObject({ status: 'fail', code: 'IMAGE_PLATFORM_MISSING', value: expect.stringContaining('has no linux/amd64 variant (it has linux/arm64)') });
   });
 
@@ -57,11 +57,11 @@ describe('the pinned image’s facts, from the registry', () => {
       platforms: ['linux/amd64'], sizeBytes: expect.any(Number), cudaVersion: '12.4',
     });
     const machine = new MachineCheckService({
-      engines: core.engines, bus: core.bus, ops: core.ops, settings: core.settings, clock: core.clock, env: {},
+      engines: core.engines, settings: core.settings, clock: core.clock, env: {},
       gpuProbe: async () => interpretNvidiaSmi({ stdout: t4, stderr: '', exitCode: 0 }),
       registryFacts: registryImageFacts(core.registry),
     });
-    const report = await machine.check({ opId: 'i3', project: project(image.ref, { storage: '1gb', gpu: true }) });
+    const report = await core.ops.run('i3', (op) => machine.check(op, { project: project(image.ref, { storage: '1gb', gpu: true }) }));
     expect(result(report, 'arch')).toMatchObject({ status: 'pass', value: 'amd64; image built for linux/amd64' });
     expect(result(report, 'gpu-driver')).toMatchObject({ status: 'warn', value: 'driver 535.183.01, image built for CUDA 12.4' });
     expect(result(report, 'disk')).toMatchObject({ status: 'pass', requirement: expect.stringMatching(/^≥ 1\.0 GiB: 1 GiB \(hostRequirements\.storage 1gb\) \+ ~0\.0 GiB to pull and unpack the image$/) });
@@ -71,14 +71,14 @@ describe('the pinned image’s facts, from the registry', () => {
     const env = testEnv();
     const digest = env.image.versions[env.image.latest].digest;
     const pinned: ProjectFacts = { image: `${registry}/${env.image.repository}@${digest}`, pinned: { repository: `${registry}/${env.image.repository}`, digest }, hostRequirements: {} };
-    const report = await core.machine.check({ opId: 'i4', project: pinned });
+    const report = await core.ops.run('i4', (op) => core.machine.check(op, { project: pinned }));
     expect(result(report, 'arch')).toMatchObject({ status: 'pass', value: 'amd64; image built for linux/amd64' });
     expect(report.summary.fail).toBe(0);
   });
 
   it('still answers, saying what it could not learn, when the registry accepts and never answers', { timeout: 15_000 }, async () => {
     const port = (silent.address() as { port: number }).port;
-    const report = await core.machine.check({ opId: 'i5', project: project(`127.0.0.1:${port}/team/analysis:1`) });
+    const report = await core.ops.run('i5', (op) => core.machine.check(op, { project: project(`127.0.0.1:${port}/team/analysis:1`) }));
     expect(result(report, 'arch')).toMatchObject({ status: 'pass', value: expect.stringMatching(/^amd64; image platforms unknown \(.+\)$/) });
   });
 });

@@ -10,7 +10,7 @@ afterAll(() => Promise.all(cores.map((c) => c.close())));
 async function proxyResult(env: NodeJS.ProcessEnv, project?: ProjectFacts) {
   const core = testCore({ env });
   cores.push(core);
-  return result(await core.machine.check({ opId: 'op-proxy', project }), 'proxy');
+  return result(await core.ops.run('op-proxy', (op) => core.machine.check(op, { project })), 'proxy');
 }
 
 describe('proxy settings', () => {

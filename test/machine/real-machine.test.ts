@@ -9,7 +9,7 @@ afterAll(() => core.close());
 
 describe('machine check on this computer, with the real engine', () => {
   it('reports every check, in order, as this machine really is', async () => {
-    const report = await core.machine.check({ opId: 'op-real' });
+    const report = await core.ops.run('op-real', (op) => core.machine.check(op, {}));
     expect(report.results.map((r) => r.id)).toEqual(ALL_CHECKS);
     expect(result(report, 'engine')).toMatchObject({ status: 'pass', value: expect.stringMatching(/^Docker \S+ \(API 1\.\d+\), \S+ storage — unix \//) });
     expect(result(report, 'engine-access')).toMatchObject({ status: 'pass', value: expect.stringMatching(/may use \//) });
@@ -25,7 +25,7 @@ describe('machine check on this computer, with the real engine', () => {
   });
 
   it('gives the whole report as copyable text with a mark per line and a summary', async () => {
-    const { text, summary } = await core.machine.check({ opId: 'op-text' });
+    const { text, summary } = await core.ops.run('op-text', (op) => core.machine.check(op, {}));
     const lines = text.split('\n');
     expect(lines[0]).toMatch(/^Benchtop machine check — \d{4}-\d\d-\d\dT/);
     expect(lines).toContainEqual(expect.stringMatching(/^✓ Container engine\s+Docker/));
@@ -36,7 +36,7 @@ describe('machine check on this computer, with the real engine', () => {
   it('streams one checkResult event per check for its operation id', async () => {
     const seen: { opId: string; result: CheckResult; done: number; total: number }[] = [];
     const off = core.bus.on('checkResult', (e) => seen.push(e));
-    const report = await core.machine.check({ opId: 'op-events' });
+    const report = await core.ops.run('op-events', (op) => core.machine.check(op, {}));
     off();
     expect(seen.map((e) => e.opId)).toEqual(Array(ALL_CHECKS.length).fill('op-events'));
     expect(seen.map((e) => e.done)).toEqual(ALL_CHECKS.map((_, i) => i + 1));
@@ -48,16 +48,16 @@ describe('machine check on this computer, with the real engine', () => {
   it('asks nvidia-smi once per process, and again on refresh', async () => {
     let runs = 0;
     const machine = new MachineCheckService({
-      engines: core.engines, bus: core.bus, ops: core.ops, settings: core.settings, clock: core.clock, env: process.env,
+      engines: core.engines, settings: core.settings, clock: core.clock, env: process.env,
       gpuProbe: () => {
         runs += 1;
         return runLocalNvidiaSmi();
       },
     });
-    await machine.check({ opId: 'op-cache-1' });
-    await machine.check({ opId: 'op-cache-2' });
+    await core.ops.run('op-cache-1', (op) => machine.check(op, {}));
+    await core.ops.run('op-cache-2', (op) => machine.check(op, {}));
     expect(runs).toBe(1);
-    await machine.check({ opId: 'op-cache-3', refresh: true });
+    await core.ops.run('op-cache-3', (op) => machine.check(op, { refresh: true }));
     expect(runs).toBe(2);
   });
 
@@ -69,7 +69,7 @@ describe('machine check on this computer, with the real engine', () => {
     const taken = testCore();
     taken.settings.set('sessionPorts', { first: port, last: port });
     try {
-      const ports = result(await taken.machine.check({ opId: 'op-ports' }), 'ports');
+      const ports = result(await core.ops.run('op-ports', (op) => taken.machine.check(op, {})), 'ports');
       expect(ports).toMatchObject({ status: 'fail', code: 'PORT_IN_USE', value: `0 of 1 ports free on 127.0.0.1:${port}–${port}` });
       expect(ports.hint).toMatch(/sessionPorts/);
     } finally {

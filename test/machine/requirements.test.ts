@@ -20,7 +20,7 @@ function project(hostRequirements: Record<string, unknown> | undefined): string 
 describe('hostRequirements held against this computer', () => {
   it('fails each absurd requirement with what was measured, what was asked and a fix', async () => {
     const dir = project({ cpus: 4096, memory: '64tb', storage: '900tb', gpu: true });
-    const report = await core.machine.check({ opId: 'op-absurd', projectDir: dir });
+    const report = await core.ops.run('op-absurd', (op) => core.machine.check(op, { projectDir: dir }));
     expect(result(report, 'cpus')).toMatchObject({
       status: 'fail', requirement: '≥ 4096 cores (hostRequirements.cpus)', hint: expect.stringMatching(/4096 cores or more|GPU host/),
     });
@@ -32,13 +32,13 @@ describe('hostRequirements held against this computer', () => {
   });
 
   it('warns, without failing, when a GPU is optional and there is none', async () => {
-    const report = await core.machine.check({ opId: 'op-optional', projectDir: project({ gpu: 'optional' }) });
+    const report = await core.ops.run('op-optional', (op) => core.machine.check(op, { projectDir: project({ gpu: 'optional' }) }));
     expect(result(report, 'gpu')).toMatchObject({ status: 'warn', hint: expect.stringContaining('without GPU acceleration') });
     expect(report.summary.fail).toBe(0);
   });
 
   it('passes modest requirements and shows what they were', async () => {
-    const report = await core.machine.check({ opId: 'op-modest', projectDir: project({ cpus: 1, memory: '512mb', storage: '1gb' }) });
+    const report = await core.ops.run('op-modest', (op) => core.machine.check(op, { projectDir: project({ cpus: 1, memory: '512mb', storage: '1gb' }) }));
     expect(result(report, 'cpus')).toMatchObject({ status: 'pass', requirement: '≥ 1 core (hostRequirements.cpus)' });
     expect(result(report, 'memory')).toMatchObject({ status: 'pass', requirement: '≥ 0.5 GiB (hostRequirements.memory 512mb)' });
     expect(result(report, 'disk').status).toBe('pass');
@@ -46,17 +46,16 @@ describe('hostRequirements held against this computer', () => {
   });
 
   it('checks the machine alone when the project has no hostRequirements', async () => {
-    const report = await core.machine.check({ opId: 'op-none', projectDir: project(undefined) });
+    const report = await core.ops.run('op-none', (op) => core.machine.check(op, { projectDir: project(undefined) }));
     expect(result(report, 'cpus').requirement).toBeUndefined();
     expect(result(report, 'memory').requirement).toBeUndefined();
     expect(report.summary.fail).toBe(0);
   });
 
   it('warns about requirements it cannot read instead of passing or blocking on them', async () => {
-    const report = await core.machine.check({
-      opId: 'op-garbled',
+    const report = await core.ops.run('op-garbled', (op) => core.machine.check(op, {
       project: { image: '', pinned: null, hostRequirements: { cpus: -3, memory: 'lots', storage: 'a lot', gpu: 'yes' as unknown as boolean } },
-    });
+    }));
     expect(result(report, 'cpus')).toMatchObject({ status: 'warn', requirement: 'hostRequirements.cpus is -3', hint: expect.stringContaining('whole number') });
     expect(result(report, 'memory')).toMatchObject({ status: 'warn', requirement: 'hostRequirements.memory is "lots"' });
     expect(result(report, 'disk')).toMatchObject({ status: 'warn', requirement: 'hostRequirements.storage is "a lot"' });
@@ -64,7 +63,7 @@ describe('hostRequirements held against this computer', () => {
   });
 
   it('refuses to check a project whose devcontainer.json is wrong, naming the key', async () => {
-    await expect(core.machine.check({ opId: 'op-bad', projectDir: project({ memory: 'lots' }) })).rejects.toMatchObject({
+    await expect(core.ops.run('op-bad', (op) => core.machine.check(op, { projectDir: project({ memory: 'lots' }) }))).rejects.toMatchObject({
       code: 'DEVCONTAINER_INVALID', message: expect.stringContaining('memory'),
     });
   });

@@ -3,15 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Core } from '../../src/main/core/core';
 import { endpointFromHost } from '../../src/main/core/engine/endpoint';
-import { EngineService } from '../../src/main/core/engine/service';
 import { openConfSettings } from '../../src/main/core/settings/conf-store';
 import type { CheckReport, CheckResult } from '../../src/shared/contract/machine';
 
 /** A core with its own settings folder; `dockerHost` points it at another engine address. */
 export function testCore(options: { dockerHost?: string; env?: NodeJS.ProcessEnv } = {}): Core {
   const settings = openConfSettings(mkdtempSync(join(tmpdir(), 'bt-test-machine-')));
-  const engines = options.dockerHost ? new EngineService({ resolveLocal: () => endpointFromHost(options.dockerHost as string, 'DOCKER_HOST') }) : undefined;
-  return new Core({ settings, shell: 'cli', engines, env: options.env ?? process.env });
+  const engine = options.dockerHost ? { resolveLocal: () => endpointFromHost(options.dockerHost as string, 'DOCKER_HOST') } : undefined;
+  return new Core({ settings, shell: 'cli', engine, env: options.env ?? process.env });
 }
 
 export function result(report: CheckReport, id: string): CheckResult {

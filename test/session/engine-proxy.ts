@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EngineService } from '../../src/main/core/engine/service';
+import type { CoreDeps } from '../../src/main/core/core';
 
 export class EngineProxy {
   readonly path = join(mkdtempSync(join(tmpdir(), 'bt-test-engine-')), 'docker.sock');
@@ -37,9 +37,10 @@ export class EngineProxy {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  engines(): EngineService {
-    return new EngineService({
+  /** How a Core reaches the engine through this proxy (`new Core({ engine })`). */
+  engine(): CoreDeps['engine'] {
+    return {
       resolveLocal: () => ({ endpoint: { kind: 'unix', address: this.path, source: 'test proxy' }, options: { socketPath: this.path } }),
-    });
+    };
   }
 }

@@ -13,7 +13,7 @@ describe('when the engine goes away and comes back', () => {
   beforeAll(async () => {
     await proxy.up();
     project = makeProject();
-    core = makeCore({ engines: proxy.engines() });
+    core = makeCore({ engine: proxy.engine() });
   });
 
   afterAll(async () => {

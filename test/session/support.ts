@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import type { Clock } from '../../src/main/core/clock';
 import { Core } from '../../src/main/core/core';
 import type { Desktop } from '../../src/main/core/desktop';
-import type { EngineService } from '../../src/main/core/engine/service';
+import type { CoreDeps } from '../../src/main/core/core';
 import { openConfSettings } from '../../src/main/core/settings/conf-store';
 import type { EventMap, EventName } from '../../src/shared/ipc';
 import { testEnv, type TestEnv } from '../support/env';
@@ -61,7 +61,7 @@ export const KEEP_NOTEBOOK = JSON.stringify({ cells: [{ cell_type: 'markdown', m
  * A new settings folder is a new install, a new owner (another laptop); `sameInstallAs` reuses
  * another Core's folder instead: the same app started again.
  */
-export function makeCore(options: { clock?: Clock; env?: NodeJS.ProcessEnv; desktop?: Desktop; engines?: EngineService; sameInstallAs?: Core; userName?: string } = {}): Core {
+export function makeCore(options: { clock?: Clock; env?: NodeJS.ProcessEnv; desktop?: Desktop; engine?: CoreDeps['engine']; sameInstallAs?: Core; userName?: string } = {}): Core {
   const { sameInstallAs, userName, ...deps } = options;
   const settingsDir = sameInstallAs ? dirname(sameInstallAs.settings.path) : mkdtempSync(join(tmpdir(), 'bt-test-settings-'));
   const settings = openConfSettings(settingsDir);

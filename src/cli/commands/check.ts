@@ -37,8 +37,8 @@ Exit codes: 0 nothing failed (warnings allowed), 1 a check failed, 2 the check c
   // Without a project nothing but the check's own probes is needed: they run without the core.
   async runLight(ctx) {
     if (projectDirFor(ctx.args.positional[0])) return undefined;
-    const { lightMachineCheck } = await import('../light-machine-check');
-    const report = await lightMachineCheck(ctx.env).check({ opId: `cli-${randomUUID()}`, refresh: flag(ctx.args, 'refresh') });
+    const { lightMachineCheck, Operation } = await import('../light-machine-check');
+    const report = await lightMachineCheck(ctx.env).check(new Operation({ id: `cli-${randomUUID()}` }), { refresh: flag(ctx.args, 'refresh') });
     ctx.out(ctx.json ? JSON.stringify(report, null, 2) : report.text);
     return report.summary.fail > 0 ? EXIT.NEGATIVE : EXIT.OK;
   },

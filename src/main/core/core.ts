@@ -4,7 +4,7 @@ import { headlessDesktop, type Desktop } from './desktop';
 import { CloudService } from './cloud/service';
 import { SlurmService } from './slurm/service';
 import { describeCluster } from './slurm/host-info';
-import { EngineService } from './engine/service';
+import { EngineService, type EngineServiceDeps } from './engine/service';
 import { EventBus } from './events';
 import { GpuService } from './gpu/service';
 import { hostAgentConfig } from './gpu/agent-config';
@@ -41,7 +41,8 @@ export interface CoreDeps {
   settings: SettingsStore;
   shell: 'electron' | 'bridge' | 'cli';
   secrets?: SecretBox;
-  engines?: EngineService;
+  /** How to reach this computer's engine (tests: through a proxy); hosts' engines come through the hosts service. */
+  engine?: Omit<EngineServiceDeps, 'remote'>;
   clock?: Clock;
   desktop?: Desktop;
   env?: NodeJS.ProcessEnv;
@@ -106,7 +107,8 @@ export class Core {
     this.shell = deps.shell;
     this.settings = deps.settings;
     this.secrets = deps.secrets ?? noSecretBox;
-    this.engines = deps.engines ?? new EngineService();
+    // Engines on hosts open through the hosts service's SSH connections (built below; used only later).
+    this.engines = new EngineService({ ...deps.engine, remote: { open: (t) => this.hosts.open(t), close: (t) => this.hosts.close(t) } });
     this.clock = deps.clock ?? systemClock;
     this.desktop = deps.desktop ?? headlessDesktop;
     this.env = deps.env ?? process.env;
@@ -131,18 +133,20 @@ export class Core {
       // Built below; only called later, when drift is asked for.
       sessionTarget: async (id) => (await this.sessions.getMine(id, 'check the drift of')).target,
     });
-    this.gpus = new GpuService({ engines: this.engines, clock: this.clock, env: this.env, owner: this.owner, log: this.log.child('gpus') });
     // Shared hosts: one SSH connection per host carries its engine, port forwards and nvidia-smi.
     this.hosts = new HostsService({
       settings: this.settings, engines: this.engines, clock: this.clock, env: this.env, paths: hostPathsFrom(this.env), log: this.log.child('hosts'),
+      // The GPU service is built next; a host's GPU facts are asked for only later.
       extras: { inventory: (t) => this.gpus.inventory(t), leases: (t) => this.gpus.list(t) },
       describeCluster: (host, strict) => describeCluster(host, this.slurm, this.hosts, strict),
     });
-    this.engines.remote = this.hosts;
-    this.gpus.remoteProbe = (target) => this.hosts.exec(target, `nvidia-smi ${NVIDIA_SMI_ARGS.join(' ')}`, 15_000);
-    this.gpus.remoteExec = (target, command, timeoutMs) => this.hosts.exec(target, command, timeoutMs);
-    // Each host gets its agent (idle stop, lease expiry, the queue) from the first client that needs it.
-    this.gpus.agentConfig = hostAgentConfig(this.hosts, DEFAULT_DOCKER_SOCKET);
+    this.gpus = new GpuService({
+      engines: this.engines, clock: this.clock, env: this.env, owner: this.owner, log: this.log.child('gpus'),
+      remoteProbe: (target) => this.hosts.exec(target, `nvidia-smi ${NVIDIA_SMI_ARGS.join(' ')}`, 15_000),
+      remoteExec: (target, command, timeoutMs) => this.hosts.exec(target, command, timeoutMs),
+      // Each host gets its agent (idle stop, lease expiry, the queue) from the first client that needs it.
+      agentConfig: hostAgentConfig(this.hosts, DEFAULT_DOCKER_SOCKET),
+    });
     this.gpuNotices = new GpuNoticeWatcher({
       targets: () => this.settings.get('hosts').filter((h) => h.kind !== 'slurm').map((h) => h.id),
       notices: (target) => this.gpus.notices(target),
@@ -163,8 +167,6 @@ export class Core {
     });
     this.machine = new MachineCheckService({
       engines: this.engines,
-      bus: this.bus,
-      ops: this.ops,
       settings: this.settings,
       clock: this.clock,
       env: this.env,
@@ -224,15 +226,16 @@ export class Core {
 
   /** Stops background work (watchers, idle timers, connections) so the process can exit. */
   async close(): Promise<void> {
+    // The operations under way first, then each service in the reverse order of its construction.
     this.ops.cancelAll();
+    await this.cloud.close();
     this.syncWatcher.close();
-    this.gpuNotices.stop();
+    await this.sessions.close();
     // A sync ends by removing its helper container: let it, while the engine connections are open.
     await this.sync.idle();
-    await this.sessions.close();
-    await this.engines.close();
+    this.gpuNotices.stop();
     await this.hosts.closeAll();
-    await this.cloud.close();
+    await this.engines.close();
     await this.slurm.close();
     await this.links.close();
   }

@@ -49,7 +49,7 @@ export function appHandlers(core: Core): HandlersFor<AppInvoke> {
         shell: core.shell,
         logDir: core.logDir,
         warnings: core.settings.warnings,
-        checkReport: async () => (await core.machine.check({ opId })).text,
+        checkReport: async () => (await core.ops.run(opId, (op) => core.machine.check(op))).text,
       }),
     }),
     openExternal: async ({ url }) => {

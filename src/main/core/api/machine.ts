@@ -4,6 +4,6 @@ import type { HandlersFor } from './types';
 
 export function machineHandlers(core: Core): HandlersFor<MachineInvoke> {
   return {
-    machineCheck: ({ opId, projectDir, refresh }) => core.machine.check({ opId, projectDir, refresh }),
+    machineCheck: ({ opId, projectDir, refresh }) => core.ops.run(opId, (op) => core.machine.check(op, { projectDir, refresh })),
   };
 }

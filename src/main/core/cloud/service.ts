@@ -417,7 +417,7 @@ export class CloudService {
   async close(): Promise<void> {
     const pending = this.#clients;
     this.#clients = undefined;
-    const clients = await pending?.catch(() => undefined);
+    const clients = await pending?.catch(() => undefined); // a login that failed has nothing to close
     await clients?.close();
   }
 }

@@ -62,10 +62,6 @@ export class EngineService {
     };
   }
 
-  set remote(opener: RemoteEngineOpener) {
-    this.#deps.remote = opener;
-  }
-
   get timeoutMs(): number {
     return this.#deps.requestTimeoutMs;
   }

@@ -68,6 +68,7 @@ export class ForwarderClient {
   }
 
   async #answers(): Promise<boolean> {
+    // Any failure to answer (no socket, refused, a garbled reply) means the same: no forwarder runs there.
     return (await this.status().catch(() => undefined)) !== undefined;
   }
 

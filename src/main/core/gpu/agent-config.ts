@@ -21,6 +21,7 @@ export function hostAgentConfig(hosts: AgentHostAccess, defaultSocket: string): 
     if (!pending) {
       pending = (async () => {
         const socket = hosts.config(target).dockerSocket ?? defaultSocket;
+        // Unanswered: the agent runs without nvidia-smi's path (it finds none), as on a host without one.
         const where = await hosts.exec(target, 'command -v nvidia-smi', 15_000).catch(() => undefined);
         const path = where?.exitCode === 0 ? where.stdout.trim().split('\n')[0] : undefined;
         return { socket, nvidiaSmi: path?.startsWith('/') ? path : undefined };

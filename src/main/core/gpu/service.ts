@@ -123,24 +123,6 @@ export class GpuService {
     this.#deps = deps;
   }
 
-  /** The hosts service plugs in nvidia-smi over SSH once it has a connection per host. */
-  set remoteProbe(probe: RemoteGpuProbe) {
-    this.#deps.remoteProbe = probe;
-  }
-
-  set remoteExec(exec: RemoteExec) {
-    this.#deps.remoteExec = exec;
-  }
-
-  set agentConfig(config: (target: string) => Promise<AgentConfig | undefined>) {
-    this.#deps.agentConfig = config;
-  }
-
-  /** The sessions service may say how it finds a session's container. */
-  set sessionState(lookup: SessionStateLookup) {
-    this.#deps.sessionState = lookup;
-  }
-
   get owner(): Owner {
     return this.#deps.owner ?? { id: `holder:${defaultHolder()}`, name: defaultHolder() };
   }

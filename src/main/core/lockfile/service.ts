@@ -133,7 +133,7 @@ export class LockfileService {
     let text: string | undefined;
     if (projectDir) {
       // The project folder may be gone or moved: the image's own lockfile is compared instead (below).
-      const project = await this.#deps.projects.read(projectDir).catch(() => undefined);
+      const project = await this.#deps.projects.read(projectDir).catch(() => undefined); // gone or moved: the image's lockfile below
       if (project) text = (await readProjectLockfile(project))?.text;
     }
     if (text === undefined) {

@@ -30,7 +30,7 @@ export async function gatherEngineFacts(engines: EngineService, target: string, 
   } catch (error) {
     const known = error instanceof BenchtopError ? error : new BenchtopError('ENGINE_ERROR', toErrorInfo(error).message, 'See the engine’s log.');
     // Where the engine was looked for, for the report; when even that cannot be said, `known` says why.
-    endpoint ??= await engines.whereIs(target).catch(() => undefined);
+    endpoint ??= await engines.whereIs(target).catch(() => undefined); // `known` is the report's error
     return { ok: false, error: known, endpoint, durationMs: performance.now() - started };
   }
 }

@@ -2,9 +2,8 @@ import type { CheckReport, CheckResult, CheckStatus } from '../../../shared/cont
 import type { Clock } from '../clock';
 import type { EngineService } from '../engine/service';
 import { BenchtopError, toErrorInfo } from '../errors';
-import type { EventBus } from '../events';
 import type { NvidiaSmiOutcome } from '../gpu/nvidia-smi';
-import type { Operations } from '../operations';
+import type { Operation } from '../operation';
 import type { SettingsStore } from '../settings/store';
 import { withTimeout } from '../timeout';
 import { MACHINE_CHECKS } from './checks';
@@ -16,8 +15,6 @@ import { imageToRun } from '../project/image-to-run';
 
 export interface MachineCheckDeps {
   engines: EngineService;
-  bus: EventBus;
-  ops: Operations;
   settings: Pick<SettingsStore, 'get'>;
   clock: Clock;
   env: NodeJS.ProcessEnv;
@@ -33,7 +30,6 @@ export interface MachineCheckDeps {
 }
 
 export interface MachineCheckRequest {
-  opId: string;
   projectDir?: string;
   /** A project already read (the app has it open); wins over projectDir. */
   project?: ProjectFacts;
@@ -60,12 +56,10 @@ export class MachineCheckService {
     this.#deps = deps;
   }
 
-  check(request: MachineCheckRequest): Promise<CheckReport> {
-    return this.#deps.ops.run(request.opId, ({ signal }) => this.#check(request, signal));
-  }
-
-  async #check(request: MachineCheckRequest, signal: AbortSignal): Promise<CheckReport> {
-    const { clock, bus } = this.#deps;
+  /** Each result is a `checkResult` event of `op` as it lands; cancelling `op` ends the check (CANCELLED). */
+  async check(op: Operation, request: MachineCheckRequest = {}): Promise<CheckReport> {
+    const { clock } = this.#deps;
+    const { signal } = op;
     const startedAt = clock.now();
     const started = performance.now();
     const project = request.project ?? (request.projectDir ? await this.#openProject(request.projectDir) : undefined);
@@ -78,7 +72,7 @@ export class MachineCheckService {
         const result = await runOne(check, ctx);
         if (signal.aborted) return result;
         done += 1;
-        bus.emit('checkResult', { opId: request.opId, result, done, total: checks.length });
+        op.progress('checkResult', { result, done, total: checks.length });
         return result;
       }),
     );

@@ -82,8 +82,9 @@ export class PullService {
     // One registry lookup: a registry with a pull plan would answer imageSize from the same manifest.
     // A registry that cannot say the size only costs the disk-room check; the pull itself then reports
     // the registry's real error.
-    const plan = await this.registry.pullPlan?.(name).catch(() => undefined);
-    const sizeHint = this.registry.pullPlan ? plan?.sizeBytes : await this.registry.imageSize?.(name).catch(() => undefined);
+    const plan = await this.registry.pullPlan?.(name).catch((e: unknown) => op.log.ignored(`ask the registry for the size of ${name} (only the disk-room check needs it)`, e));
+    const sizeHint = this.registry.pullPlan ? plan?.sizeBytes
+      : await this.registry.imageSize?.(name).catch((e: unknown) => op.log.ignored(`ask the registry for the size of ${name} (only the disk-room check needs it)`, e));
     await this.#assertDiskRoom(target, name, sizeHint);
     const auth = authConfig(await this.registry.credentialsFor(ref.registry));
     const tracker = new PullProgressTracker(opId, name, sizeHint ?? 0, plan?.layerSizes);

@@ -170,7 +170,7 @@ export class RegistryTransport {
 
   async #refused(host: string, what: string, rejectedLogin: boolean): Promise<BenchtopError> {
     // Only for the message: a login that cannot be looked up now is named as an anonymous request.
-    const login = await this.#deps.credentialsFor(host).catch(() => undefined);
+    const login = await this.#deps.credentialsFor(host).catch(() => undefined); // only for the words below
     const who = login ? `the login ${login.username || '(identity token)'} from ${login.source}` : 'an anonymous request';
     return new BenchtopError('REGISTRY_AUTH_FAILED',
       rejectedLogin ? `The registry ${host} rejected ${who} for ${what}.` : `The registry ${host} denies ${who} access to ${what}.`,

@@ -68,6 +68,7 @@ export class SessionEventWatcher {
         this.#markConnected();
         // Every connect, the first too: whoever watches (the sync watcher after an app restart) hears
         // of sessions that were already there, not only of the next change.
+        // A failed reconcile is logged by the hook's owner (the session monitor); the next connect tries again.
         await this.hooks.reconcile().catch(() => undefined);
         backoff = 250;
         await followLines(stream, this.#controller.signal, (line) => this.#handle(line));

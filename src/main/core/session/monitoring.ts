@@ -52,7 +52,13 @@ export class SessionMonitor {
       const { engines, known, directory } = this.#d;
       watcher = new SessionEventWatcher(engines, target, {
         onEvent: (e) => void this.#onEngineEvent(target, e),
-        reconcile: async () => known.reconcile(target, await directory.listTarget(target)),
+        reconcile: async () => {
+          try {
+            known.reconcile(target, await directory.listTarget(target));
+          } catch (error) {
+            this.#d.log.ignored(`compare the sessions on ${target} with the engine's list after (re)connecting`, error);
+          }
+        },
         onEngineLost: (error) => known.engineLost(target, error instanceof BenchtopError ? error.message : String(error)),
       });
       this.#watchers.set(target, watcher);

@@ -14,7 +14,7 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
     await handle.writeFile(content);
     await handle.sync();
   } catch (error) {
-    await handle.close().catch(() => undefined);
+    await handle.close().catch(() => undefined); // as below: the write's own error is the one to report
     await unlink(temp).catch(() => undefined); // the write already failed; that error is the one to report
     throw error;
   } finally {

@@ -12,7 +12,7 @@ export async function isCaseInsensitive(dir: string): Promise<boolean> {
   const fallback = process.platform === 'darwin' || process.platform === 'win32';
   if (swapped === name) return fallback;
   try {
-    const [a, b] = await Promise.all([stat(dir), stat(join(dirname(dir), swapped)).catch(() => undefined)]);
+    const [a, b] = await Promise.all([stat(dir), stat(join(dirname(dir), swapped)).catch(() => undefined)]); // no such name: case matters here
     return !!b && a.ino === b.ino && a.dev === b.dev;
   } catch {
     return fallback; // the folder is missing: the sync's own checks say so; the default is the safe guess

@@ -149,8 +149,8 @@ export class LocalTree {
       }
       await handle.sync();
     } catch (error) {
-      await handle.close().catch(() => undefined);
-      await unlink(temp).catch(() => undefined);
+      await handle.close().catch(() => undefined); // the write's error (rethrown below) is the one to report
+      await unlink(temp).catch(() => undefined); // a temp file left behind is swept by the next scan
       throw error;
     }
     await handle.close();

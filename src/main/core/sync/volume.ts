@@ -84,7 +84,7 @@ export async function startSyncHelper(docker: Docker, image: string, volume: str
   const helpers = await docker.listContainers({ all: true, filters: { label: [`${LABEL_ROLE}=sync-helper`, `${LABEL_PROJECT}=${projectDir}`] } });
   const stale = helpers.filter((c) => Date.now() / 1000 - c.Created > STALE_HELPER_S);
   // A helper that cannot be removed now is retried by the next sync; it holds no data of its own.
-  await Promise.all(stale.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(stale.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined))); // see above: retried next sync
   let container: Docker.Container;
   try {
     container = await docker.createContainer({
