@@ -113,6 +113,9 @@ test('add a Slurm cluster (trust its key), start the project there: pending over
   await expect(start.getByLabel('Cluster')).toHaveValue(hostId);
   await start.getByLabel('GPUs').fill('1');
   await start.getByLabel('Time limit').selectOption({ label: '30 min' });
+  // The partition's limit bounds the choices (4 h here): a day is not offered.
+  await expect(start.getByLabel('Time limit').getByRole('option', { name: '1 day' })).toHaveCount(0);
+  await shootBothThemes(page, 'welcome-slurm-start');
   await start.getByRole('button', { name: 'Start on cluster' }).click();
 
   // Sessions: the job waits, and says why in words (Alice's QOS is used up by her own plain job).
