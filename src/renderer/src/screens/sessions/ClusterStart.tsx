@@ -16,7 +16,7 @@ const defaultPartition = (host: HostInfo) => host.cluster?.partitions.find((p) =
  * comes at once and the Sessions screen follows it until its notebook answers.
  */
 export function ClusterStart({ dir }: { dir: string }) {
-  const { navigate } = useApp();
+  const { navigate, settings } = useApp();
   const hosts = useCall(() => api.hostList(), 'hosts');
   const clusters = (hosts.data ?? []).filter((h) => h.kind === 'slurm');
   const [target, setTarget] = useState('');
@@ -25,7 +25,8 @@ export function ClusterStart({ dir }: { dir: string }) {
   const action = useAction();
   if (clusters.length === 0) return null;
 
-  const chosen = clusters.find((c) => c.id === target) ?? clusters[0];
+  // Unless the user picked one, the default target when it is a cluster, else the first cluster.
+  const chosen = clusters.find((c) => c.id === target) ?? clusters.find((c) => c.id === settings?.defaultTarget) ?? clusters[0];
   const partition = chosen ? defaultPartition(chosen) : undefined;
   const maxMinutes = partition ? slurmTimeMinutes(partition.timeLimit) : undefined;
   const maxGpus = chosen?.cluster?.limits.maxGpusPerUser ?? partition?.gpus;

@@ -43,7 +43,8 @@ export function MoveDialog({ session, onClose, onMoved }: Props) {
     operationStep: (s) => setStep(operationText(s.step, s.detail)),
   });
 
-  const targets = ['local', ...(hosts.data ?? []).map((h) => h.id)].filter((t) => t !== session?.target);
+  // A Slurm cluster runs sessions as jobs, started from Welcome; moving a container there is not offered.
+  const targets = ['local', ...(hosts.data ?? []).filter((h) => h.kind !== 'slurm').map((h) => h.id)].filter((t) => t !== session?.target);
 
   const move = async () => {
     if (!session || !target) return;
