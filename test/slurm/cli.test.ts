@@ -68,6 +68,11 @@ describe.skipIf(!env)('benchtop with a Slurm cluster', () => {
     const gpus = await benchtop(['gpus', '--target', target]);
     expect(gpus.stdout).toMatch(new RegExp(`^${jobId}\\s+${user.name} \\(you\\)\\s+benchtop-${name}\\s+running\\s+bt-node\\d:\\d`, 'm'));
 
+    // open gives the same notebook again (the forwarder keeps its port).
+    const open = await benchtop(['open', `${jobId}@${target}`]);
+    expect(open.code, open.stderr).toBe(0);
+    expect(open.stdout.trim()).toBe(url);
+
     const stop = await benchtop(['stop', `${jobId}@${target}`]);
     expect(stop.code).toBe(0);
     expect(stop.stdout).toContain('cancelled (scancel)');

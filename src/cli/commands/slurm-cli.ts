@@ -8,6 +8,8 @@ import { flag, stringOption, type OptionSpecs } from '../args';
 import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
 import { columns, table } from '../output';
+import { dirname, join } from 'node:path';
+import { writeOpenPage } from '../../main/core/session/open-page';
 
 /** `host add slurm://…` options: where and how the cluster runs sessions. */
 export const SLURM_HOST_OPTIONS: OptionSpecs = {
@@ -73,6 +75,7 @@ export async function slurmUp(ctx: CliContext, dir: string, target: string): Pro
     dir, target, gpus, timeMinutes: time ? parseDuration(time) : undefined, noWait: flag(ctx.args, 'no-wait'), signal,
     onStep: (step) => { if (!ctx.json) ctx.err(step); },
   }));
+  if (info.state === 'ready' && info.url && !flag(ctx.args, 'no-open')) await showInBrowser(ctx, info.id, info.url);
   if (ctx.json) ctx.out(JSON.stringify(info, null, 2));
   else if (info.state === 'ready') {
     ctx.err(`Session ${info.id} is ready on ${info.nodes} (${info.cards.length ? `GPUs ${info.cards.join(', ')}` : 'no GPU'}${info.endsAt ? `, until ${when(info.endsAt)}` : ''}); notebooks in ${info.notebooksDir}.`);
@@ -111,5 +114,20 @@ export async function slurmExtend(ctx: CliContext, id: string, hours: number | u
   const elapsed = info.startedAt ? Math.ceil((Date.now() - Date.parse(info.startedAt)) / 60_000) : 0;
   const updated = await ctx.core.slurm.extend(id, elapsed + Math.ceil(hours * 60));
   ctx.out(ctx.json ? JSON.stringify(updated, null, 2) : `${updated.id} now ends at ${when(updated.endsAt)}.`);
+  return EXIT.OK;
+}
+
+/** Through a private 0600 page, never the URL itself (a browser's command line is public; the token is not). */
+async function showInBrowser(ctx: CliContext, id: string, url: string): Promise<void> {
+  const page = await writeOpenPage(join(dirname(ctx.core.settings.path), 'open'), `slurm-${id.replace(/[^A-Za-z0-9_.-]/g, '-')}`, url);
+  await ctx.core.desktop.openLocalPage(page);
+}
+
+/** `benchtop open JOB@CLUSTER`: your running cluster session's notebook; undefined when the id is not a cluster session's. */
+export async function slurmOpen(ctx: CliContext, id: string): Promise<number | undefined> {
+  if (!ctx.core.slurm.isCluster(parseSlurmSessionId(id)?.target)) return undefined;
+  const info = await ctx.core.slurm.open(id);
+  if (info.url) await showInBrowser(ctx, info.id, info.url);
+  ctx.out(ctx.json ? JSON.stringify({ url: info.url }, null, 2) : info.url ?? '');
   return EXIT.OK;
 }
