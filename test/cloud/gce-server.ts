@@ -67,7 +67,7 @@ const BASE = 'https://www.googleapis.com/compute/v1';
 export class GceServer {
   readonly faults: Faults = { stockoutZones: new Set(), earlyWaits: 0, failAfterRunning: new Set(), notFoundAfterInsert: new Set(), holdInserts: false, billingDisabled: false };
   /** Requests to the Cloud Billing Catalog API's SKU list (its pages), with their query. */
-  readonly billingRequests: { query: string }[] = [];
+  readonly billingRequests: { query: string; quotaProject?: string }[] = [];
   readonly requests: { method: string; path: string; query: string; body?: unknown }[] = [];
   /** Milliseconds the server spent on its own operations and VM boots (the bench subtracts them). */
   serverMs = 0;
@@ -144,7 +144,7 @@ export class GceServer {
       }
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (!bearer || !this.#tokens.has(bearer)) return fail(401, 'authError', 'Request had invalid authentication credentials.');
-      if (req.method === 'GET' && url.pathname === '/v1/services/6F81-5844-456A/skus') return this.#skus(url.searchParams, send);
+      if (req.method === 'GET' && url.pathname === '/v1/services/6F81-5844-456A/skus') return this.#skus(url.searchParams, req.headers['x-goog-user-project'] as string | undefined, send);
       const m = /^\/compute\/v1\/projects\/([^/]+)\/(.*)$/.exec(url.pathname);
       if (!m) return fail(404, 'notFound', `No such API path ${url.pathname}`);
       const [, project, rest] = m;
@@ -159,8 +159,12 @@ export class GceServer {
   }
 
   /** The Cloud Billing Catalog API's Compute Engine SKUs, in two pages joined by nextPageToken, as the API pages them. */
-  #skus(q: URLSearchParams, send: (status: number, body: unknown) => void): void {
-    this.billingRequests.push({ query: q.toString() });
+  #skus(q: URLSearchParams, quotaProject: string | undefined, send: (status: number, body: unknown) => void): void {
+    this.billingRequests.push({ query: q.toString(), quotaProject });
+    // As for Google's API with user credentials: a quota project is needed, and must be one the caller may use.
+    if (quotaProject !== this.#o.project) {
+      return send(403, { error: { code: 403, status: 'PERMISSION_DENIED', message: `Your application is authenticating by using local Application Default Credentials. The cloudbilling.googleapis.com API requires a quota project, which is not set by default (got ${quotaProject ?? 'none'}).` } });
+    }
     if (this.faults.billingDisabled) {
       return send(403, { error: { code: 403, status: 'PERMISSION_DENIED', message: 'Cloud Billing API has not been used in project 123456789 before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/cloudbilling.googleapis.com/overview?project=123456789 then retry.' } });
     }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cloudFixture, type CloudFixture } from './support';
+import { cloudFixture, PROJECT, type CloudFixture } from './support';
 
 let fx: CloudFixture | undefined;
 afterEach(async () => {
@@ -20,6 +20,8 @@ describe('prices from the Cloud Billing Catalog API (local server)', () => {
     // Two pages, joined by nextPageToken, in USD.
     expect(fx.server.billingRequests.map((r) => new URLSearchParams(r.query).get('pageToken'))).toEqual([null, 'bt-test-page-2']);
     expect(new URLSearchParams(fx.server.billingRequests[0].query).get('currencyCode')).toBe('USD');
+    // User credentials need a quota project: the cloud project is billed for the call.
+    expect(fx.server.billingRequests.map((r) => r.quotaProject)).toEqual([PROJECT, PROJECT]);
     expect(options).toMatchObject({ catalogOrigin: 'billing-api', catalogRegion: 'europe-west4', catalogDate: today() });
     expect(options.catalogNote).toBeUndefined();
     // n1-standard-4 (4 vCPU, 15 GiB) + one T4 at europe-west4's prices (10 % over us-central1's): not the shipped $0.54.

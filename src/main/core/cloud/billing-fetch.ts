@@ -20,7 +20,10 @@ export function billingEndpoint(env: NodeJS.ProcessEnv): string {
 
 export interface FetchSkusInput {
   endpoint: string;
-  token: string;
+  /** The credential's request headers (Authorization, perhaps x-goog-user-project). */
+  headers: Record<string, string>;
+  /** The project billed for the call when the credential names none (user credentials need one). */
+  quotaProject?: string;
   signal?: AbortSignal;
   /** Safety stop: Compute Engine has a few thousand SKUs (a handful of pages). */
   maxPages?: number;
@@ -40,7 +43,9 @@ export async function fetchComputeSkus(i: FetchSkusInput): Promise<BillingSku[]>
     if (pageToken) url.searchParams.set('pageToken', pageToken);
     let res: Response;
     try {
-      res = await fetch(url, { headers: { authorization: `Bearer ${i.token}`, accept: 'application/json' }, signal: i.signal });
+      const headers: Record<string, string> = { ...i.headers, accept: 'application/json' };
+      if (i.quotaProject && !Object.keys(i.headers).some((h) => h.toLowerCase() === 'x-goog-user-project')) headers['x-goog-user-project'] = i.quotaProject;
+      res = await fetch(url, { headers, signal: i.signal });
     } catch (error) {
       throw new BenchtopError('CLOUD_ERROR', `The Cloud Billing Catalog API at ${i.endpoint} did not answer: ${error instanceof Error ? error.message : String(error)}.`,
         'Check the network; Benchtop uses the prices shipped with the app meanwhile.', { cause: error });
@@ -55,7 +60,7 @@ export async function fetchComputeSkus(i: FetchSkusInput): Promise<BillingSku[]>
       }
       const denied = res.status === 401 || res.status === 403;
       throw new BenchtopError(denied ? 'CLOUD_PERMISSION_DENIED' : 'CLOUD_ERROR', `The Cloud Billing Catalog API answered ${res.status}: ${message}`,
-        denied ? 'Enable the Cloud Billing API (cloudbilling.googleapis.com) for your credentials\' project; Benchtop uses the shipped prices meanwhile.'
+        denied ? `Enable the Cloud Billing API (cloudbilling.googleapis.com)${i.quotaProject ? ` in project ${i.quotaProject}` : ''}, and allow your account to use it (serviceusage.services.use); Benchtop uses the shipped prices meanwhile.`
           : 'Try again later; Benchtop uses the prices shipped with the app meanwhile.');
     }
     let body: { skus?: BillingSku[]; nextPageToken?: string };

@@ -12,8 +12,8 @@ export interface ComputeClients {
   acceleratorTypes: InstanceType<Compute['AcceleratorTypesClient']>;
   regions: InstanceType<Compute['RegionsClient']>;
   machineTypes: InstanceType<Compute['MachineTypesClient']>;
-  /** A current access token of the same credential (for the Cloud Billing Catalog API, which has no client here). */
-  accessToken(): Promise<string>;
+  /** Request headers of the same credential (Authorization, and x-goog-user-project when the ADC file names a quota project), for the Cloud Billing Catalog API. */
+  requestHeaders(): Promise<Record<string, string>>;
   close(): Promise<void>;
 }
 
@@ -65,10 +65,16 @@ export async function openCompute(env: NodeJS.ProcessEnv, endpoint = endpointFro
   };
   return {
     ...clients,
-    accessToken: async () => {
-      const { token } = await authClient.getAccessToken();
-      if (!token) throw authFailed(file, new Error('no access token'));
-      return token;
+    requestHeaders: async () => {
+      try {
+        const headers: Record<string, string> = {};
+        (await authClient.getRequestHeaders()).forEach((value, key) => {
+          headers[key] = value;
+        });
+        return headers;
+      } catch (error) {
+        throw authFailed(file, error);
+      }
     },
     close: async () => {
       await Promise.all(Object.values(clients).map((c) => c.close()));

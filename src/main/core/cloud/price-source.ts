@@ -77,22 +77,23 @@ export class PriceSource {
 
   /**
    * Fetches the prices for `region` unless the cached ones are for it and younger than a week
-   * (`force`: fetch anyway). `token` gives the credentials' access token; its failure is a reason too.
+   * (`force`: fetch anyway). `headers` gives the credentials' request headers (its failure is a reason
+   * too); `quotaProject` is billed for the call when the credentials name none.
    */
-  refresh(region: string, token: () => Promise<string>, force = false, signal?: AbortSignal): Promise<PriceRefresh> {
+  refresh(region: string, headers: () => Promise<Record<string, string>>, quotaProject?: string, force = false, signal?: AbortSignal): Promise<PriceRefresh> {
     const cached = this.#readCache();
     if (!force && cached && cached.region === region && this.#d.now() - cached.fetchedAt < REFRESH_AFTER_MS) return Promise.resolve({ catalog: cached });
-    this.#inFlight ??= this.#fetch(region, token, signal).finally(() => {
+    this.#inFlight ??= this.#fetch(region, headers, quotaProject, signal).finally(() => {
       this.#inFlight = undefined;
     });
     return this.#inFlight;
   }
 
-  async #fetch(region: string, token: () => Promise<string>, signal?: AbortSignal): Promise<PriceRefresh> {
+  async #fetch(region: string, headers: () => Promise<Record<string, string>>, quotaProject: string | undefined, signal?: AbortSignal): Promise<PriceRefresh> {
     try {
       const endpoint = billingEndpoint(this.#d.env);
       const timeout = AbortSignal.timeout(FETCH_TIMEOUT_MS);
-      const skus = await fetchComputeSkus({ endpoint, token: await token(), signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      const skus = await fetchComputeSkus({ endpoint, headers: await headers(), quotaProject, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
       const { catalog, missing } = pricesFromSkus(skus, region, SHIPPED_CATALOG, day(this.#d.now()));
       const all = Object.keys(SHIPPED_CATALOG.machineTypes).length + Object.keys(SHIPPED_CATALOG.gpus).length + 1;
       if (missing.length >= all) {

@@ -153,7 +153,7 @@ export class CloudService {
     const clients = await this.#open();
     // The first preferred zone's region decides the prices (GCE's prices differ by region).
     const region = zones[0]?.replace(/-[a-z]$/, '') || 'us-central1';
-    const { catalog, note } = await this.#prices.refresh(region, () => clients.accessToken(), refreshPrices);
+    const { catalog, note } = await this.#prices.refresh(region, () => clients.requestHeaders(), project, refreshPrices);
     const offered = await zonesOffering(clients, project);
     const settings = this.#settings();
     const offers = GPU_MODELS.filter((m) => offered.has(m.gpuType)).map((m) => ({
