@@ -79,7 +79,7 @@ export function ImagesScreen() {
       )}
       {list && (
         <div className="table-wrap">
-          <DataTable label="Image versions" columns={['Version', 'Created', 'Digest', 'Download', 'On this computer']} actions>
+          <DataTable label="Image versions" columns={['Version', 'Created', 'Digest', 'Download (packed)', 'On this computer']} actions>
             {list.versions.map((v) => {
               const name = v.version ?? v.tag;
               return (
@@ -112,6 +112,11 @@ export function ImagesScreen() {
             })}
           </DataTable>
         </div>
+      )}
+      {list && (
+        <p className="hint">
+          Download is what the registry sends, packed; unpacked on this computer an image takes more space (its size under Copies on this computer).
+        </p>
       )}
       <LocalImages repository={list?.repository ?? project?.pinned?.repository} />
     </Screen>

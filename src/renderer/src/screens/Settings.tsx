@@ -22,7 +22,7 @@ const SUBTITLE = 'Appearance, where sessions start, idle stop, registry logins a
 
 /** App settings: appearance, where sessions start, idle stop, registry logins. */
 export function SettingsScreen() {
-  const { settings, setSettings } = useApp();
+  const { settings, setSettings, project, openProject } = useApp();
   const hosts = useCall(() => api.hostList(), 'settings-hosts');
   const [target, setTarget] = useState('local');
   const [idle, setIdle] = useState('60');
@@ -54,6 +54,8 @@ export function SettingsScreen() {
     if (view) {
       setSettings(view);
       setSaved(true);
+      // The open project's idle stop follows this one unless it sets its own: read it again.
+      if (project) void openProject(project.dir);
     }
   };
 
@@ -86,9 +88,15 @@ export function SettingsScreen() {
           <TargetSelect label="Default target" targets={targets} value={target} onChange={setTarget} />
           <label className="field">
             <span>Idle stop (minutes, 0 = never)</span>
-            <input type="number" min={0} max={10080} step={1} value={idle} onChange={(e) => setIdle(e.target.value)} />
+            <input type="number" min={0} max={10080} step={1} value={idle} onChange={(e) => setIdle(e.target.value)} aria-describedby="idle-wins" />
           </label>
         </div>
+        {/* The project's own idle stop wins for its sessions: said here instead of losing silently. */}
+        <p id="idle-wins" className="hint" role="status">
+          {project && project.idleMinutes !== settings.idleMinutes
+            ? `${project.name}'s sessions stop after ${project.idleMinutes === 0 ? 'no idle time (never)' : `${project.idleMinutes} min idle`}, as its devcontainer.json or the team file says; this setting applies where neither sets one.`
+            : '\u00a0'}
+        </p>
         <div className="row">
           <button type="submit" className="btn primary" disabled={action.busy !== null}>
             Save

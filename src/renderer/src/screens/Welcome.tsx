@@ -7,11 +7,13 @@ import { ErrorPanel } from '../components/ErrorPanel';
 import { Screen } from '../components/Screen';
 import { useAction, useCall } from '../hooks/useCall';
 import { useRevealStep } from '../hooks/useRevealStep';
-import { formatDate, shortDigest } from '../lib/format';
+import { shortDigest } from '../lib/format';
 import { START_STEPS, stepTitle } from '../lib/start-flow';
 import { ClusterStart } from './sessions/ClusterStart';
 import { CheckList } from './welcome/CheckList';
+import { OpenedSession } from './welcome/OpenedSession';
 import { PullPanel } from './welcome/PullPanel';
+import { RecentProjects } from './welcome/RecentProjects';
 import { ReplaceSession } from './welcome/ReplaceSession';
 import { StepIcon } from './welcome/StepIcon';
 
@@ -67,20 +69,7 @@ export function WelcomeScreen() {
             {projectError && <ErrorPanel error={projectError} />}
           </div>
           <div className="card">
-            <h2>Recent projects</h2>
-            {recent.error && <ErrorPanel error={recent.error} onRetry={recent.reload} />}
-            {recent.data && recent.data.length === 0 && <p className="muted">Projects you open appear here.</p>}
-            <ul className="recent-list" aria-label="Recent projects">
-              {recent.data?.map((r) => (
-                <li key={r.dir}>
-                  <button type="button" className="recent-item" onClick={() => void openProject(r.dir)} aria-label={`Open ${r.name}`}>
-                    <span className="recent-name">{r.name}</span>
-                    <span className="recent-dir">{r.dir}</span>
-                    <span className="recent-date num">{formatDate(r.openedAt)}</span>
-                  </button>
-                </li>
-              ))}
-            </ul>
+            <RecentProjects recent={recent} onOpen={(dir) => void openProject(dir)} />
           </div>
         </div>
       ) : (
@@ -143,17 +132,7 @@ export function WelcomeScreen() {
                     <PullPanel progress={pull} detail={detail} state={session?.state} status={steps.session} />
                   )}
                   {step.id === 'open' && steps.open === 'done' && session?.url && (
-                    <div className="opened">
-                      <p>
-                        Jupyter is running at{' '}
-                        <span className="mono" data-testid="session-url">
-                          {session.url.replace(/token=[^&]+/, 'token=…')}
-                        </span>
-                      </p>
-                      <button type="button" className="btn" onClick={() => void reopen.run('open', () => api.sessionOpen({ id: session.id, where: 'app' }))}>
-                        Open notebook again
-                      </button>
-                    </div>
+                    <OpenedSession session={session} onOpenAgain={() => void reopen.run('open', () => api.sessionOpen({ id: session.id, where: 'app' }))} />
                   )}
                 </li>
               ))}
@@ -172,6 +151,10 @@ export function WelcomeScreen() {
               onRetry={() => void flow.start(project.dir, failure.step)}
             />
           )}
+          {/* Recent projects stay one click away with a project open (they used to vanish). */}
+          <div className="card">
+            <RecentProjects recent={recent} exclude={project.dir} onOpen={(dir) => void openProject(dir).then((ok) => ok && recent.reload())} />
+          </div>
         </div>
       )}
     </Screen>

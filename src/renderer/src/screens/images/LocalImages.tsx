@@ -60,7 +60,7 @@ export function LocalImages({ repository }: { repository?: string }) {
       )}
       {confirm.dialog}
       {rows.length > 0 && (
-        <DataTable label="Local images" columns={['Image', 'Created', 'Size']} actions>
+        <DataTable label="Local images" columns={['Image', 'Created', 'Size unpacked']} actions>
           {rows.map((row) => (
             <tr key={row.ref} aria-label={row.ref}>
               <th scope="row" className="mono">
