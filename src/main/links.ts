@@ -1,5 +1,4 @@
 import { app } from 'electron';
-import { resolve } from 'node:path';
 import { LINK_SCHEME, linksIn } from './links-argv';
 
 /**
@@ -16,12 +15,12 @@ export function installLinkHandling(deliver: () => ((url: string) => void) | nul
     if (to) to(url);
     else early.push(url);
   };
-  // The OS opens benchtop:// links with this app. A source checkout registers the running Electron
-  // with the app's folder as its argument, so links work from `npm start` too.
-  const registered = app.isPackaged || !process.argv[1]
-    ? app.setAsDefaultProtocolClient(LINK_SCHEME)
-    : app.setAsDefaultProtocolClient(LINK_SCHEME, process.execPath, [resolve(process.argv[1])]);
-  if (!registered) console.warn(`Benchtop: could not register as the ${LINK_SCHEME}:// handler`);
+  // The OS opens benchtop:// links with the installed app (the installers register it too). A
+  // source checkout or a test run does not take over the desktop's handler: there, links arrive on
+  // the command line (`npm start -- 'benchtop://…'`) or through `benchtop open-link`.
+  if (app.isPackaged && !app.isDefaultProtocolClient(LINK_SCHEME) && !app.setAsDefaultProtocolClient(LINK_SCHEME)) {
+    console.warn(`Benchtop: could not register as the ${LINK_SCHEME}:// handler; the installer's registration still applies`);
+  }
   app.on('open-url', (event, url) => {
     event.preventDefault();
     hand(url);
