@@ -64,8 +64,13 @@ function prices(options: CloudOptions): string {
 Prices: ${options.catalogOrigin === 'billing-api' ? 'Cloud Billing Catalog API' : 'catalog shipped with Benchtop'}, ${options.catalogDate}, ${options.catalogRegion}; without the disk (${usd(options.diskPricePerGbMonth)} per GB-month).${options.catalogNote ? `\n${options.catalogNote}` : ''}${options.monthlyLimit ? `\nThis month: about ${usd(options.spentThisMonth)} of your ${usd(options.monthlyLimit)} limit.` : ''}`;
 }
 
+/** Progress lines on stderr; with --json only the cost warning (over the monthly limit), which a script must still see. */
 async function withSteps<T>(ctx: CliContext, opId: string, work: () => Promise<T>): Promise<T> {
-  const off = ctx.json ? () => undefined : follow(ctx, opId, { operationStep: (s) => ctx.err(`${s.step}${s.detail ? `: ${s.detail}` : ''}`) }, { children: false });
+  const off = follow(ctx, opId, {
+    operationStep: (s) => {
+      if (!ctx.json || s.step === 'cost') ctx.err(`${s.step}${s.detail ? `: ${s.detail}` : ''}`);
+    },
+  }, { children: false });
   try {
     return await work();
   } finally {
