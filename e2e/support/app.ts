@@ -14,6 +14,8 @@ export interface LaunchOptions {
   project?: string;
   /** Extra environment for the app process (e.g. DOCKER_HOST pointing at a dead socket). */
   env?: Record<string, string>;
+  /** Extra command-line arguments for the Electron app (e.g. a benchtop:// link it was opened with). */
+  args?: string[];
 }
 
 export interface AppHandle {
@@ -82,7 +84,7 @@ export const test = base.extend<{ launch: Launch; electronGate: void }>({
         const app = await _electron.launch({
           executablePath: binary.path,
           // userData (where electron-store keeps settings.json) goes to the test's own folder.
-          args: ['--no-sandbox', `--user-data-dir=${home}`, join(root, 'out/main/index.js')],
+          args: ['--no-sandbox', `--user-data-dir=${home}`, join(root, 'out/main/index.js'), ...(options.args ?? [])],
           env: { ...process.env, BENCHTOP_HOME: home, BENCHTOP_E2E_PROJECT: options.project ?? '', ...options.env } as Record<string, string>,
         });
         stops.unshift(() => app.close());
