@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SHIPPED_CATALOG } from '../../src/main/core/cloud/prices';
+import { pricePerHour, SHIPPED_CATALOG } from '../../src/main/core/cloud/prices';
 import { pricesFromSkus, type BillingSku } from '../../src/main/core/cloud/sku-prices';
 import { computeSkus } from './billing-skus';
 
@@ -31,5 +31,16 @@ describe('prices from Compute Engine SKUs', () => {
     // A RAM price per hour instead of per GiB-hour is not used: n1 keeps its shipped prices.
     expect(catalog.machineTypes['n1-standard-4']).toEqual(SHIPPED_CATALOG.machineTypes['n1-standard-4']);
     expect(missing).toEqual(expect.arrayContaining(['n1-standard-4', 'pd-balanced']));
+  });
+
+  it('prices an N1 type the catalog does not list (after a resize) by its vCPUs and memory, shipped or refreshed', () => {
+    // n1-highmem-8: 8 vCPUs, 52 GiB.
+    expect(pricePerHour({ machineType: 'n1-highmem-8', spot: false, diskGb: 0 })).toBeCloseTo(8 * 0.031611 + 52 * 0.004237, 3);
+    expect(pricePerHour({ machineType: 'n1-highcpu-16', spot: true, diskGb: 0 })).toBeCloseTo(16 * 0.00698 + 14.4 * 0.000936, 3);
+    const { catalog } = pricesFromSkus(computeSkus(), 'europe-west4', SHIPPED_CATALOG, '2026-12-02');
+    expect(pricePerHour({ machineType: 'n1-highmem-8', spot: false, diskGb: 0 }, catalog)).toBeCloseTo((8 * 0.031611 + 52 * 0.004237) * 1.1, 3);
+    // Unknown families and GPU-carrying types stay unpriced (NaN, never a guess).
+    expect(pricePerHour({ machineType: 'n2-standard-8', spot: false, diskGb: 0 })).toBeNaN();
+    expect(pricePerHour({ machineType: 'a2-highgpu-16g', spot: false, diskGb: 0 }, catalog)).toBeNaN();
   });
 });

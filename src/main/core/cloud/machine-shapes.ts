@@ -13,6 +13,17 @@ export interface MachineShape {
 const n1 = (vcpus: number): MachineShape => ({ vcpus, memoryGib: vcpus * 3.75 });
 const built = (vcpus: number, memoryGib: number, gpuType: string, count: number): MachineShape => ({ vcpus, memoryGib, gpus: { gpuType, count } });
 
+/** GiB per vCPU of N1's predefined kinds. */
+const N1_MEMORY: Record<string, number> = { standard: 3.75, highmem: 6.5, highcpu: 0.9 };
+
+/** The catalog's types, and any N1 predefined type by its name (n1-highmem-8: 8 vCPUs, 52 GiB). */
+export function shapeOf(machineType: string): MachineShape | undefined {
+  const known = MACHINE_SHAPES[machineType];
+  if (known) return known;
+  const n1 = /^n1-(standard|highmem|highcpu)-(\d+)$/.exec(machineType);
+  return n1 ? { vcpus: Number(n1[2]), memoryGib: Number(n1[2]) * N1_MEMORY[n1[1]] } : undefined;
+}
+
 export const MACHINE_SHAPES: Readonly<Record<string, MachineShape>> = {
   'n1-standard-4': n1(4),
   'n1-standard-8': n1(8),

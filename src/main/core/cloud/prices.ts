@@ -1,3 +1,4 @@
+import { shapeOf } from './machine-shapes';
 import catalog from './price-catalog.json' with { type: 'json' };
 
 /**
@@ -13,6 +14,11 @@ export interface PriceCatalog {
   diskPerGbMonth: Record<string, number>;
   machineTypes: Record<string, { onDemand: number; spot: number }>;
   gpus: Record<string, { onDemand: number; spot: number }>;
+  /**
+   * Per vCPU hour and per GiB hour of a family (`n1`), for machine types the catalog does not list
+   * (a resize to n1-highmem-8): they are priced by their vCPUs and memory.
+   */
+  parts?: Record<string, Record<'onDemand' | 'spot', { core: number; ram: number }>>;
 }
 
 export const SHIPPED_CATALOG: PriceCatalog = { ...catalog, origin: 'shipped' };
@@ -29,12 +35,21 @@ export interface PriceQuery {
 
 /** USD per hour for the VM, its attached GPUs and its boot disk; NaN when the catalog lacks the machine type. */
 export function pricePerHour(q: PriceQuery, c: PriceCatalog = SHIPPED_CATALOG): number {
-  const machine = c.machineTypes[q.machineType];
-  if (!machine) return Number.NaN;
   const kind = q.spot ? 'spot' : 'onDemand';
+  const machine = c.machineTypes[q.machineType] ?? byParts(q.machineType, c);
+  if (!machine) return Number.NaN;
   const gpu = q.attachedGpu ? (c.gpus[q.attachedGpu.gpuType]?.[kind] ?? Number.NaN) * q.attachedGpu.count : 0;
   const disk = ((c.diskPerGbMonth['pd-balanced'] ?? 0) * q.diskGb) / HOURS_PER_MONTH;
   return round(machine[kind] + gpu + disk);
 }
 
 export const round = (usd: number): number => Math.round(usd * 1000) / 1000;
+
+/** A machine type without GPUs of its own, priced from its family's per-vCPU and per-GiB prices. */
+function byParts(machineType: string, c: PriceCatalog): { onDemand: number; spot: number } | undefined {
+  const shape = shapeOf(machineType);
+  const parts = c.parts?.[machineType.split('-')[0]];
+  if (!shape || shape.gpus || !parts) return undefined;
+  const at = (p: { core: number; ram: number }) => shape.vcpus * p.core + shape.memoryGib * p.ram;
+  return { onDemand: at(parts.onDemand), spot: at(parts.spot) };
+}

@@ -121,8 +121,14 @@ export function pricesFromSkus(skus: readonly BillingSku[], region: string, base
   }
   const disk = parts.onDemand.disk;
   if (disk === undefined) missing.push('pd-balanced');
+  // Per-vCPU and per-GiB prices of each family, for machine types the catalog does not list.
+  const families: NonNullable<PriceCatalog['parts']> = { ...base.parts };
+  for (const family of Object.values(FAMILIES)) {
+    const [oc, or, sc, sr] = [parts.onDemand.core.get(family), parts.onDemand.ram.get(family), parts.spot.core.get(family), parts.spot.ram.get(family)];
+    if (oc !== undefined && or !== undefined && sc !== undefined && sr !== undefined) families[family] = { onDemand: { core: oc, ram: or }, spot: { core: sc, ram: sr } };
+  }
   return {
-    catalog: { date, region, origin: 'billing-api', diskPerGbMonth: { 'pd-balanced': disk ?? base.diskPerGbMonth['pd-balanced'] ?? 0 }, machineTypes, gpus },
+    catalog: { date, region, origin: 'billing-api', diskPerGbMonth: { 'pd-balanced': disk ?? base.diskPerGbMonth['pd-balanced'] ?? 0 }, machineTypes, gpus, parts: families },
     missing,
   };
 }
