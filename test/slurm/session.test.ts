@@ -1,9 +1,14 @@
 // Sessions on the real test Slurm cluster (scripts/test-env/slurm.sh): real slurmctld/slurmd, real
 // podman on the nodes, real SSH to the login node, real Jupyter in the job's container.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Core } from '../../src/main/core/core';
 import { JupyterClient } from '../../src/main/core/jupyter/client';
-import { clusterFixture, eventually, slurmOrSkip, type ClusterFixture } from './support';
+import { openConfSettings } from '../../src/main/core/settings/conf-store';
+import { testEnv } from '../support/env';
+import { makeProject } from '../support/fixture-project';
+import { clusterFixture, clusterImageVersion, eventually, slurmOrSkip, type ClusterFixture } from './support';
 
 const { env, skip } = slurmOrSkip();
 if (skip) console.warn(`skipping the Slurm session tests: ${skip}`);
@@ -57,6 +62,42 @@ describe.skipIf(!env)('sessions on a Slurm cluster', () => {
     expect(stopped).toMatchObject({ state: 'ended', message: 'ended: cancelled' });
     await eventually('the job to leave RUNNING', async () => ((await fx.core.slurm.get(info.id)).jobState === 'RUNNING' ? undefined : true));
     expect(await eventually('no container of the job', async () => ((await containersOf(info.jobId)) === '' ? 'none' : undefined))).toBe('none');
+  }, 300_000);
+
+  it('the job pulls from a registry that needs a login with the login Benchtop has, and the login does not stay on the cluster', async () => {
+    // A version the nodes' stores do not hold (they were given env.image), so the node has to pull it.
+    const version = Object.keys(testEnv().image.versions).find((v) => v !== clusterImageVersion(env!)) ?? clusterImageVersion(env!);
+    const made = await makeProject({ registry: 'auth', version });
+    const name = `slurm-test-auth-${process.pid}`;
+    writeFileSync(made.devcontainerPath, readFileSync(made.devcontainerPath, 'utf8').replace('"name": "basic-analysis"', `"name": "${name}"`));
+    fx.projects.push({ ...made, name });
+    // podman finds an image by its digest under any name: removed whole, so the node pulls it from the registry that asks for a login.
+    const forget = `id=$(podman image inspect --format '{{.Id}}' '${made.image}' 2>/dev/null) && podman rmi -f "$id" >/dev/null 2>&1; true`;
+    await fx.login(forget);
+    await expect(fx.core.slurm.up({ dir: made.dir, target: fx.target, gpus: 0, timeMinutes: 5 }))
+      .rejects.toMatchObject({ code: 'SLURM_JOB_FAILED', message: expect.stringContaining('could not pull') });
+
+    // The same person after `docker login` on this computer (Benchtop reads Docker's config.json).
+    const { address, username, password } = testEnv().authRegistry;
+    const dockerConfig = join(fx.dir, 'docker-config');
+    mkdirSync(dockerConfig, { recursive: true });
+    writeFileSync(join(dockerConfig, 'config.json'), JSON.stringify({ auths: { [address]: { auth: Buffer.from(`${username}:${password}`).toString('base64') } } }));
+    const loggedIn = new Core({ settings: openConfSettings(join(fx.dir, 'settings')), shell: 'cli', env: { ...fx.coreEnv, DOCKER_CONFIG: dockerConfig } });
+    let jobId = '';
+    try {
+      const info = await loggedIn.slurm.up({ dir: made.dir, target: fx.target, gpus: 0, timeMinutes: 5 });
+      jobId = info.jobId;
+      expect(info.state).toBe('ready');
+      const stateDir = (await fx.login(`sacct --noheader --parsable2 --jobs=${info.jobId} --format=WorkDir | head -n1`)).stdout.trim();
+      expect((await fx.login(`ls -A '${stateDir}'`)).stdout.split('\n')).not.toContain('registry');
+      expect((await fx.login(`grep -rl '${Buffer.from(`${username}:${password}`).toString('base64')}' '${fx.user.sharedDir}/.benchtop' 2>/dev/null; true`)).stdout.trim()).toBe('');
+      await loggedIn.slurm.stop(info.id);
+      await eventually('the job to leave RUNNING', async () => ((await loggedIn.slurm.get(info.id)).jobState === 'RUNNING' ? undefined : true));
+    } finally {
+      await loggedIn.close();
+      await eventually('no container of the auth test', async () => ((await fx.login(`podman ps -aq --filter 'label=dev.benchtop.slurm.job=${jobId}'`)).stdout.trim() === '' ? true : undefined), 60_000).catch(() => undefined);
+      await fx.login(forget);
+    }
   }, 300_000);
 
   it('a job that cannot start its image ends, and up says so with the job\'s own words (SLURM_JOB_FAILED)', async () => {

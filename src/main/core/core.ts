@@ -206,7 +206,8 @@ export class Core {
     });
     this.links = linkServiceFor(this);
     this.updates = updateServiceFor(this);
-    this.slurm = new SlurmService({ hosts: this.hosts, projects: this.projects, owner: this.owner, clock: this.clock, desktop: this.desktop, log: this.log.child('slurm') });
+    this.slurm = new SlurmService({ hosts: this.hosts, projects: this.projects, owner: this.owner, clock: this.clock, desktop: this.desktop, log: this.log.child('slurm'),
+      registryLogin: (registryHost) => this.registry.credentialsFor(registryHost) });
     this.moves = new MoveService({ sessions: this.sessions, sync: this.sync, projects: this.projects });
   }
 

@@ -21,6 +21,11 @@ export interface SubmitRequest {
   stateDir: string;
   /** Folders made before submitting (the notebooks folder), so the job never races to make them. */
   makeDirs: string[];
+  /**
+   * A registry login for the pull, as Docker's config.json (one line of JSON): written to
+   * `<stateDir>/registry/config.json` (0600, in the 0700 folder) from stdin, never on a command line.
+   */
+  registryAuth?: string;
 }
 
 /** A job's end as the accounting remembers it, after it left squeue. */
@@ -78,8 +83,12 @@ export class SlurmCluster {
       ...(req.timeMinutes ? [`--time=${slurmTime(req.timeMinutes)}`] : []),
     ];
     const dirs = [req.stateDir, ...req.makeDirs].map(shq).join(' ');
-    const command = `mkdir -p ${dirs} && chmod 700 ${shq(req.stateDir)} && sbatch ${args.join(' ')}`;
-    const out = await this.shell.run(command, { stdin: req.script, timeoutMs: 60_000 });
+    const auth = req.registryAuth?.replace(/\n/g, '');
+    const authDir = shq(`${req.stateDir}/registry`);
+    // The login is the first line of stdin, read by the shell itself (`read`, `printf` are builtins: no argv).
+    const saveAuth = auth ? ` && (umask 077 && mkdir -p ${authDir} && IFS= read -r line && printf '%s\\n' "$line" > ${authDir}/config.json)` : '';
+    const command = `mkdir -p ${dirs} && chmod 700 ${shq(req.stateDir)}${saveAuth} && sbatch ${args.join(' ')}`;
+    const out = await this.shell.run(command, { stdin: auth ? `${auth}\n${req.script}` : req.script, timeoutMs: 60_000 });
     if (out.exitCode !== 0) {
       if (out.exitCode === 127) throw commandFailure(this.shell.label, 'sbatch', out);
       throw submitRefused(this.shell.label, out);

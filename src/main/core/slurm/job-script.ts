@@ -67,7 +67,8 @@ print(int((now - max(times)).total_seconds()))
  * The batch script of a session. It runs on the compute node as the user:
  * 1. makes the session's token in a 0600 file (never on a command line: Jupyter reads $JUPYTER_TOKEN);
  * 2. takes the job's GPUs from SLURM_STEP_GPUS / SLURM_JOB_GPUS as devices and environment;
- * 3. pulls the pinned image when the node's store lacks it, and starts it with --init, labelled with
+ * 3. pulls the pinned image when the node's store lacks it (with the registry login Benchtop left in
+ *    a 0600 file of the job's 0700 folder, removed right after), and starts it with --init, labelled with
  *    the job id, Jupyter published only on the node's address Slurm uses (reached through the login
  *    node's SSH forward), the notebooks folder mounted;
  * 4. writes `endpoint` (node, port, GPUs) for Benchtop, then watches: the container's end ends the
@@ -95,7 +96,10 @@ BT_RUNTIME=${shq(o.runtime.name)}
 ${o.runtime.functions}
 say() { printf '%s benchtop: %s\\n' "$(date -u +%FT%TZ)" "$*"; }
 ended() { printf '%s\\n' "$1" > "$BT_STATE/ended.tmp" && mv -f "$BT_STATE/ended.tmp" "$BT_STATE/ended"; }
-cleanup() { bt_remove; rm -f "$BT_STATE/endpoint"; }
+BT_AUTH_DIR="$BT_STATE/registry"
+[ -f "$BT_AUTH_DIR/config.json" ] || BT_AUTH_DIR=""
+forget_login() { rm -rf "$BT_STATE/registry"; BT_AUTH_DIR=""; }
+cleanup() { bt_remove; forget_login; rm -f "$BT_STATE/endpoint"; }
 trap cleanup EXIT
 trap 'say "job ending (signal)"; ended "signal"; exit 143' TERM INT HUP USR1
 
@@ -126,6 +130,8 @@ if ! bt_image_present "$BT_IMAGE"; then
   say "pulling $BT_IMAGE with $BT_RUNTIME"
   bt_pull "$BT_IMAGE" || { say "could not pull $BT_IMAGE"; ended "failed: pull"; exit 1; }
 fi
+# The registry login is needed for the pull only: it does not stay on the shared file system.
+forget_login
 
 JUPYTER_TOKEN="$(cat "$BT_STATE/token")"
 export JUPYTER_TOKEN

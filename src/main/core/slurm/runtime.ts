@@ -4,7 +4,7 @@ import { BenchtopError } from '../errors';
  * How a job runs the session's container on a compute node. Each runtime gives the job script the
  * same small set of bash functions, so the script itself never names a runtime:
  *   bt_image_present IMAGE   exit 0 when the image is in the node's store
- *   bt_pull IMAGE            pull it (by digest; registry credentials from the runtime's auth file)
+ *   bt_pull IMAGE            pull it (by digest; with the login Benchtop handed the job in $BT_AUTH_DIR/config.json, if any)
  *   bt_start                 start the container detached from the BT_* variables (see job-script.ts)
  *   bt_running               exit 0 while the container runs
  *   bt_exec CMD…             run a command inside it (the idle check)
@@ -22,7 +22,7 @@ export interface ContainerRuntime {
 function ociFunctions(cli: string, userArgs: string): string {
   return `
 bt_image_present() { ${cli} image inspect "$1" >/dev/null 2>&1; }
-bt_pull() { ${cli} pull "$1"; }
+bt_pull() { ${cli === 'docker' ? 'docker ${BT_AUTH_DIR:+--config "$BT_AUTH_DIR"} pull "$1"' : 'podman pull ${BT_AUTH_DIR:+--authfile "$BT_AUTH_DIR/config.json"} "$1"'}; }
 bt_start() {
   ${cli} run -d --init --name "$BT_NAME" \\
     --label dev.benchtop.slurm.job="$SLURM_JOB_ID" --label dev.benchtop.session="$BT_SESSION" \\

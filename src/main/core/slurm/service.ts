@@ -28,6 +28,8 @@ export interface SlurmServiceDeps {
   clock?: Clock;
   desktop?: Desktop;
   log: Logger;
+  /** The login Benchtop uses for a registry (core.registry.credentialsFor); the job pulls with it. */
+  registryLogin?: (registryHost: string) => Promise<{ username?: string; password?: string } | undefined>;
 }
 
 export interface SlurmUpRequest {
@@ -143,8 +145,9 @@ export class SlurmService {
         jupyterArgs: project.jupyter.args, idleMinutes: req.idleMinutes ?? project.idleMinutes, idlePollSeconds: req.idlePollSeconds,
         gpuDevicePattern: opts.gpuDevicePattern, runtime: runtimeNamed(opts.runtime),
       });
+      const registryAuth = await this.#registryAuth(project.image);
       jobId = await cluster.submit({
-        script, jobName: `benchtop-${project.name}`, partition: opts.partition, account: opts.account, qos: opts.qos, gpus,
+        registryAuth, script, jobName: `benchtop-${project.name}`, partition: opts.partition, account: opts.account, qos: opts.qos, gpus,
         timeMinutes: req.timeMinutes, comment: jobComment({ session, owner: this.#d.owner, project: project.name }), stateDir, makeDirs: [notebooksDir],
       });
       this.#d.log.info(`submitted job ${jobId} on ${target}`, { project: project.name, gpus, timeMinutes: req.timeMinutes, session });
@@ -320,6 +323,18 @@ export class SlurmService {
     }
     return new BenchtopError('SLURM_JOB_FAILED', `Job ${jobId} ${endWords(state)} before its notebook answered${said ? ` (${said})` : ''}.`,
       `Look at ${where} on the cluster, or \`sacct -j ${jobId}\` there; session ${id}.`);
+  }
+
+  /** Docker's config.json for the image's registry when Benchtop has a login for it (one line), else undefined. */
+  async #registryAuth(image: string): Promise<string | undefined> {
+    const first = image.split('/')[0];
+    // `team/analysis` or `analysis` name Docker Hub's library, for which no login is passed on.
+    if (!image.includes('/') || !/[.:]|^localhost$/.test(first) || !this.#d.registryLogin) return undefined;
+    const login = await this.#d.registryLogin(first);
+    // A user name and password only: an identity token is not a password podman or docker could use.
+    if (!login?.username || !login.password) return undefined;
+    const auth = Buffer.from(`${login.username}:${login.password}`).toString('base64');
+    return JSON.stringify({ auths: { [first]: { auth } } });
   }
 
   /** The shared folder on the cluster, absolute (a relative setting is under the user's home there). */
