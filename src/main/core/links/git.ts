@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { BenchtopError, systemCode } from '../errors';
 import { isLoopbackHost } from './parse';
 
@@ -63,6 +65,24 @@ export async function gitClone(repo: string, ref: string | undefined, dir: strin
   const allowLoopbackHttp = new URL(repo).protocol === 'http:' && isLoopbackHost(new URL(repo).hostname);
   const args = ['clone', '--quiet', '--no-recurse-submodules', ...(ref ? ['--branch', ref] : []), '--', repo, dir];
   await runGit(args, { signal, allowLoopbackHttp });
-  const head = await runGit(['rev-parse', '--verify', 'HEAD'], { cwd: dir, signal });
-  return head.stdout.trim();
+  return (await headFromFiles(dir)) ?? (await runGit(['rev-parse', '--verify', 'HEAD'], { cwd: dir, signal })).stdout.trim();
+}
+
+/** The checked-out commit read from a fresh clone's files (HEAD, then the loose or packed ref); undefined: ask git. */
+async function headFromFiles(dir: string): Promise<string | undefined> {
+  const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+  try {
+    const head = (await readFile(join(dir, '.git', 'HEAD'), 'utf8')).trim();
+    if (SHA.test(head)) return head;
+    const ref = /^ref: (refs\/[A-Za-z0-9._/-]+)$/.exec(head)?.[1];
+    if (!ref || ref.includes('..')) return undefined;
+    const loose = await readFile(join(dir, '.git', ref), 'utf8').then((t) => t.trim(), () => undefined);
+    if (loose && SHA.test(loose)) return loose;
+    const packed = await readFile(join(dir, '.git', 'packed-refs'), 'utf8').catch(() => '');
+    const line = packed.split('\n').find((l) => l.endsWith(` ${ref}`));
+    const sha = line?.split(' ')[0];
+    return sha && SHA.test(sha) ? sha : undefined;
+  } catch {
+    return undefined;
+  }
 }
