@@ -65,6 +65,7 @@ export const INVOKE_CHANNELS = [
   'cloudVmStop',
   'cloudVmResize',
   'cloudVmDelete',
+  'clusterList',
   'clusterCheck',
   'clusterSessionUp',
   'clusterSessionList',

@@ -32,6 +32,7 @@ describe('clusters calls', () => {
 
   it('list every cluster session: none without clusters', async () => {
     expect(await dispatch(handlers, 'clusterSessionList', {})).toEqual({ result: [] });
+    expect(await dispatch(handlers, 'clusterList', undefined)).toEqual({ result: [] });
   });
 
   it('refuse missing ids and counts that are not whole numbers', async () => {

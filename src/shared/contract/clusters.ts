@@ -74,6 +74,8 @@ export interface ClusterUpRequest {
 }
 
 export interface ClustersInvoke {
+  /** The ids of this install's Slurm clusters, from its settings (nothing is contacted). */
+  clusterList: (req: void) => string[];
   /** Partitions, GPUs per partition and the user's account/QOS limits (sinfo, sacctmgr). */
   clusterCheck: (req: { hostId: string }) => SlurmClusterInfo;
   /**

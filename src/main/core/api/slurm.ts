@@ -31,6 +31,7 @@ function optionalCount(value: unknown, what: string, max: number): number | unde
 export function slurmHandlers(core: Core): HandlersFor<ClustersInvoke> {
   const follower = new ClusterFollower(core);
   return {
+    clusterList: () => core.slurm.clusterIds(),
     clusterCheck: ({ hostId }) => core.slurm.check(needCluster(core, hostId)),
     clusterSessionUp: (req) => {
       const target = needCluster(core, req.target);
