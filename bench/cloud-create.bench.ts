@@ -53,7 +53,8 @@ async function main(): Promise<void> {
   fx.core.bus.on('operationStep', (s) => marks.push([s.step, performance.now()]));
   const benchtop = async () => {
     marks = [['begin', performance.now()]];
-    const vm = await fx.core.cloud.create({ opId: `bench-${op++}`, gpuType: 'nvidia-tesla-t4', gpuCount: 1, idleMinutes: 0 });
+    const opId = `bench-${op++}`;
+    const vm = await fx.core.cloud.create(fx.core.ops.create(opId), { opId, gpuType: 'nvidia-tesla-t4', gpuCount: 1, idleMinutes: 0 });
     created.push(vm.name);
     await fx.core.sessions.up(fx.core.ops.create(`bench-${op++}`), project.dir, vm.hostId!);
   };
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
         for (const v of (await engine.listVolumes({ filters: { label: [`dev.benchtop.project=${project.dir}`] } })).Volumes ?? []) {
           await engine.getVolume(v.Name).remove().catch((e: unknown) => console.warn(`cleanup ${v.Name}: ${String(e)}`));
         }
-        await fx.core.cloud.remove(`bench-rm-${op++}`, name);
+        await fx.core.cloud.remove(fx.core.ops.create(`bench-rm-${op++}`), name);
       } else {
         await run('docker', ['-H', `unix://${cloudVmEnv().dockerSocket}`, 'rm', '-f', name]).catch((e: unknown) => console.warn(`cleanup ${name}: ${String(e)}`));
         const [del] = await clients.instances.delete({ project: PROJECT, zone: ZONE, instance: name });

@@ -54,7 +54,7 @@ describe('what cloud VMs cost: session cost, month spend and the monthly limit (
     expect(f.server.requests.length).toBe(calls);
 
     // Over the limit: the create says so before it creates, and goes on.
-    const vm = await f.core.cloud.create({ opId: 'bt-test-cost-create', gpuType: 'nvidia-tesla-t4', gpuCount: 1, diskGb: 50 });
+    const vm = await f.core.cloud.create(f.core.ops.create('bt-test-cost-create'), { opId: 'bt-test-cost-create', gpuType: 'nvidia-tesla-t4', gpuCount: 1, diskGb: 50 });
     const warning = f.steps.find((s) => s.opId === 'bt-test-cost-create' && s.step === 'cost');
     expect(warning?.detail).toMatch(/^warning: your cloud VMs have cost about \$\d+\.\d\d this month, over your limit of \$1\.00/);
     expect(f.steps.findIndex((s) => s === warning)).toBeLessThan(f.steps.findIndex((s) => s.opId === 'bt-test-cost-create' && s.step === 'create'));
@@ -84,7 +84,7 @@ describe('what cloud VMs cost: session cost, month spend and the monthly limit (
     await handlers.sessionRemove({ id: session.id });
 
     // Stopped: the run is written down (GCE keeps only the last start and stop).
-    await f.core.cloud.stop('bt-test-cost-stop', vm.name);
+    await f.core.cloud.stop(f.core.ops.create('bt-test-cost-stop'), vm.name);
     const runs = () => JSON.parse(readFileSync(join(dataDir, 'cloud', 'runs.json'), 'utf8')) as VmRun[];
     expect(runs()).toContainEqual({ vm: vm.name, start: behind.runningSince, end: f.server.instance(vm.name)!.lastStopTimestamp, pricePerHour: behind.pricePerHour });
     expect(runs().map((r) => r.vm)).toEqual(expect.arrayContaining(['benchtop-earlier', 'benchtop-last-month']));
@@ -98,7 +98,7 @@ describe('what cloud VMs cost: session cost, month spend and the monthly limit (
 
     // Deleted while it runs: that run ends with the delete.
     const restarted = (await f.core.cloud.list()).find((v) => v.name === vm.name)!;
-    await f.core.cloud.remove('bt-test-cost-rm', vm.name);
+    await f.core.cloud.remove(f.core.ops.create('bt-test-cost-rm'), vm.name);
     expect(runs()).toContainEqual(expect.objectContaining({ vm: vm.name, start: restarted.runningSince }));
     expect(runs().filter((r) => r.vm === vm.name)).toHaveLength(2);
   }, 300_000);

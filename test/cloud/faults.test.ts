@@ -17,7 +17,7 @@ describe('cloud capacity and failures, as GCE reports them', () => {
   it('GPUS_ALL_REGIONS quota stops the sweep at the first zone and names the quota', async () => {
     fx = await cloudFixture();
     fx.server.faults.quotaExceeded = 'GPUS_ALL_REGIONS';
-    const error = await failure(fx.core.cloud.create({ opId: 'bt-test-quota', gpuType: 'nvidia-tesla-t4', gpuCount: 1 }));
+    const error = await failure(fx.core.cloud.create(fx.core.ops.create('bt-test-quota'), { opId: 'bt-test-quota', gpuType: 'nvidia-tesla-t4', gpuCount: 1 }));
     expect(error.code).toBe('CLOUD_QUOTA_EXCEEDED');
     expect(error.message).toContain('GPUS_ALL_REGIONS');
     expect(insertZones(fx)).toHaveLength(1);
@@ -26,7 +26,7 @@ describe('cloud capacity and failures, as GCE reports them', () => {
   it('skips a region whose GPU quota is used up, and counts a VM gone (404) right after its insert as a stockout', async () => {
     fx = await cloudFixture({ quotas: { 'europe-west4': [{ metric: 'NVIDIA_T4_GPUS', limit: 4, usage: 4 }], 'us-central1': [{ metric: 'NVIDIA_T4_GPUS', limit: 8, usage: 0 }] } });
     fx.server.faults.notFoundAfterInsert.add('us-central1-a');
-    const error = await failure(fx.core.cloud.create({ opId: 'bt-test-404', gpuType: 'nvidia-tesla-t4', gpuCount: 1 }));
+    const error = await failure(fx.core.cloud.create(fx.core.ops.create('bt-test-404'), { opId: 'bt-test-404', gpuType: 'nvidia-tesla-t4', gpuCount: 1 }));
     expect(error.code).toBe('CLOUD_STOCKOUT');
     expect(error.message).toContain('us-central1-a: NOT_FOUND_AFTER_INSERT');
     expect(insertZones(fx)).toEqual(['us-central1-a']);
@@ -37,7 +37,7 @@ describe('cloud capacity and failures, as GCE reports them', () => {
     fx = await cloudFixture({}, { zones: ['europe-west4-a', 'europe-west4-b'] });
     fx.server.faults.failAfterRunning.add('europe-west4-a');
     fx.server.faults.earlyWaits = 2;
-    const error = await failure(fx.core.cloud.create({ opId: 'bt-test-fail', gpuType: 'nvidia-tesla-t4', gpuCount: 1 }));
+    const error = await failure(fx.core.cloud.create(fx.core.ops.create('bt-test-fail'), { opId: 'bt-test-fail', gpuType: 'nvidia-tesla-t4', gpuCount: 1 }));
     expect(error.code).toBe('CLOUD_ERROR');
     expect(error.message).toContain('INTERNAL_ERROR');
     expect(insertZones(fx)).toEqual(['europe-west4-a']);
@@ -46,7 +46,7 @@ describe('cloud capacity and failures, as GCE reports them', () => {
   it('a create cut short leaves a VM the list calls interrupted, which its owner deletes', async () => {
     fx = await cloudFixture({}, { zones: ['europe-west4-a'] });
     fx.server.faults.holdInserts = true;
-    const creating = fx.core.ops.run('bt-test-cut', ({ signal }) => fx!.core.cloud.create({ opId: 'bt-test-cut', gpuType: 'nvidia-l4', gpuCount: 1 }, signal));
+    const creating = fx.core.ops.run('bt-test-cut', (op) => fx!.core.cloud.create(op, { opId: 'bt-test-cut', gpuType: 'nvidia-l4', gpuCount: 1 }));
     while (!fx.server.instances().length) await new Promise((r) => setTimeout(r, 100));
     fx.core.ops.cancel('bt-test-cut');
     expect((await failure(creating)).code).toBe('CANCELLED');
@@ -56,7 +56,7 @@ describe('cloud capacity and failures, as GCE reports them', () => {
     expect(vm).toMatchObject({ interrupted: true, mine: true, machineType: 'g2-standard-8', gpuType: 'nvidia-l4', gpuCount: 1 });
     // G2 carries its L4: no guestAccelerators were asked for.
     expect(fx.server.instance(vm.name)?.guestAccelerators).toBeUndefined();
-    await again.cloud.remove('bt-test-cut-rm', vm.name);
+    await again.cloud.remove(again.ops.create('bt-test-cut-rm'), vm.name);
     expect(await again.cloud.list()).toEqual([]);
   });
 

@@ -33,7 +33,7 @@ describe('cloud GPU VMs on the local GCE server', () => {
     fx = await cloudFixture({}, { zones: ['europe-west4-a', 'europe-west4-b'] });
     fx.server.faults.stockoutZones.add('europe-west4-a');
     fx.server.faults.earlyWaits = 3;
-    const vm = await fx.core.cloud.create({ opId: 'bt-test-create', gpuType: 'nvidia-tesla-t4', gpuCount: 1 });
+    const vm = await fx.core.cloud.create(fx.core.ops.create('bt-test-create'), { opId: 'bt-test-create', gpuType: 'nvidia-tesla-t4', gpuCount: 1 });
     expect(vm).toMatchObject({ zone: 'europe-west4-b', status: 'RUNNING', gpuType: 'nvidia-tesla-t4', gpuCount: 1, mine: true, interrupted: false, hostId: vm.name });
     expect(fx.steps.map((s) => s.detail ?? '')).toContainEqual(expect.stringContaining('europe-west4-a has no capacity (ZONE_RESOURCE_POOL_EXHAUSTED)'));
     // What GCE was asked for: an N1 type with the T4 attached, TERMINATE on maintenance, labels on VM and disk, a requestId.
@@ -56,20 +56,20 @@ describe('cloud GPU VMs on the local GCE server', () => {
     const again = fx.reopen();
     expect(await again.cloud.list()).toEqual([expect.objectContaining({ name: vm.name, status: 'RUNNING', hostId: vm.name, mine: true, interrupted: false })]);
 
-    const stopped = await again.cloud.stop('bt-test-stop', vm.name);
+    const stopped = await again.cloud.stop(again.ops.create('bt-test-stop'), vm.name);
     expect(stopped).toMatchObject({ status: 'TERMINATED', hostId: vm.name, interrupted: false });
-    const busy = await failure(again.cloud.resize('bt-test-resize-0', vm.name, 'n1-standard-8', false));
+    const busy = await failure(again.cloud.resize(again.ops.create('bt-test-resize-0'), vm.name, 'n1-standard-8', false));
     expect(busy.code).not.toBe('CLOUD_VM_BUSY'); // a stopped VM can be resized without asking
-    const started = await again.cloud.start('bt-test-start', vm.name);
+    const started = await again.cloud.start(again.ops.create('bt-test-start'), vm.name);
     expect(started).toMatchObject({ status: 'RUNNING', machineType: 'n1-standard-8', hostId: vm.name });
     expect((await again.hosts.exec(vm.name, 'echo ok')).stdout.trim()).toBe('ok');
 
-    const refused = await failure(again.cloud.resize('bt-test-resize-1', vm.name, 'n1-standard-16', false));
+    const refused = await failure(again.cloud.resize(again.ops.create('bt-test-resize-1'), vm.name, 'n1-standard-16', false));
     expect(refused.code).toBe('CLOUD_VM_BUSY');
-    const resized = await again.cloud.resize('bt-test-resize-2', vm.name, 'n1-standard-16', true);
+    const resized = await again.cloud.resize(again.ops.create('bt-test-resize-2'), vm.name, 'n1-standard-16', true);
     expect(resized).toMatchObject({ status: 'RUNNING', machineType: 'n1-standard-16' });
 
-    await again.cloud.remove('bt-test-delete', vm.name);
+    await again.cloud.remove(again.ops.create('bt-test-delete'), vm.name);
     expect(await again.cloud.list()).toEqual([]);
     expect(again.hosts.configs().map((h) => h.id)).not.toContain(vm.name);
     expect(readFileSync(fx.knownHosts, 'utf8')).not.toContain(vm.name);

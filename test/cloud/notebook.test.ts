@@ -45,7 +45,7 @@ describe('a notebook on a cloud GPU VM', () => {
   it('is ready over real SSH with the same packages as here and on the shared host; the agent stops it when idle, then the VM powers itself off', async () => {
     fx = await cloudFixture({}, { zones: ['europe-west4-a'] });
     // Two idle minutes on the VM: it stays up while the session starts, and stops itself after.
-    vm = await fx.core.cloud.create({ opId: 'bt-test-nb', gpuType: 'nvidia-l4', gpuCount: 1, idleMinutes: 2 });
+    vm = await fx.core.cloud.create(fx.core.ops.create('bt-test-nb'), { opId: 'bt-test-nb', gpuType: 'nvidia-l4', gpuCount: 1, idleMinutes: 2 });
     const onVm = await fx.core.sessions.up(fx.core.ops.create(opId()), project.dir, vm.hostId!);
     expect(onVm).toMatchObject({ state: 'ready', target: vm.name });
     const user = new JupyterUser(onVm.url as string);

@@ -18,13 +18,13 @@ export function cloudHandlers(core: Core): HandlersFor<CloudInvoke> {
       if (!Array.isArray(req.hostIds) || !req.hostIds.every((h) => typeof h === 'string')) throw new BenchtopError('INVALID_ARGUMENT', 'hostIds must be a list of host ids.', 'Pass the sessions\' targets.');
       return core.cloud.vmsOfHosts(req.hostIds);
     },
-    cloudVmCreate: (req) => core.ops.run(req.opId, ({ signal }) => core.cloud.create(req, signal)),
-    cloudVmStart: ({ opId, name }) => core.ops.run(opId, ({ signal }) => core.cloud.start(opId, needName(name), signal)),
-    cloudVmStop: ({ opId, name }) => core.ops.run(opId, ({ signal }) => core.cloud.stop(opId, needName(name), signal)),
+    cloudVmCreate: (req) => core.ops.run(req.opId, (op) => core.cloud.create(op, req)),
+    cloudVmStart: ({ opId, name }) => core.ops.run(opId, (op) => core.cloud.start(op, needName(name))),
+    cloudVmStop: ({ opId, name }) => core.ops.run(opId, (op) => core.cloud.stop(op, needName(name))),
     cloudVmResize: ({ opId, name, machineType, stopFirst }) => {
       if (typeof machineType !== 'string' || !machineType) throw new BenchtopError('INVALID_ARGUMENT', 'Resizing needs the new machine type.', 'Pass e.g. n1-standard-8.');
-      return core.ops.run(opId, ({ signal }) => core.cloud.resize(opId, needName(name), machineType, stopFirst === true, signal));
+      return core.ops.run(opId, (op) => core.cloud.resize(op, needName(name), machineType, stopFirst === true));
     },
-    cloudVmDelete: ({ opId, name }) => core.ops.run(opId, ({ signal }) => core.cloud.remove(opId, needName(name), signal)),
+    cloudVmDelete: ({ opId, name }) => core.ops.run(opId, (op) => core.cloud.remove(op, needName(name))),
   };
 }

@@ -6,6 +6,7 @@ import { BenchtopError } from '../errors';
 import type { EventBus } from '../events';
 import type { Owner } from '../identity/owner';
 import type { Logger } from '../log/logger';
+import type { Operation } from '../operation';
 import { DEFAULT_SETTINGS, type CloudSettings } from '../settings/schema';
 import type { SettingsStore } from '../settings/store';
 import { autostopScript } from './autostop-script';
@@ -89,10 +90,10 @@ export class CloudService {
     return this.#clients;
   }
 
-  #step(opId: string) {
+  #step(op: Operation) {
     return (step: CloudStepName, detail?: string) => {
-      this.#d.log?.info(`${opId}: ${step}${detail ? ` — ${detail}` : ''}`);
-      this.#d.bus.emit('operationStep', { opId, step, ...(detail ? { detail } : {}) });
+      this.#d.log?.info(`${op.id}: ${step}${detail ? ` — ${detail}` : ''}`);
+      op.step(step, detail || undefined);
     };
   }
 
@@ -235,8 +236,10 @@ export class CloudService {
     return this.#ledger.spent(monthStart, now, mine);
   }
 
-  async create(req: CloudCreateRequest, signal?: AbortSignal): Promise<CloudVm> {
-    const step = this.#step(req.opId);
+  /** Creates a VM and brings it up as a host; each step is an `operationStep` of `op`, whose signal cancels it. */
+  async create(op: Operation, req: CloudCreateRequest): Promise<CloudVm> {
+    const { signal } = op;
+    const step = this.#step(op);
     const found = shapeFor(req.gpuType, req.gpuCount);
     if (!found) {
       const model = GPU_MODELS.find((m) => m.gpuType === req.gpuType);
@@ -281,7 +284,7 @@ export class CloudService {
         },
       });
       step('create', `${name} created in ${zone}`);
-      return await this.#bringUp(clients, where.project, zone, name, req.opId, signal);
+      return await this.#bringUp(clients, where.project, zone, name, op);
     } finally {
       this.#creating.delete(name);
     }
@@ -295,8 +298,9 @@ export class CloudService {
   }
 
   /** Waits for RUNNING, then makes the VM a host (SSH, engine). */
-  async #bringUp(clients: ComputeClients, project: string, zone: string, name: string, opId: string, signal?: AbortSignal): Promise<CloudVm> {
-    const step = this.#step(opId);
+  async #bringUp(clients: ComputeClients, project: string, zone: string, name: string, op: Operation): Promise<CloudVm> {
+    const { signal } = op;
+    const step = this.#step(op);
     step('boot', `waiting for ${name} to run`);
     const instance = await this.#waitForStatus(clients, project, zone, name, 'RUNNING', signal);
     const address = instance.networkInterfaces?.[0]?.accessConfigs?.[0]?.natIP;
@@ -358,18 +362,20 @@ export class CloudService {
     if (problems.length) throw cloudError(what, problems);
   }
 
-  async start(opId: string, name: string, signal?: AbortSignal): Promise<CloudVm> {
+  async start(op: Operation, name: string): Promise<CloudVm> {
+    const { signal } = op;
     const { clients, project, vm } = await this.#mine(name);
-    const step = this.#step(opId);
+    const step = this.#step(op);
     this.#warnMonthlyLimit(step, await this.#spentThisMonth(clients, project));
     step('start', `starting ${name}`);
     await this.#run(clients, project, vm.zone, `Starting ${name}`, () => clients.instances.start({ project, zone: vm.zone, instance: name }), signal);
-    return this.#bringUp(clients, project, vm.zone, name, opId, signal);
+    return this.#bringUp(clients, project, vm.zone, name, op);
   }
 
-  async stop(opId: string, name: string, signal?: AbortSignal): Promise<CloudVm> {
+  async stop(op: Operation, name: string): Promise<CloudVm> {
+    const { signal } = op;
     const { clients, project, vm } = await this.#mine(name);
-    this.#step(opId)('stop', `stopping ${name}`);
+    this.#step(op)('stop', `stopping ${name}`);
     await this.#run(clients, project, vm.zone, `Stopping ${name}`, () => clients.instances.stop({ project, zone: vm.zone, instance: name }), signal);
     // Its address goes away with it: drop the connection, keep the host entry (the next start updates it).
     await this.#d.hosts.close(name).catch((error: unknown) => this.#d.log?.ignored(`closing the connection to ${name}`, error));
@@ -380,7 +386,8 @@ export class CloudService {
   }
 
   /** A machine-type change needs a stopped VM: a running one is stopped, changed and started only with `stopFirst`. */
-  async resize(opId: string, name: string, machineType: string, stopFirst: boolean, signal?: AbortSignal): Promise<CloudVm> {
+  async resize(op: Operation, name: string, machineType: string, stopFirst: boolean): Promise<CloudVm> {
+    const { signal } = op;
     const { clients, project, vm } = await this.#mine(name);
     if (familyOf(machineType) !== familyOf(vm.machineType)) {
       throw new BenchtopError('INVALID_ARGUMENT', `${name} is a ${vm.machineType}; ${machineType} is of another family.`, `Choose a ${familyOf(vm.machineType)}-… type (its GPUs decide the family), or create a new VM.`);
@@ -390,19 +397,20 @@ export class CloudService {
       throw new BenchtopError('CLOUD_VM_BUSY', `${name} is ${vm.status}; GCE changes the machine type only of a stopped VM.`,
         'Confirm stopping it (sessions on it stop; notebooks are kept), or stop it first.');
     }
-    const step = this.#step(opId);
-    if (running) await this.stop(opId, name, signal);
+    const step = this.#step(op);
+    if (running) await this.stop(op, name);
     step('resize', `${vm.machineType} → ${machineType}`);
     await this.#run(clients, project, vm.zone, `Changing ${name} to ${machineType}`,
       () => clients.instances.setMachineType({ project, zone: vm.zone, instance: name, instancesSetMachineTypeRequestResource: { machineType: `zones/${vm.zone}/machineTypes/${machineType}` } }), signal);
-    if (running) return this.start(opId, name, signal);
+    if (running) return this.start(op, name);
     return vmInfo(await this.#get(clients, project, vm.zone, name), this.#context());
   }
 
   /** Deletes the VM and its boot disk (autoDelete), its host entry and its known_hosts lines. */
-  async remove(opId: string, name: string, signal?: AbortSignal): Promise<{ deleted: true }> {
+  async remove(op: Operation, name: string): Promise<{ deleted: true }> {
+    const { signal } = op;
     const { clients, project, vm } = await this.#mine(name);
-    this.#step(opId)('delete', `deleting ${name} and its disk`);
+    this.#step(op)('delete', `deleting ${name} and its disk`);
     await this.#run(clients, project, vm.zone, `Deleting ${name}`, () => clients.instances.delete({ project, zone: vm.zone, instance: name }), signal);
     // Deleted while it ran: its last run ends now (a stopped VM's was written down when it was listed).
     if (vm.runningSince) {
