@@ -57,7 +57,8 @@ export function ClusterSessionCard({ session: s, now, busy, onOpen, onCancel, on
       </header>
       {s.state === 'pending' && (
         <p className="session-message" aria-label={`Queue of ${name}`}>
-          {pendingWords(s)} <span className="muted mono">({s.reasonCode})</span>
+          {/* The core words the reason for the person asking; a teammate's quota is theirs. */}
+          {s.mine ? pendingWords(s) : pendingWords(s).replace(/\byour\b/g, `${s.owner?.name ?? 'their'}'s`)} <span className="muted mono">({s.reasonCode})</span>
         </p>
       )}
       {s.state === 'starting' && <p className="session-message">Slurm runs it on {s.nodes}: starting the container and Jupyter…</p>}
