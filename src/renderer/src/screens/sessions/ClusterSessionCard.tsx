@@ -58,7 +58,7 @@ export function ClusterSessionCard({ session: s, now, busy, onOpen, onCancel, on
       {s.state === 'pending' && (
         <p className="session-message" aria-label={`Queue of ${name}`}>
           {/* The core words the reason for the person asking; a teammate's quota is theirs. */}
-          {s.mine ? pendingWords(s) : pendingWords(s).replace(/\byour\b/g, `${s.owner?.name ?? 'their'}'s`)} <span className="muted mono">({s.reasonCode})</span>
+          {s.mine ? pendingWords(s) : pendingWords(s).replace(/\byour\b/g, s.owner ? `${s.owner.name}'s` : 'their')} <span className="muted mono">({s.reasonCode})</span>
         </p>
       )}
       {s.state === 'starting' && <p className="session-message">Slurm runs it on {s.nodes}: starting the container and Jupyter…</p>}
