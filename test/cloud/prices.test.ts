@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHandlers } from '../../src/main/core/api';
 import { cloudFixture, PROJECT, type CloudFixture } from './support';
 
 let fx: CloudFixture | undefined;
@@ -32,9 +33,14 @@ describe('prices from the Cloud Billing Catalog API (local server)', () => {
     expect(l4.pricePerHour).toBeCloseTo((8 * 0.024988 + 32 * 0.002927 + 0.560278) * 1.1, 2);
     expect(options.diskPricePerGbMonth).toBeCloseTo(0.11, 3);
 
-    const cached = JSON.parse(readFileSync(join(fx.dir, 'settings', 'cloud', 'price-catalog.json'), 'utf8')) as { date: string; region: string; origin: string; gpus: Record<string, { onDemand: number }> };
+    type Catalog = { date: string; region: string; origin: string; gpus: Record<string, { onDemand: number }> };
+    const cached = JSON.parse(readFileSync(join(fx.dir, 'settings', 'cloud', 'price-catalog.json'), 'utf8')) as Catalog & { otherRegions: Record<string, Catalog> };
     expect(cached).toMatchObject({ date: today(), region: 'europe-west4', origin: 'billing-api' });
     expect(cached.gpus['nvidia-tesla-t4'].onDemand).toBeCloseTo(0.385, 3);
+    // The other regions the GPU SKUs name are priced too (a VM the sweep put there costs that region's rates);
+    // southamerica-east1, with one on-demand GPU SKU and nothing else, prices nothing of the catalog and is left out.
+    expect(Object.keys(cached.otherRegions).sort()).toEqual(['us-central1']);
+    expect(cached.otherRegions['us-central1'].gpus['nvidia-tesla-t4'].onDemand).toBeCloseTo(0.35, 3);
 
     // Within the week: no second fetch, in this process or after a restart.
     await fx.core.cloud.options();
@@ -46,6 +52,17 @@ describe('prices from the Cloud Billing Catalog API (local server)', () => {
     // Asked for, it fetches again.
     await again.cloud.options(undefined, true);
     expect(fx.server.billingRequests).toHaveLength(4);
+  });
+
+  it('prices a VM at the rates of the region it landed in, not those of the preferred zones', async () => {
+    fx = await cloudFixture({}, { zones: ['europe-west4-a'] });
+    await fx.core.cloud.options();
+    const vm = await createHandlers(fx.core).cloudVmCreate({ opId: 'bt-test-price-region', gpuType: 'nvidia-tesla-t4', gpuCount: 1, zones: ['us-central1-a'], diskGb: 100 });
+    expect(vm.zone).toBe('us-central1-a');
+    // us-central1: n1-standard-4 + T4 = $0.54, + 100 GB at $0.10 per GB-month; europe-west4 would be $0.61.
+    expect(vm).toMatchObject({ priceOrigin: 'billing-api', priceDate: today() });
+    expect(vm.pricePerHour).toBeCloseTo(0.54 + 10 / 730, 2);
+    await createHandlers(fx.core).cloudVmDelete({ opId: 'bt-test-price-region-rm', name: vm.name });
   });
 
   it('falls back to the shipped catalog with the reason when the Catalog API refuses, and never fails the price list', async () => {

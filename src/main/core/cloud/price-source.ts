@@ -38,9 +38,11 @@ function valid(value: unknown): value is PriceCatalog & { fetchedAt: number } {
  * refresh that cannot happen (no credentials, API off, network) is logged with its reason and
  * leaves the prices as they were; it never fails the caller.
  */
+type Cached = PriceCatalog & { fetchedAt: number; otherRegions?: Record<string, PriceCatalog> };
+
 export class PriceSource {
   readonly #d: PriceSourceDeps;
-  #cached?: (PriceCatalog & { fetchedAt: number }) | null;
+  #cached?: Cached | null;
   #note?: string;
   #inFlight?: Promise<PriceRefresh>;
 
@@ -52,7 +54,7 @@ export class PriceSource {
     return join(this.#d.dataDir, 'cloud', 'price-catalog.json');
   }
 
-  #readCache(): (PriceCatalog & { fetchedAt: number }) | null {
+  #readCache(): Cached | null {
     if (this.#cached !== undefined) return this.#cached;
     try {
       const parsed: unknown = JSON.parse(readFileSync(this.#file, 'utf8'));
@@ -65,9 +67,10 @@ export class PriceSource {
     return this.#cached;
   }
 
-  /** The catalog in force now (no network). */
-  current(): PriceCatalog {
-    return this.#readCache() ?? SHIPPED_CATALOG;
+  /** The catalog in force now (no network): the region's when the refresh priced it, else the main one. */
+  current(region?: string): PriceCatalog {
+    const cached = this.#readCache();
+    return (region && cached?.otherRegions?.[region]) || (cached ?? SHIPPED_CATALOG);
   }
 
   /** Why the last refresh did not happen, if it did not. */
@@ -101,7 +104,15 @@ export class PriceSource {
           'Check the preferred zones (their region decides the prices); Benchtop uses the shipped prices meanwhile.');
       }
       if (missing.length) this.#d.log?.warn(`price refresh: no SKU in ${region} for ${missing.join(', ')}; their shipped prices are kept`);
-      const stored = { ...catalog, fetchedAt: this.#d.now() };
+      // Every other region the GPU SKUs name, so a VM that landed elsewhere (the zone sweep) is priced at its region's rates.
+      const otherRegions: Record<string, PriceCatalog> = {};
+      const regions = new Set(skus.filter((s) => s.category?.resourceGroup === 'GPU').flatMap((s) => s.serviceRegions ?? []));
+      for (const other of regions) {
+        if (other === region || other === 'global') continue;
+        const priced = pricesFromSkus(skus, other, SHIPPED_CATALOG, catalog.date);
+        if (priced.missing.length < all) otherRegions[other] = priced.catalog;
+      }
+      const stored: Cached = { ...catalog, fetchedAt: this.#d.now(), otherRegions };
       await mkdir(join(this.#d.dataDir, 'cloud'), { recursive: true, mode: 0o700 });
       const temp = `${this.#file}.${process.pid}.tmp`;
       await writeFile(temp, `${JSON.stringify(stored, null, 2)}\n`);

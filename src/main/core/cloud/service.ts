@@ -99,7 +99,7 @@ export class CloudService {
 
   #context() {
     const hostIds = new Set(this.#d.hosts.configs().map((h) => h.id));
-    return { owner: this.#d.owner, now: this.#d.clock.now(), hasHost: (n: string) => hostIds.has(n), creating: this.#creating, catalog: this.#prices.current() };
+    return { owner: this.#d.owner, now: this.#d.clock.now(), hasHost: (n: string) => hostIds.has(n), creating: this.#creating, catalogFor: (region: string) => this.#prices.current(region) };
   }
 
   async settingsView(projectDir?: string): Promise<CloudSettingsView> {

@@ -18,8 +18,8 @@ export interface VmContext {
   hasHost: (name: string) => boolean;
   /** Names this process is creating right now (not "interrupted"). */
   creating: ReadonlySet<string>;
-  /** The prices in force (default: the shipped catalog). */
-  catalog?: PriceCatalog;
+  /** The prices in force for a region (default: the shipped catalog). */
+  catalogFor?: (region: string) => PriceCatalog;
 }
 
 /** What the list shows for one instance, read from its labels and fields alone. */
@@ -35,10 +35,11 @@ export function vmInfo(instance: Instance, c: VmContext): CloudVm {
   const status = (STATUSES as string[]).includes(String(instance.status)) ? (instance.status as CloudVmStatus) : 'UNKNOWN';
   const running = status === 'RUNNING';
   const mine = isMine(labels, c.owner);
+  const catalog = c.catalogFor?.(lastSegment(instance.zone).replace(/-[a-z]$/, '')) ?? SHIPPED_CATALOG;
   const hourly = pricePerHour({
     machineType, spot, diskGb,
     attachedGpu: attached && gpuType && GPU_MODELS.find((m) => m.gpuType === gpuType)?.attach === 'attached' ? { gpuType, count: gpuCount } : undefined,
-  }, c.catalog);
+  }, catalog);
   const since = running && instance.lastStartTimestamp ? instance.lastStartTimestamp : undefined;
   const hours = since ? Math.max(0, c.now - Date.parse(since)) / 3_600_000 : 0;
   const address = running ? instance.networkInterfaces?.[0]?.accessConfigs?.[0]?.natIP ?? undefined : undefined;
@@ -60,8 +61,8 @@ export function vmInfo(instance: Instance, c: VmContext): CloudVm {
     createdAt: String(instance.creationTimestamp ?? ''),
     ...(since ? { runningSince: since } : {}),
     pricePerHour: Number.isNaN(hourly) ? 0 : hourly,
-    priceDate: (c.catalog ?? SHIPPED_CATALOG).date,
-    priceOrigin: (c.catalog ?? SHIPPED_CATALOG).origin ?? 'shipped',
+    priceDate: catalog.date,
+    priceOrigin: catalog.origin ?? 'shipped',
     runningCost: Number.isNaN(hourly) ? 0 : round(hourly * hours),
   };
 }
