@@ -90,9 +90,11 @@ describe('what cloud VMs cost: session cost, month spend and the monthly limit (
     expect(runs().map((r) => r.vm)).toEqual(expect.arrayContaining(['benchtop-earlier', 'benchtop-last-month']));
 
     // Starting it again from the CLI warns on stderr first.
-    const start = await cli(['cloud', 'start', vm.name]);
+    const start = await cli(['cloud', 'start', vm.name, '--json']);
     expect(start.code, start.stderr).toBe(0);
-    expect(start.stderr.split('\n')[0]).toMatch(/^cost: warning: your cloud VMs have cost about \$\d+\.\d\d this month, over your limit of \$1\.00/);
+    // Even with --json (no progress lines), the warning reaches stderr.
+    expect(start.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^cost: warning: your cloud VMs have cost about \$\d+\.\d\d this month, over your limit of \$1\.00/)]);
+    expect(JSON.parse(start.stdout)).toMatchObject({ name: vm.name, status: 'RUNNING' });
     const after = await f.core.cloud.options();
     expect(after.spentThisMonth).toBeGreaterThanOrEqual(before.spentThisMonth);
 
