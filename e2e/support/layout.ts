@@ -1,5 +1,34 @@
-/// <reference lib="dom" />
 import type { Page } from '@playwright/test';
+
+/*
+ * The little of the page's DOM the probe uses. This file compiles with the Node project, and a
+ * `/// <reference lib="dom" />` here would put the DOM's fetch types over Node's in every file of it.
+ */
+interface Rect { top: number; right: number; width: number }
+interface DomNode { textContent: string | null; parentElement: DomElement | null }
+interface DomElement extends DomNode {
+  id: string;
+  className: unknown;
+  tagName: string;
+  scrollWidth: number;
+  clientWidth: number;
+  getAttribute(name: string): string | null;
+  closest(selector: string): DomElement | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+  getBoundingClientRect(): Rect;
+  checkVisibility(): boolean;
+}
+interface DomRange { setStart(node: DomNode, offset: number): void; setEnd(node: DomNode, offset: number): void; getClientRects(): ArrayLike<Rect> }
+interface PageGlobals {
+  document: {
+    documentElement: DomElement;
+    querySelector(selector: string): DomElement | null;
+    createTreeWalker(root: DomElement, what: number): { nextNode(): DomNode | null };
+    createRange(): DomRange;
+  };
+  getComputedStyle(el: DomElement): { overflowX: string };
+  NodeFilter: { SHOW_TEXT: number };
+}
 
 /** The smallest window the app supports (the main window's minimum content size is about this). */
 export const MIN_WINDOW = { width: 900, height: 600 } as const;
@@ -14,8 +43,9 @@ export const LAPTOP_WINDOW = { width: 1280, height: 800 } as const;
  */
 export async function sidewaysProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
+    const { document, getComputedStyle, NodeFilter } = globalThis as unknown as PageGlobals;
     const problems: string[] = [];
-    const name = (el: Element) => {
+    const name = (el: DomElement) => {
       const label = el.getAttribute('aria-label') ?? el.id ?? '';
       const cls = typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
       return `<${el.tagName.toLowerCase()}${cls}${label ? ` "${label}"` : ''}> "${(el.textContent ?? '').trim().slice(0, 40)}"`;
