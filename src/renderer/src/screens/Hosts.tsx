@@ -53,6 +53,8 @@ export function HostsScreen() {
     setIdentityFile('');
     setDockerSocket('');
     setTrust(null);
+    // Focus goes to the result, the list with the new host, once it is listed.
+    setFocusAfterReload({ listed: hosts.data });
     hosts.reload();
   };
 
@@ -74,19 +76,19 @@ export function HostsScreen() {
     if (!yes) return;
     if (await action.run(`remove ${id}`, () => api.hostRemove({ hostId: id }))) {
       // Its card (and the Remove button that had focus) goes: focus lands on what is left, once listed.
-      setFocusAfterRemove({ listed: hosts.data });
+      setFocusAfterReload({ listed: hosts.data });
       hosts.reload();
     }
   };
 
-  // Set at a removal to the list shown then; focus moves once a newer list has arrived.
-  const [focusAfterRemove, setFocusAfterRemove] = useState<{ listed: unknown } | null>(null);
+  // Set at an add or a removal to the list shown then; focus moves once a newer list has arrived.
+  const [focusAfterReload, setFocusAfterReload] = useState<{ listed: unknown } | null>(null);
   useEffect(() => {
-    if (!focusAfterRemove || hosts.data === focusAfterRemove.listed) return;
-    setFocusAfterRemove(null);
+    if (!focusAfterReload || hosts.data === focusAfterReload.listed) return;
+    setFocusAfterReload(null);
     if ((hosts.data ?? []).length > 0) hostList.current?.focus();
     else specInput.current?.focus();
-  }, [focusAfterRemove, hosts.data]);
+  }, [focusAfterReload, hosts.data]);
 
   // Edit: the form still holds what was typed; the stored attempt goes so that adding again is a fresh add.
   const editFailed = async (id: string) => {

@@ -41,6 +41,13 @@ export function SessionsScreen() {
   useEffect(() => setChanged({}), [list.data]);
 
   const sessions = mergeSessions(list.data ?? [], changed).filter((s) => !removed.has(s.id));
+
+  // After a move: the moved session's card, once the dialog has closed and the card is listed.
+  const [focusMoved, setFocusMoved] = useState<string | null>(null);
+  useEffect(() => {
+    if (!focusMoved || moving || !focusFirstButton(focusMoved)) return;
+    setFocusMoved(null);
+  }, [focusMoved, moving, list.data, changed]);
   // Usage is watched for this install's own sessions only (a teammate's answer NOT_OWNER).
   const stats = useSessionStats(sessions.filter((s) => s.mine && s.state === 'ready').map((s) => s.id));
   // The running cost of sessions on this install's cloud VMs (other targets need no cloud call).
@@ -160,10 +167,20 @@ export function SessionsScreen() {
         onMoved={(info) => {
           setChanged((c) => ({ ...c, [info.id]: info }));
           list.reload();
+          // Focus goes to the result: the session where it runs now (after the dialog gives focus back).
+          setFocusMoved(`${info.projectName} on ${info.target}`);
         }}
       />
     </Screen>
   );
+}
+
+/** Focuses the first usable button of a session card (Open when it is ready). */
+function focusFirstButton(cardName: string): boolean {
+  const card = Array.from(document.querySelectorAll<HTMLElement>('li.session-card')).find((li) => li.getAttribute('aria-label') === cardName);
+  const button = card?.querySelector<HTMLButtonElement>('button:not([disabled])');
+  button?.focus();
+  return button !== undefined && button !== null;
 }
 
 function mergeSessions(list: readonly SessionInfo[], changed: Record<string, SessionInfo>): SessionInfo[] {
