@@ -11,7 +11,7 @@ import { createHandlers } from '../../src/main/core/api';
 import type { Core } from '../../src/main/core/core';
 import type { Handlers } from '../../src/main/core/api/types';
 import { publishRepo, type PublishedRepo } from '../support/git-server';
-import { makeCore, makeProject, opId, pinnedRef, record, removeProjectContainers, type TestProject } from '../session/support';
+import { env, makeCore, makeProject, opId, pinnedRef, record, removeProjectContainers, type TestProject } from '../session/support';
 
 const FINGERPRINT = `SHA256:${'A'.repeat(43)}`;
 
@@ -81,6 +81,20 @@ describe('benchtop://open links', () => {
     rmSync(busy, { recursive: true });
   });
 
+  it('a registry that asks for a login this install lacks is said in the plan, before consent', async () => {
+    const e = env();
+    const locked = makeProject({ image: `${e.authRegistry.address}/${e.image.repository}@${e.image.versions[e.image.latest]?.digest}` });
+    const lockedRepo = publishRepo(locked.dir);
+    try {
+      const plan = await api.linkPlan({ opId: opId(), url: `benchtop://open?repo=${lockedRepo.url}`, parentDir: parent });
+      expect(plan.warnings.join('\n')).toMatch(/Add a registry login in Settings/);
+      await api.linkCancel({ planId: plan.planId });
+    } finally {
+      lockedRepo.remove();
+      rmSync(locked.dir, { recursive: true, force: true });
+    }
+  });
+
   it('link → plan (what will happen) → confirm → clone → up → Jupyter answers', async () => {
     const opened = record(core, 'linkOpened');
     const link = `benchtop://open?repo=${encodeURIComponent(repo.url)}&ref=main`;
@@ -96,6 +110,9 @@ describe('benchtop://open links', () => {
       hosts: [{ id: 'team-box', address: 'nobody@127.0.0.1:9', fingerprints: [FINGERPRINT] }],
     });
     expect(plan.steps.join('\n')).toContain(`trusting only key ${FINGERPRINT}`);
+    // The registry answered before consent: how much the pull may download, and nothing to warn about.
+    expect(plan.imageSizeBytes).toBeGreaterThan(0);
+    expect(plan.warnings).toEqual([]);
     // Before consent: nothing in the chosen folder.
     expect(readdirSync(parent)).toEqual([]);
 

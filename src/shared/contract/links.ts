@@ -33,6 +33,8 @@ export interface LinkPlan {
   projectName?: string;
   image?: string;
   digest?: string;
+  /** How much the pull downloads at most (compressed layers), when the registry answered. */
+  imageSizeBytes?: number;
   /** The registry the image comes from (or the team file's registry). */
   registry?: string;
   /** The team file the repo carries (open) or the link names (join). */

@@ -2,6 +2,7 @@ import type { LinkHostResult } from '../../../shared/contract/links';
 import type { Core } from '../core';
 import type { TeamHostJoin } from '../team/service';
 import { readProjectTeamFile, readTeamSource } from '../team/load';
+import { BenchtopError } from '../errors';
 import { LinkService } from './service';
 import { dirname } from 'node:path';
 
@@ -26,6 +27,17 @@ export function linkServiceFor(core: Core): LinkService {
       return { name: project.name, image: project.image, pinned: project.pinned, warnings: project.warnings };
     },
     readProjectTeam: (dir) => readProjectTeamFile(dir),
+    probeImage: async (image) => {
+      try {
+        return { sizeBytes: await core.registry.imageSize(image) };
+      } catch (error) {
+        const e = error instanceof BenchtopError ? error : new BenchtopError('INTERNAL', String(error));
+        if (e.code === 'REGISTRY_AUTH_FAILED') {
+          return { warning: `${e.message} Add a registry login in Settings (or \`docker login\`) before the pull, or the start stops there.` };
+        }
+        return { warning: `The image could not be looked up now (${e.code}: ${e.message}); the start will try again.` };
+      }
+    },
     readTeamSource: (url) => readTeamSource(url),
     setTeamSource: (url) => core.settings.set('team', url),
     joinHosts: async (dir) => (await core.team.joinHosts(dir)).map(hostResult),

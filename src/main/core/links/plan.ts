@@ -2,6 +2,12 @@ import type { LinkPlan, LinkPlanHost, ParsedLink } from '../../../shared/contrac
 import type { TeamFile } from '../../../shared/contract/team';
 import { parseImageRef } from '../registry/image-ref';
 
+/** What the registry said about the pinned image before consent: its size, or why it will need attention. */
+export interface ImageProbe {
+  sizeBytes?: number;
+  warning?: string;
+}
+
 /** What a project in a staged clone says about itself (only what the consent dialog shows). */
 export interface StagedProject {
   name: string;
@@ -26,17 +32,19 @@ function registryOf(image: string): string | undefined {
 export function openPlan(
   planId: string,
   link: Extract<ParsedLink, { action: 'open' }>,
-  staged: { commit: string; targetDir: string; project: StagedProject; team?: TeamFile },
+  staged: { commit: string; targetDir: string; project: StagedProject; team?: TeamFile; image?: ImageProbe },
 ): LinkPlan {
   const { project, team } = staged;
+  const size = staged.image?.sizeBytes;
   const hosts = hostsOf(team);
   const registry = team?.registry ?? registryOf(project.image);
   const steps = [`Clone ${link.repo}${link.ref ? ` (${link.ref})` : ''} at commit ${staged.commit.slice(0, 12)} into ${staged.targetDir}`];
   for (const h of hosts) steps.push(`Add host ${h.id} (${h.address}), trusting only key ${h.fingerprints.join(' or ')}`);
   steps.push('Check this computer');
-  steps.push(project.pinned ? `Pull ${project.pinned.repository}@${project.pinned.digest}${registry ? ` from ${registry}` : ''} (logging in if the registry asks)` : `Pull ${project.image}`);
+  const amount = size ? `, up to ${(size / 1e6).toFixed(0)} MB` : '';
+  steps.push(project.pinned ? `Pull ${project.pinned.repository}@${project.pinned.digest}${registry ? ` from ${registry}` : ''} (unless it is here already${amount})` : `Pull ${project.image}${amount}`);
   steps.push('Start the Jupyter session on this computer and open the notebook');
-  const warnings = [...project.warnings];
+  const warnings = [...project.warnings, ...(staged.image?.warning ? [staged.image.warning] : [])];
   if (!project.pinned) warnings.push(`The project does not pin its image by digest (${project.image}): what runs may change later.`);
   const plan: LinkPlan = {
     planId, link, repo: link.repo, commit: staged.commit, targetDir: staged.targetDir, projectName: project.name, image: project.image,
@@ -44,6 +52,7 @@ export function openPlan(
   };
   if (link.ref) plan.ref = link.ref;
   if (project.pinned) plan.digest = project.pinned.digest;
+  if (size) plan.imageSizeBytes = size;
   if (registry) plan.registry = registry;
   if (team) {
     plan.teamSource = team.source;

@@ -9,7 +9,7 @@ import type { EventBus } from '../events';
 import type { Logger } from '../log/logger';
 import { gitClone } from './git';
 import { MAX_LINK_LENGTH, parseLink } from './parse';
-import { joinPlan, openPlan, type StagedProject } from './plan';
+import { joinPlan, openPlan, type ImageProbe, type StagedProject } from './plan';
 
 export interface LinkServiceDeps {
   bus: EventBus;
@@ -21,6 +21,8 @@ export interface LinkServiceDeps {
   readProject: (dir: string) => Promise<StagedProject>;
   /** A project's `.benchtop/team.json`, if it has one. */
   readProjectTeam: (dir: string) => Promise<TeamFile | undefined>;
+  /** Asks the registry about the image (size; a login it needs), never failing the plan. */
+  probeImage?: (image: string, signal?: AbortSignal) => Promise<ImageProbe>;
   /** A team file at a URL. */
   readTeamSource: (url: string) => Promise<TeamFile>;
   /** Sets this install's team file (a join link). */
@@ -112,7 +114,8 @@ export class LinkService {
       const commit = await gitClone(link.repo, link.ref, repoDir, options.signal);
       const project = await this.#d.readProject(repoDir);
       const team = await this.#d.readProjectTeam(repoDir);
-      const plan = openPlan(planId, link, { commit, targetDir, project, ...(team ? { team: { ...team, source: '.benchtop/team.json (in the repository)' } } : {}) });
+      const image = project.image && this.#d.probeImage ? await this.#d.probeImage(project.image, options.signal) : undefined;
+      const plan = openPlan(planId, link, { commit, targetDir, project, ...(image ? { image } : {}), ...(team ? { team: { ...team, source: '.benchtop/team.json (in the repository)' } } : {}) });
       this.#plans.set(planId, { plan, staging, madeAt: Date.now() });
       return plan;
     } catch (error) {

@@ -173,6 +173,12 @@ export function LinkConsent() {
                 <dd className="mono" data-testid="link-image">{plan.image}</dd>
               </>
             )}
+            {plan.imageSizeBytes !== undefined && (
+              <>
+                <dt>Download</dt>
+                <dd>up to {(plan.imageSizeBytes / 1e6).toFixed(0)} MB (less when layers are here already)</dd>
+              </>
+            )}
             {plan.registry && (
               <>
                 <dt>Registry</dt>
