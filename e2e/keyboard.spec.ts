@@ -69,7 +69,8 @@ test('keyboard only: skip link, open and start, the stop confirmation, and setti
   await tabTo(page, idle);
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.type('30');
-  await tabTo(page, page.getByRole('button', { name: 'Save', exact: true }));
+  const sessionsForm = page.getByRole('form', { name: 'Sessions' });
+  await tabTo(page, sessionsForm.getByRole('button', { name: 'Save', exact: true }));
   await page.keyboard.press('Enter');
-  await expect(page.getByText('Saved.')).toBeVisible();
+  await expect(sessionsForm.getByText('Saved.')).toBeVisible();
 });

@@ -19,8 +19,10 @@ test('theme and idle stop are saved, shown again after a reload, and written to 
   await page.getByRole('radio', { name: 'Dark' }).check();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await page.getByLabel('Idle stop (minutes, 0 = never)').fill('45');
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(page.getByText('Saved.')).toBeVisible();
+  // The Sessions form's Save (Settings has other forms with their own Save).
+  const sessionsForm = page.getByRole('form', { name: 'Sessions' });
+  await sessionsForm.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(sessionsForm.getByText('Saved.')).toBeVisible();
 
   await page.reload();
   await openSettings(page);
