@@ -13,7 +13,7 @@ import { parseJsoncTree, positionOf } from '../project/jsonc';
 type Path = (string | number)[];
 
 const TOP_KEYS = ['$schema', 'name', 'registry', 'hosts', 'cloud', 'defaultTarget', 'idleMinutes', 'gpuPolicy', 'updateUrl'];
-const UPDATE_URL = /^(?:https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?|http:\/\/(?:127\.0\.0\.1|localhost)(?::\d{1,5})?)(?:\/[A-Za-z0-9._~\/-]*)?$/;
+const UPDATE_URL = /^(?:https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?|http:\/\/(?:127\.0\.0\.1|localhost)(?::\d{1,5})?)(?:\/[A-Za-z0-9._~/-]*)?$/;
 const POLICY_KEYS = { maxGpusPerUser: [0, 64], defaultLeaseHours: [1, 24 * 30], maxLeaseHours: [1, 24 * 365], idleMinutes: [0, 7 * 24 * 60], utilizationThreshold: [0, 100] } as const;
 const HOST_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}=?$/;

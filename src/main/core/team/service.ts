@@ -87,9 +87,6 @@ export class TeamService {
   }
 
   async #join(host: TeamHost): Promise<TeamHostJoin> {
-    // Joining again (a second link, the button pressed twice) leaves a host already added as it is.
-    const known = this.#d.settings.get('hosts').find((h) => h.spec === host.address);
-    if (known) return { id: host.id, status: 'added', hostId: known.id };
     try {
       const added = await this.#d.hosts.add(host.dockerSocket ? { spec: host.address, dockerSocket: host.dockerSocket } : { spec: host.address });
       if (added.status === 'added') return { id: host.id, status: 'added', hostId: added.host.id };
@@ -100,6 +97,9 @@ export class TeamService {
       return { id: host.id, status: 'trusted', hostId: added.hostId };
     } catch (error) {
       const e = error instanceof BenchtopError ? error : new BenchtopError('INTERNAL', String(error));
+      // Joining again (a second link, the button pressed twice) leaves a host already added and trusted as it is.
+      const known = this.#d.settings.get('hosts').find((h) => h.spec === host.address);
+      if (e.code === 'HOST_EXISTS' && known) return { id: host.id, status: 'added', hostId: known.id };
       return { id: host.id, status: 'failed', code: e.code, message: e.message };
     }
   }
