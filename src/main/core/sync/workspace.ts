@@ -23,7 +23,16 @@ export function syncedWorkspace(sync: SyncService, fallback: WorkspaceResolver):
         // Random, not the time alone: several sessions starting in the same millisecond each sync.
         op?.step('sync', `notebooks to ${target}`);
         const child = op?.child('sync');
-        await sync.sync({ opId: child?.id ?? `sync-start-${target}-${randomUUID()}`, projectDir: project.dir, target, signal: child?.signal });
+        try {
+          await sync.sync({ opId: child?.id ?? `sync-start-${target}-${randomUUID()}`, projectDir: project.dir, target, signal: child?.signal });
+        } catch (error) {
+          // However far the sync got (waiting for its lock, or moving files), a cancelled start says so.
+          if (child?.signal.aborted && !(error instanceof BenchtopError && error.code === 'CANCELLED')) {
+            throw new BenchtopError('CANCELLED', `The start on ${target} was cancelled while it copied the notebooks there; nothing was started.`,
+              'Start it again when ready; the notebooks on this computer are untouched.', { cause: error });
+          }
+          throw error;
+        }
       }
       const volume = await sync.recordedVolume(project.dir, target);
       if (!volume) throw new BenchtopError('SYNC_FAILED', `No notebooks volume is recorded for ${project.dir} on ${target} after syncing.`, 'Run `benchtop sync --target ' + target + '` and start the session again.');
