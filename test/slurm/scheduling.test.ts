@@ -24,6 +24,11 @@ describe.skipIf(!env)('Slurm scheduling, shown', () => {
     expect(first.cards).toHaveLength(1);
     expect(second.cards).toHaveLength(1);
     expect(first.cards[0]).not.toBe(second.cards[0]);
+    // Inside, each container has its own card as a device, and the job's GPU ids in its environment.
+    for (const s of [first, second]) {
+      const inside = await fx.login(`podman exec benchtop-job-${s.jobId} sh -c 'echo $BENCHTOP_GPUS; ls /dev | grep ^nvidia'`);
+      expect(inside.stdout).toBe(`${s.gpus[0]}\nnvidia${s.gpus[0]}\n`);
+    }
 
     // The user now holds the QOS's 2 GPUs: the third is queued by Slurm, and says why in words.
     const third = await fx.core.slurm.up({ dir: c.dir, target: fx.target, gpus: 1, timeMinutes: 20, noWait: true });
