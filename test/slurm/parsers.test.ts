@@ -5,6 +5,7 @@ import { SlurmCluster } from '../../src/main/core/slurm/cluster';
 import { describeJob } from '../../src/main/core/slurm/describe';
 import { parseDuration, slurmTime } from '../../src/main/core/slurm/duration';
 import { gpuIdsFromGresDetail, gpusInNodeGres, gpusInTres } from '../../src/main/core/slurm/gres';
+import { projectSlurmOptions } from '../../src/main/core/slurm/project-options';
 import { pendingReason } from '../../src/main/core/slurm/reasons';
 import { parseLimits } from '../../src/main/core/slurm/sacctmgr';
 import { jobComment, parseJobComment } from '../../src/main/core/slurm/session-info';
@@ -111,6 +112,24 @@ describe('words, times and marks', () => {
     const mark = { session: 'abc', owner: { id: 'o:1', name: 'Zoë O\'Neil' }, project: 'my proj' };
     expect(parseJobComment(jobComment(mark))).toEqual(mark);
     expect(parseJobComment('some user comment')).toBeUndefined();
+  });
+});
+
+describe("a project's Slurm choices (customizations.benchtop.slurm)", () => {
+  const file = '/p/.devcontainer/devcontainer.json';
+  const with_ = (slurm: string) => `{ // comments as people write them
+    "image": "x", "customizations": { "benchtop": { "slurm": ${slurm}, }, }, }`;
+
+  it('reads partition, account, QOS, GPUs and time; a project without them says nothing', () => {
+    expect(projectSlurmOptions(with_('{ "partition": "gpu", "account": "team", "qos": "gpu-user", "gpus": 2, "time": "1h30m" }'), file))
+      .toEqual({ partition: 'gpu', account: 'team', qos: 'gpu-user', gpus: 2, timeMinutes: 90 });
+    expect(projectSlurmOptions('{ "image": "x" }', file)).toEqual({});
+  });
+
+  it('a wrong value is DEVCONTAINER_INVALID naming the key', () => {
+    expect(() => projectSlurmOptions(with_('{ "time": "soon" }'), file)).toThrow(expect.objectContaining({ code: 'DEVCONTAINER_INVALID', message: expect.stringContaining('slurm.time') }));
+    expect(() => projectSlurmOptions(with_('{ "gpus": -1 }'), file)).toThrow(expect.objectContaining({ code: 'DEVCONTAINER_INVALID' }));
+    expect(() => projectSlurmOptions(with_('{ "partition": "gpu; rm -rf ~" }'), file)).toThrow(expect.objectContaining({ code: 'DEVCONTAINER_INVALID' }));
   });
 });
 

@@ -100,6 +100,16 @@ describe.skipIf(!env)('sessions on a Slurm cluster', () => {
     }
   }, 300_000);
 
+  it("the project's own Slurm choices (customizations.benchtop.slurm) size the job", async () => {
+    const project = await fx.project();
+    writeFileSync(project.devcontainerPath, readFileSync(project.devcontainerPath, 'utf8')
+      .replace('"idleMinutes": 30,', `"idleMinutes": 30, "slurm": { "partition": "${env!.partition}", "gpus": 1, "time": "7m" },`));
+    const queued = await fx.core.slurm.up({ dir: project.dir, target: fx.target, noWait: true });
+    const job = await fx.core.slurm.cluster(fx.target).job(queued.jobId);
+    expect(job).toMatchObject({ partition: env!.partition, gpusRequested: 1, timeLimitMinutes: 7 });
+    await fx.core.slurm.stop(queued.id);
+  }, 120_000);
+
   it('a job that cannot start its image ends, and up says so with the job\'s own words (SLURM_JOB_FAILED)', async () => {
     const project = await fx.project();
     const missing = `${project.repository}@sha256:${'e'.repeat(64)}`;

@@ -17,6 +17,7 @@ import { keyValues, SlurmCluster } from './cluster';
 import { describeJob, endWords, isSessionJob } from './describe';
 import { jobScript } from './job-script';
 import { runtimeNamed } from './runtime';
+import { projectSlurmOptions } from './project-options';
 import { jobComment, parseJobComment, parseSlurmSessionId, type SlurmSessionInfo } from './session-info';
 import { sshClusterShell } from './shell';
 import type { SlurmClusterInfo, SlurmJob } from './types';
@@ -118,14 +119,17 @@ export class SlurmService {
     const { target } = req;
     const cluster = this.cluster(target);
     const host = this.#d.hosts.config(target);
-    const opts = host.slurm ?? {};
     const project = await this.#d.projects.read(req.dir);
+    // The project's own choices (customizations.benchtop.slurm) beat the cluster's; the request beats both.
+    const fromProject = projectSlurmOptions(project.text, project.devcontainerPath);
+    const opts = { ...host.slurm, ...fromProject };
     assertPrivateJupyter(project);
     if (!project.image) {
       throw new BenchtopError('IMAGE_NOT_PINNED', `${project.devcontainerPath} names no image.`, 'Pin one with `benchtop pin`.');
     }
     if (!project.pinned) this.#d.log.warn(`${project.devcontainerPath} names ${project.image} without a digest; the cluster runs whatever that name means on its nodes`);
-    const gpus = req.gpus ?? (project.hostRequirements.gpu === true ? 1 : 0);
+    const gpus = req.gpus ?? fromProject.gpus ?? (project.hostRequirements.gpu === true ? 1 : 0);
+    const timeMinutes = req.timeMinutes ?? fromProject.timeMinutes;
     // One session per project and owner: a running or pending one is reused, as `up` does locally.
     const existing = (await cluster.jobs()).find((j) => {
       const mark = parseJobComment(j.comment);
@@ -148,9 +152,9 @@ export class SlurmService {
       const registryAuth = await this.#registryAuth(project.image);
       jobId = await cluster.submit({
         registryAuth, script, jobName: `benchtop-${project.name}`, partition: opts.partition, account: opts.account, qos: opts.qos, gpus,
-        timeMinutes: req.timeMinutes, comment: jobComment({ session, owner: this.#d.owner, project: project.name }), stateDir, makeDirs: [notebooksDir],
+        timeMinutes, comment: jobComment({ session, owner: this.#d.owner, project: project.name }), stateDir, makeDirs: [notebooksDir],
       });
-      this.#d.log.info(`submitted job ${jobId} on ${target}`, { project: project.name, gpus, timeMinutes: req.timeMinutes, session });
+      this.#d.log.info(`submitted job ${jobId} on ${target}`, { project: project.name, gpus, timeMinutes, partition: opts.partition, session });
       req.onStep?.(`submitted job ${jobId} on ${target}`);
     }
     if (req.noWait) return this.get(`${jobId}@${target}`);
@@ -233,6 +237,11 @@ export class SlurmService {
         mine: mark ? mark.owner.id === this.#d.owner.id : j.user === me,
       };
     });
+  }
+
+  /** The folder on the cluster's shared file system that a project's jobs mount (the notebooks sync's other side). */
+  async notebooksFolder(target: string, projectName: string): Promise<string> {
+    return posix.join(await this.#sharedDir(target, this.#d.hosts.config(target).slurm?.sharedDir), projectName, 'notebooks');
   }
 
   async close(): Promise<void> {
