@@ -81,6 +81,8 @@ export const INVOKE_CHANNELS = [
   'sessionOpenCode',
   'updateCheck',
   'updateRestartCheck',
+  'updateSourceGet',
+  'updateSourceSet',
 ] as const satisfies readonly Channel[];
 
 export const EVENT_NAMES = [

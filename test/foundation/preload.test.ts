@@ -49,7 +49,7 @@ describe('preload', () => {
         'gpuBoard', 'gpuClaim', 'gpuExtend', 'gpuRelease', 'gpuQueueCancel', 'hostPolicyGet', 'hostPolicySet',
         'cloudSettingsGet', 'cloudSettingsSet', 'cloudOptions', 'cloudVmList', 'cloudVmCreate', 'cloudVmStart', 'cloudVmStop',
         'cloudVmResize', 'cloudVmDelete',
-        'linkOpen', 'linkPending', 'linkPlan', 'linkConfirm', 'linkCancel', 'sessionOpenCode', 'updateCheck', 'updateRestartCheck',
+        'linkOpen', 'linkPending', 'linkPlan', 'linkConfirm', 'linkCancel', 'sessionOpenCode', 'updateCheck', 'updateRestartCheck', 'updateSourceGet', 'updateSourceSet',
         'on',
       ].sort(),
     );

@@ -19,7 +19,19 @@ export interface UpdateRestart {
   waitingFor: string[];
 }
 
+/** Where updates come from: your own setting, and the team file's (used when yours is empty). */
+export interface UpdateSource {
+  /** Your setting (settings.json updateUrl); empty: none. */
+  url: string;
+  teamUrl?: string;
+  /** The team file that sets teamUrl. */
+  teamSource?: string;
+}
+
 export interface UpdatesInvoke {
   updateCheck: (req: void) => UpdateCheck;
+  updateSourceGet: (req: void) => UpdateSource;
+  /** Sets (or with "" clears) your update URL: https, or http on this computer's loopback. */
+  updateSourceSet: (req: { url: string }) => UpdateSource;
   updateRestartCheck: (req: void) => UpdateRestart;
 }

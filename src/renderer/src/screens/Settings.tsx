@@ -11,6 +11,7 @@ import { Credentials } from './settings/Credentials';
 import { Diagnostics } from './settings/Diagnostics';
 import { SettingOrigins } from './settings/SettingOrigins';
 import { TeamHosts } from './settings/TeamHosts';
+import { UpdatesSettings } from './settings/Updates';
 
 const THEMES: readonly { value: Theme; label: string }[] = [
   { value: 'system', label: 'Same as the system' },
@@ -110,6 +111,7 @@ export function SettingsScreen() {
       <TeamHosts />
       <CloudSettings />
       <Credentials settings={settings} onChange={setSettings} />
+      <UpdatesSettings />
       <Diagnostics />
     </Screen>
   );
