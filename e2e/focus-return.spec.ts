@@ -71,6 +71,12 @@ test('Hosts: the form survives leaving the screen; trust Cancel and host removal
   await expect(card).toHaveCount(1, { timeout: 60_000 });
   await expect(form.getByLabel('SSH host')).toHaveValue('');
 
+  // Test keeps focus while it runs (aria-disabled, not disabled) and after.
+  const testButton = card.getByRole('button', { name: /^Test / });
+  await testButton.click();
+  await expect(testButton).toHaveText('Test', { timeout: 60_000 });
+  await expect(testButton).toBeFocused();
+
   // Remove: Cancel returns focus to Remove; confirming removes the card and focus lands on the form.
   const remove = card.getByRole('button', { name: /^Remove / });
   await remove.click();

@@ -76,6 +76,8 @@ test('a wrong registry password is refused inline and not saved; the right one s
   const row = page.getByRole('table', { name: 'Saved registry logins' }).getByRole('row', { name: `Login for ${authRegistry.address}` });
   await expect(row).toContainText('signed in');
   await expect(form.getByLabel('Password or token')).toHaveValue('');
+  // The button kept focus through "Signing in…" (aria-disabled while busy, not disabled).
+  await expect(form.getByRole('button', { name: 'Sign in and save' })).toBeFocused();
 });
 
 // A registry out of reach (VPN off) is no dead end either: save it unchecked, shown as needing

@@ -76,7 +76,17 @@ export function HostCard({ host: h, busy, onTest, onRemove }: Props) {
         </ul>
       )}
       <div className="row">
-        <button type="button" className="btn small" onClick={onTest} disabled={busy !== null} aria-label={`Test ${h.id}`}>
+        {/* The busy Test is aria-disabled, not disabled: it keeps focus while it says "Testing…". */}
+        <button
+          type="button"
+          className="btn small"
+          onClick={() => {
+            if (busy === null) onTest();
+          }}
+          disabled={busy !== null && busy !== `test ${h.id}`}
+          aria-disabled={busy === `test ${h.id}` || undefined}
+          aria-label={`Test ${h.id}`}
+        >
           {busy === `test ${h.id}` ? 'Testing…' : 'Test'}
         </button>
         <button type="button" className="btn small danger" onClick={onRemove} disabled={busy !== null} aria-label={`Remove ${h.id}`}>

@@ -49,7 +49,7 @@ export function Credentials({ settings, onChange }: { settings: SettingsView; on
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    void save(false);
+    if (action.busy === null) void save(false);
   };
 
   const check = async (name: string) => {
@@ -130,7 +130,8 @@ export function Credentials({ settings, onChange }: { settings: SettingsView; on
           <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" required />
         </label>
         <div className="row end">
-          <button type="submit" className="btn primary" disabled={action.busy !== null || !settings.secretStorageAvailable}>
+          {/* Busy is aria-disabled: the button keeps focus while it signs in, and the result is read next to it. */}
+          <button type="submit" className="btn primary" disabled={!settings.secretStorageAvailable} aria-disabled={action.busy !== null || undefined}>
             {action.busy === 'save' ? 'Signing in…' : 'Sign in and save'}
           </button>
         </div>
