@@ -50,6 +50,17 @@ describe.skipIf(!env)('benchtop with a Slurm cluster', () => {
     expect(trust.stdout).toMatch(new RegExp(`Your GPU limit:\\s+${env!.maxGpusPerUser} at a time \\(QOS\\)`));
   }, 120_000);
 
+  it('check DIR --target CLUSTER compares the project with the cluster: GPUs over the quota and --time over the partition fail', async () => {
+    const ok = await benchtop(['check', project.dir, '--target', target, '--gpus', '1', '--time', '30m']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^✓ Slurm controller: answers/m);
+    expect(ok.stdout).toMatch(new RegExp(`^✓ GPUs: 1 asked \\(your quota: ${env!.maxGpusPerUser} at a time\\)`, 'm'));
+    const over = await benchtop(['check', project.dir, '--target', target, '--gpus', String(env!.maxGpusPerUser + 1), '--time', '10h']);
+    expect(over.code).toBe(1);
+    expect(over.stdout).toContain(`✗ GPUs: ${env!.maxGpusPerUser + 1} asked, your quota is ${env!.maxGpusPerUser} at a time`);
+    expect(over.stdout).toMatch(/✗ Time: 600 min asked, the partition allows/);
+  }, 120_000);
+
   it('up --target CLUSTER --gpus 1 --time 20m prints a URL that answers after it exits; ps and gpus show the job; stop cancels it', async () => {
     const up = await benchtop(['up', project.dir, '--target', target, '--gpus', '1', '--time', '20m']);
     expect(up.code, up.stderr).toBe(0);

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { flag } from '../args';
+import { flag, stringOption } from '../args';
+import { BenchtopError } from '../../main/core/errors';
 import { EXIT } from '../exit-codes';
+import { SLURM_UP_OPTIONS, slurmCheck } from './slurm-cli';
 import type { Command } from './types';
 
 /** Without a folder, the current one is checked as a project when it is one. */
@@ -16,16 +18,28 @@ export const checkCommand: Command = {
   name: 'check',
   summary: 'Check this computer against a project: OS, CPU, memory, disk, engine, GPUs, ports, proxy',
   usage: `benchtop check [DIR] [--json] [--refresh]
+benchtop check [DIR] --target CLUSTER [--gpus N] [--time D] [--json]
 
 Runs every check at once and prints a checklist (✓ pass, ! warning, ✗ failed, – skipped) with a fix
 for each problem. DIR (default: the current folder, when it holds a devcontainer.json) supplies
 hostRequirements and the pinned image. --refresh asks the engine, nvidia-smi and the registry again.
 
+With --target CLUSTER (a Slurm cluster), checks the project against the cluster instead: the
+controller answers, the partition is up, the GPUs and --time asked for fit the partition and your quota.
+
 Exit codes: 0 nothing failed (warnings allowed), 1 a check failed, 2 the check could not run.`,
   options: {
     refresh: { type: 'boolean', help: 'ask the engine, nvidia-smi and the registry again' },
+    target: { type: 'string', value: 'CLUSTER', help: 'check the project against a Slurm cluster (`benchtop host add slurm://…`)' },
+    gpus: SLURM_UP_OPTIONS.gpus,
+    time: SLURM_UP_OPTIONS.time,
   },
   async run(ctx) {
+    const target = stringOption(ctx.args, 'target');
+    if (target) {
+      if (!ctx.core.slurm.isCluster(target)) throw new BenchtopError('INVALID_ARGUMENT', `${target} is not a Slurm cluster; check --target is for clusters.`, 'Run `benchtop host ls`; `benchtop check` alone checks this computer.');
+      return slurmCheck(ctx, projectDirFor(ctx.args.positional[0]) ?? process.cwd(), target);
+    }
     const report = await ctx.handlers.machineCheck({
       opId: ctx.newOpId(),
       projectDir: projectDirFor(ctx.args.positional[0]),
@@ -36,7 +50,7 @@ Exit codes: 0 nothing failed (warnings allowed), 1 a check failed, 2 the check c
   },
   // Without a project nothing but the check's own probes is needed: they run without the core.
   async runLight(ctx) {
-    if (projectDirFor(ctx.args.positional[0])) return undefined;
+    if (projectDirFor(ctx.args.positional[0]) || stringOption(ctx.args, 'target')) return undefined;
     const { lightMachineCheck, Operation } = await import('../light-machine-check');
     const report = await lightMachineCheck(ctx.env).check(new Operation({ id: `cli-${randomUUID()}` }), { refresh: flag(ctx.args, 'refresh') });
     ctx.out(ctx.json ? JSON.stringify(report, null, 2) : report.text);

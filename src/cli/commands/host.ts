@@ -139,7 +139,7 @@ export const hostCommand: Command = {
           ? 'No hosts yet. Add one with `benchtop host add user@host`.'
           : columns(['HOST', 'ADDRESS', 'STATUS', 'ENGINE', 'GPUS', 'SESSIONS'], hosts.map((h) => [
             h.id, `${h.user ? `${h.user}@` : ''}${h.hostname}:${h.port}`, h.warning ? `${h.status} (insecure)` : h.status,
-            h.engine ? `${h.engine.engineKind} ${h.engine.version}` : '-', String(h.gpus.length), String(h.sessions),
+            h.kind === 'slurm' ? 'slurm' : h.engine ? `${h.engine.engineKind} ${h.engine.version}` : '-', String(h.cluster?.gpus ?? h.gpus.length), String(h.sessions),
           ])));
         return EXIT.OK;
       }

@@ -131,3 +131,15 @@ export async function slurmOpen(ctx: CliContext, id: string): Promise<number | u
   ctx.out(ctx.json ? JSON.stringify({ url: info.url }, null, 2) : info.url ?? '');
   return EXIT.OK;
 }
+
+const MARK = { pass: '✓', warn: '!', fail: '✗' } as const;
+
+/** `benchtop check DIR --target CLUSTER [--gpus N] [--time D]`: the project against the cluster's limits. */
+export async function slurmCheck(ctx: CliContext, dir: string, target: string): Promise<number> {
+  const gpusText = stringOption(ctx.args, 'gpus');
+  const time = stringOption(ctx.args, 'time');
+  const items = await ctx.core.slurm.checkProject(target, dir, { gpus: gpusText === undefined ? undefined : Number(gpusText), timeMinutes: time ? parseDuration(time) : undefined });
+  if (ctx.json) ctx.out(JSON.stringify(items, null, 2));
+  else ctx.out(items.map((i) => `${MARK[i.state]} ${i.name}: ${i.detail}${i.state !== 'pass' && i.hint ? `\n    ${i.hint}` : ''}`).join('\n'));
+  return items.some((i) => i.state === 'fail') ? EXIT.NEGATIVE : EXIT.OK;
+}

@@ -30,7 +30,7 @@ export function commandFailure(cluster: string, command: string, out: ExecOutput
 export function submitRefused(cluster: string, out: ExecOutput): BenchtopError {
   const said = (out.stderr || out.stdout).trim().split('\n').filter((l) => /error/i.test(l)).join(' ').slice(0, 400) || out.stderr.trim().slice(0, 400);
   if (CONTROLLER_DOWN.test(said)) return commandFailure(cluster, 'sbatch', out);
-  let hint = 'Change the request (partition, account, QOS, GPUs, --time) and try again; `benchtop check --target` shows the cluster\'s limits.';
+  let hint = 'Change the request (partition, account, QOS, GPUs, --time) and try again; `benchtop check DIR --target CLUSTER` compares it with the cluster\'s limits.';
   if (/time limit/i.test(said)) hint = 'Ask for less --time: the partition\'s or QOS\'s time limit is lower (see `benchtop host test CLUSTER`).';
   else if (/Invalid account|account.*partition|Invalid qos|association/i.test(said)) hint = 'Your account or QOS may not use this partition; set them with `benchtop host add slurm://… --account A --qos Q`, or ask the admins.';
   else if (/generic resource|gres|Requested node configuration is not available/i.test(said)) hint = 'No node in the partition has that many GPUs; ask for fewer with --gpus.';

@@ -17,6 +17,7 @@ import { keyValues, SlurmCluster } from './cluster';
 import { describeJob, endWords, isSessionJob } from './describe';
 import { jobScript } from './job-script';
 import { runtimeNamed } from './runtime';
+import { checkClusterRequest, type ClusterCheckItem } from './check';
 import { projectSlurmOptions } from './project-options';
 import { jobComment, parseJobComment, parseSlurmSessionId, type SlurmSessionInfo } from './session-info';
 import { sshClusterShell } from './shell';
@@ -112,6 +113,20 @@ export class SlurmService {
   /** Partitions, GPUs and the user's limits (the machine check of a cluster). */
   check(target: string): Promise<SlurmClusterInfo> {
     return this.cluster(target).info();
+  }
+
+  /** The machine check of a cluster for a project: controller, partition, GPUs and --time against the limits, the pin. */
+  async checkProject(target: string, dir: string, asked: { gpus?: number; timeMinutes?: number } = {}): Promise<ClusterCheckItem[]> {
+    const host = this.#d.hosts.config(target);
+    const project = await this.#d.projects.read(dir);
+    const fromProject = projectSlurmOptions(project.text, project.devcontainerPath);
+    const info = await this.check(target).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+    return checkClusterRequest(info, {
+      partition: fromProject.partition ?? host.slurm?.partition,
+      gpus: asked.gpus ?? fromProject.gpus ?? (project.hostRequirements.gpu === true ? 1 : 0),
+      timeMinutes: asked.timeMinutes ?? fromProject.timeMinutes,
+      image: project.image, pinned: Boolean(project.pinned),
+    });
   }
 
   /** Submits the project's session as a job and (unless noWait) waits until its notebook answers. */
