@@ -1,12 +1,13 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers } from '../../src/main/core/api';
 import { dispatch } from '../../src/main/core/api/dispatch';
 import { Core } from '../../src/main/core/core';
 import { openConfSettings } from '../../src/main/core/settings/conf-store';
 import { testEnv } from '../support/env';
+import { startTokenRegistry, type TokenRegistry } from './token-registry';
 
 /** A core with a working secret box and an empty Docker config (no `docker login` of this machine may answer). */
 function core(): Core {
@@ -69,5 +70,26 @@ describe('registry logins are signed in with before they are saved (real passwor
     const c = core();
     const answer = await dispatch(createHandlers(c), 'credentialSet', { registry, username: 'anyone', password: 'anything' });
     expect(answer).toMatchObject({ result: { registryCredentials: [{ registry, check: { state: 'no-login-asked' } }] } });
+  });
+});
+
+describe('registry logins against a token-service registry (the Docker Hub flow)', () => {
+  let reg: TokenRegistry;
+  beforeAll(async () => {
+    reg = await startTokenRegistry();
+  });
+  afterAll(async () => {
+    await reg?.stop();
+  });
+
+  it('signs in through the token service, and a wrong password is refused there and not saved', async () => {
+    const c = core();
+    const handlers = createHandlers(c);
+    const wrong = await dispatch(handlers, 'credentialSet', { registry: reg.host, username: reg.username, password: 'wrong' });
+    expect(wrong).toMatchObject({ error: { code: 'REGISTRY_AUTH_FAILED' } });
+    expect(c.settings.get('registryCredentials')).toEqual([]);
+    const right = await dispatch(handlers, 'credentialSet', { registry: reg.host, username: reg.username, password: reg.password });
+    expect(right).toMatchObject({ result: { registryCredentials: [{ registry: reg.host, check: { state: 'signed-in' } }] } });
+    expect(reg.requests.at(-1)).toMatchObject({ service: reg.service, user: reg.username });
   });
 });
