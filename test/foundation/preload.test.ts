@@ -50,6 +50,8 @@ describe('preload', () => {
         'cloudSettingsGet', 'cloudSettingsSet', 'cloudOptions', 'cloudVmList', 'cloudVmCreate', 'cloudVmStart', 'cloudVmStop',
         'cloudVmResize', 'cloudVmDelete',
         'linkOpen', 'linkPending', 'linkPlan', 'linkConfirm', 'linkCancel', 'sessionOpenCode', 'updateCheck', 'updateRestartCheck', 'updateSourceGet', 'updateSourceSet',
+        'clusterList', 'clusterCheck', 'clusterSessionUp', 'clusterSessionList', 'clusterSessionOpen', 'clusterSessionCancel',
+        'clusterSessionExtend', 'clusterGpuJobs',
         'on',
       ].sort(),
     );
