@@ -12,6 +12,7 @@ export const SERIAL_TESTS = [
   // The Slurm test cluster's four GPUs and its two-GPU-per-user quota.
   'test/slurm-env/**/*.test.ts',
   'test/slurm/**/*.test.ts',
+  'test/slurm-sync/**/*.test.ts',
 ];
 
 export default defineConfig({

@@ -27,6 +27,7 @@ import { SessionService } from './session/service';
 import { MoveService } from './move/service';
 import { SyncService } from './sync/service';
 import { SyncWatcher } from './sync/watcher';
+import { clusterFolders } from './sync/cluster-folders';
 import { TeamService } from './team/service';
 import { linkServiceFor } from './links/for-core';
 import type { LinkService } from './links/service';
@@ -177,6 +178,12 @@ export class Core {
     this.sync = new SyncService({
       engines: this.engines, projects: this.projects, bus: this.bus, ops: this.ops, clock: this.clock, owner: this.owner,
       dataDir: dirname(this.settings.path), log: this.log.child('sync'),
+      // A Slurm cluster's notebooks are a folder on its shared file system, synced over the login node's SSH connection.
+      folders: clusterFolders({
+        isCluster: (target) => this.hosts.configs().some((h) => h.id === target && h.kind === 'slurm'),
+        client: (target) => this.hosts.connection(target).client(),
+        notebooksFolder: (target, name) => this.slurm.notebooksFolder(target, name),
+      }),
     });
     this.sessions = new SessionService({
       ports: deps.ports ?? this.hosts,

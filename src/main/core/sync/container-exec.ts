@@ -1,4 +1,4 @@
-import type Docker from 'dockerode';
+import type { ExecHost } from './exec-host';
 import { once } from 'node:events';
 import { BenchtopError } from '../errors';
 import { withScopedSignal } from './scoped-signal';
@@ -14,7 +14,7 @@ export interface ExecResult {
  * computer and over a host's SSH connection) and collects its output. `user` is `uid:gid`; root
  * only where a step must read everything (the sync's listing), never to write into the volume.
  */
-export function execIn(container: Docker.Container, cmd: string[], signal?: AbortSignal, user = '0:0', doneMarker?: string, input?: ExecInput): Promise<ExecResult> {
+export function execIn(container: ExecHost, cmd: string[], signal?: AbortSignal, user = '0:0', doneMarker?: string, input?: ExecInput): Promise<ExecResult> {
   return withScopedSignal(signal, (scoped) => execScoped(container, cmd, user, scoped, doneMarker, input));
 }
 
@@ -34,7 +34,7 @@ const INPUT_CHUNK = 256 * 1024;
 export const DONE_MARKER = '\0bt-done';
 export const DONE_MARKER_SH = "printf '\\000bt-done'";
 
-async function execScoped(container: Docker.Container, cmd: string[], user: string, signal?: AbortSignal, doneMarker?: string, input?: ExecInput): Promise<ExecResult> {
+async function execScoped(container: ExecHost, cmd: string[], user: string, signal?: AbortSignal, doneMarker?: string, input?: ExecInput): Promise<ExecResult> {
   const exec = await container.exec({ Cmd: cmd, AttachStdin: !!input, AttachStdout: true, AttachStderr: true, User: user });
   signal?.throwIfAborted();
   const stream = (await exec.start({ hijack: true, stdin: !!input })) as NodeJS.ReadWriteStream & { destroy(error?: Error): void };
@@ -117,7 +117,7 @@ async function feed(stream: NodeJS.ReadWriteStream, input: ExecInput, closed: Ab
 }
 
 /** Like execIn, but a non-zero exit is a SYNC_FAILED naming the step. */
-export async function execOk(container: Docker.Container, cmd: string[], step: string, signal?: AbortSignal, user = '0:0', doneMarker?: string, input?: ExecInput): Promise<Buffer> {
+export async function execOk(container: ExecHost, cmd: string[], step: string, signal?: AbortSignal, user = '0:0', doneMarker?: string, input?: ExecInput): Promise<Buffer> {
   const result = await execIn(container, cmd, signal, user, doneMarker, input);
   if (result.exitCode !== 0) {
     throw new BenchtopError('SYNC_FAILED', `${step} failed in the session container (exit ${result.exitCode}): ${result.stderr.trim().slice(0, 400) || 'no output'}.`,

@@ -1,4 +1,4 @@
-import type Docker from 'dockerode';
+import type { ExecHost } from './exec-host';
 import { extract as tarExtract, type Header } from 'tar-stream';
 import { BenchtopError } from '../errors';
 import { DONE_MARKER, DONE_MARKER_SH, execOk } from './container-exec';
@@ -84,7 +84,7 @@ export class RemoteTree {
   #user = '';
 
   constructor(
-    readonly container: Docker.Container,
+    readonly container: ExecHost,
     readonly root = NOTEBOOKS_ROOT,
   ) {}
 

@@ -20,6 +20,7 @@ import { checkEntryRef, LocalTrash, newBatch, sortNewestFirst } from './trash';
 import { sameStamp } from './tree';
 import { inspectVolume, mountedVolume, startSyncHelper } from './volume';
 import { resolveVolume } from './volume-identity';
+import { openFolder, type FolderPlace } from './folder-place';
 import { silentLogger, type Logger } from '../log/logger';
 
 export interface SyncServiceDeps {
@@ -34,6 +35,8 @@ export interface SyncServiceDeps {
   dataDir: string;
   /** Where a failed best-effort step (removing a sync helper container) is logged. */
   log?: Logger;
+  /** Targets whose notebooks are a folder on an SSH machine (Slurm clusters), not a volume: undefined for the others. */
+  folders?: (target: string) => FolderPlace | undefined;
 }
 
 export interface SyncRequest {
@@ -183,7 +186,12 @@ export class SyncService {
       let session: Docker.Container | undefined;
       let volume: VolumeIdentity;
       let changed = false;
-      if (trusted && state.volume) {
+      let folderTree: RemoteTree | undefined;
+      const place = this.#deps.folders?.(target);
+      if (place) {
+        // A folder on an SSH machine (a cluster): its marker, not a volume, is the identity.
+        ({ volume, changed, tree: folderTree } = await openFolder(place, { project, target, recorded: state.volume, adopt: request.adoptVolume }, signal));
+      } else if (trusted && state.volume) {
         // Checked by an earlier sync through this very container (see #verified): no inspects.
         session = (await engines.docker(target)).getContainer(trusted.containerId);
         volume = state.volume;
@@ -202,7 +210,7 @@ export class SyncService {
       // is then "new", so differences become conflict copies and nothing is deleted.
       const base = changed ? new Map() : state.base;
       if (changed) await this.#states.write(project.dir, target, volume, base);
-      const container = session
+      const container = folderTree ? undefined : session
         ?? (helper = await engines.call(target, 'start a sync helper', (docker) => startSyncHelper(docker, image, volume.name, project.dir), 60_000));
       const caches = this.#cachesFor(`${project.dir}\0${target}\0${volume.id}`);
       const progress = (update: Omit<SyncProgress, 'opId' | 'sessionId'>) => {
@@ -213,7 +221,7 @@ export class SyncService {
       const trash = LocalTrash.of(project.dir);
       const outcome = await runSync({
         local: new LocalTree(project.notebooksDir, project.lockfilePath, { store: trash, batch: stageId }),
-        remote: new RemoteTree(container),
+        remote: folderTree ?? new RemoteTree(container as Docker.Container),
         base, caches, targetName: target, now: () => new Date(clock.now()), progress, signal,
         stageId, confirmed: request.confirmDeletes === true,
         localPaths: { caseInsensitive: await this.#localCaseInsensitive(project.notebooksDir) },
@@ -340,6 +348,12 @@ export class SyncService {
     const { engines } = this.#deps;
     const { volume } = await this.#states.read(project.dir, target);
     if (!volume) return undefined;
+    const place = this.#deps.folders?.(target);
+    if (place) {
+      const tree = new RemoteTree(place.host, volume.name);
+      await tree.learnOwner();
+      return work(tree);
+    }
     let helper: Docker.Container | undefined;
     try {
       const container = access.containerId

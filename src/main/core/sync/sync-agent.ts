@@ -1,4 +1,4 @@
-import type Docker from 'dockerode';
+import type { ExecHost } from './exec-host';
 import { once } from 'node:events';
 import { BenchtopError } from '../errors';
 import type { ExecInput } from './container-exec';
@@ -43,7 +43,7 @@ export class SyncAgent {
   }
 
   /** Starts the helper process in `container` as `user` (`uid:gid`). */
-  static async start(container: Docker.Container, user: string, onDead: () => void): Promise<SyncAgent> {
+  static async start(container: ExecHost, user: string, onDead: () => void): Promise<SyncAgent> {
     const exec = await container.exec({
       Cmd: ['python3', '-S', '-c', REMOTE_AGENT_SCRIPT, REMOTE_SCAN_SCRIPT, REMOTE_APPLY_SCRIPT, REMOTE_HASH_SCRIPT],
       AttachStdin: true, AttachStdout: true, AttachStderr: true, User: user,
@@ -225,7 +225,7 @@ const pools = new WeakMap<object, Map<string, Promise<SyncAgent>>>();
  * A request that may run twice (`repeatable`: the listing, hashing) is retried once on a fresh
  * process when the kept one turns out to have died since its last answer.
  */
-export async function agentRequest(container: Docker.Container, user: string, run: AgentRun, argv: string[], step: string,
+export async function agentRequest(container: ExecHost, user: string, run: AgentRun, argv: string[], step: string,
   options: { input?: ExecInput; signal?: AbortSignal; repeatable?: boolean } = {}): Promise<Buffer> {
   let pool = pools.get(container.modem);
   if (!pool) pools.set(container.modem, (pool = new Map()));
