@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pricePerHour, SHIPPED_CATALOG } from '../../src/main/core/cloud/prices';
 import { pricesFromSkus, type BillingSku } from '../../src/main/core/cloud/sku-prices';
+import { vmInfo } from '../../src/main/core/cloud/vm-info';
 import { computeSkus } from './billing-skus';
 
 const price = (units: number, nanos: number, usageUnit = 'h') => [{ pricingExpression: { usageUnit, tieredRates: [{ startUsageAmount: 0, unitPrice: { currencyCode: 'USD', units: String(units), nanos } }] } }];
@@ -42,5 +43,19 @@ describe('prices from Compute Engine SKUs', () => {
     // Unknown families and GPU-carrying types stay unpriced (NaN, never a guess).
     expect(pricePerHour({ machineType: 'n2-standard-8', spot: false, diskGb: 0 })).toBeNaN();
     expect(pricePerHour({ machineType: 'a2-highgpu-16g', spot: false, diskGb: 0 }, catalog)).toBeNaN();
+  });
+
+  it('a VM whose machine type has no price says so instead of costing $0.00', () => {
+    const owner = { id: 'bt-test-owner', name: 'ana' };
+    const context = { owner, now: Date.parse('2026-12-02T12:00:00Z'), hasHost: () => true, creating: new Set<string>() };
+    const instance = (machineType: string) => ({
+      name: 'benchtop-ana-1', zone: 'https://www.googleapis.com/compute/v1/projects/p/zones/us-central1-a', status: 'RUNNING',
+      machineType: `https://www.googleapis.com/compute/v1/projects/p/zones/us-central1-a/machineTypes/${machineType}`,
+      lastStartTimestamp: '2026-12-02T10:00:00Z', labels: { benchtop: 'vm', 'benchtop-owner': 'bt-test-owner', 'benchtop-gpu': 'nvidia-tesla-a100', 'benchtop-gpu-count': '16' },
+    });
+    expect(vmInfo(instance('a2-megagpu-16g'), context)).toMatchObject({ priceUnknown: true, pricePerHour: 0, runningCost: 0 });
+    const priced = vmInfo(instance('a2-highgpu-1g'), context);
+    expect(priced.priceUnknown).toBeUndefined();
+    expect(priced.runningCost).toBeCloseTo(2 * 3.67, 2);
   });
 });

@@ -7,6 +7,7 @@ export const money = (usd: number, width = 0): string => `$${usd.toFixed(2)}`.pa
 
 /** A cloud VM's price and what its current run has cost, fixed width: "  $0.59/h     $1.23". */
 export function costCell(vm: CloudVm, now = Date.now()): string {
+  if (vm.priceUnknown) return `price unknown (${vm.machineType})`;
   const hours = vm.runningSince ? Math.max(0, now - Date.parse(vm.runningSince)) / 3_600_000 : 0;
   return `${money(vm.pricePerHour, 7)}/h ${vm.runningSince ? money(vm.pricePerHour * hours, 9) : 'stopped'.padStart(9)}`;
 }

@@ -53,7 +53,7 @@ function describe(vm: CloudVm): string {
     ['Status', vm.interrupted ? `${vm.status}, creation interrupted` : vm.status],
     ['Machine', `${vm.machineType}${vm.gpuType ? `, ${vm.gpuCount} × ${vm.gpuType}` : ''}${vm.spot ? ', spot' : ''}, ${vm.diskGb} GB disk`],
     ['Host', vm.hostId ? `${vm.hostId}${vm.address ? ` (${vm.address})` : ''}` : '-'],
-    ['Price', `${usd(vm.pricePerHour)}/h${vm.runningSince ? `, ${usd(vm.runningCost)} since ${vm.runningSince}` : ''}`],
+    ['Price', vm.priceUnknown ? `unknown: ${vm.machineType} is not in the price catalog of ${vm.priceDate}` : `${usd(vm.pricePerHour)}/h${vm.runningSince ? `, ${usd(vm.runningCost)} since ${vm.runningSince}` : ''}`],
     ['Owner', vm.mine ? `${vm.owner.name} (you)` : vm.owner.name],
   ]);
 }
@@ -146,7 +146,7 @@ export const cloudCommand: Command = {
         print(vms, () => vms.length === 0 ? 'No Benchtop VMs in the project. Create one with `benchtop cloud create --gpu nvidia-tesla-t4`.'
           : `${columns(['NAME', 'ZONE', 'STATUS', 'MACHINE', 'GPUS', 'PRICE/H', '     COST', 'OWNER'], vms.map((vm) => [
             vm.name, vm.zone, vm.interrupted ? `${vm.status} (interrupted)` : vm.status, vm.machineType,
-            vm.gpuType ? `${vm.gpuCount} × ${vm.gpuType}${vm.spot ? ' (spot)' : ''}` : '-', money(vm.pricePerHour, 7), vm.runningSince ? money(vm.runningCost, 9) : '-'.padStart(9), vm.mine ? 'you' : vm.owner.name,
+            vm.gpuType ? `${vm.gpuCount} × ${vm.gpuType}${vm.spot ? ' (spot)' : ''}` : '-', vm.priceUnknown ? '      ?' : money(vm.pricePerHour, 7), vm.runningSince && !vm.priceUnknown ? money(vm.runningCost, 9) : '-'.padStart(9), vm.mine ? 'you' : vm.owner.name,
           ]))}\nPrices: ${vms[0].priceOrigin === 'billing-api' ? 'Cloud Billing Catalog API' : 'catalog shipped with Benchtop'}, ${vms[0].priceDate}; COST is the current run's, since the VM last started.`);
         return EXIT.OK;
       }

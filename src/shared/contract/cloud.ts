@@ -84,6 +84,8 @@ export interface CloudVm {
   /** The day of the prices (YYYY-MM-DD) and where they came from (shipped with the app, or the Cloud Billing Catalog API). */
   priceDate: string;
   priceOrigin: 'shipped' | 'billing-api';
+  /** The price catalog has no price for its machine type (pricePerHour and runningCost are then 0 and mean nothing). */
+  priceUnknown?: true;
   /** Estimated cost of the current run (since `runningSince`), USD. */
   runningCost: number;
 }

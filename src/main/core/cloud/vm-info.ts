@@ -61,6 +61,7 @@ export function vmInfo(instance: Instance, c: VmContext): CloudVm {
     createdAt: String(instance.creationTimestamp ?? ''),
     ...(since ? { runningSince: since } : {}),
     pricePerHour: Number.isNaN(hourly) ? 0 : hourly,
+    ...(Number.isNaN(hourly) ? { priceUnknown: true as const } : {}),
     priceDate: catalog.date,
     priceOrigin: catalog.origin ?? 'shipped',
     runningCost: Number.isNaN(hourly) ? 0 : round(hourly * hours),

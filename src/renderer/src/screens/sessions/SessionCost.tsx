@@ -22,6 +22,14 @@ export function SessionCost({ name, vm, error, now }: Props) {
       </div>
     );
   }
+  if (vm.priceUnknown) {
+    return (
+      <div>
+        <dt>Cost</dt>
+        <dd aria-label={label}>unknown ({vm.machineType} has no price)</dd>
+      </div>
+    );
+  }
   const hours = vm.runningSince ? Math.max(0, now - Date.parse(vm.runningSince)) / 3_600_000 : 0;
   const source = `${vm.priceOrigin === 'billing-api' ? 'Cloud Billing Catalog API' : 'shipped'} prices of ${vm.priceDate}`;
   return (

@@ -35,7 +35,9 @@ export function CloudVmCard({ vm, busy, onStart, onStop, onDelete, onResize }: P
         <dt>Machine</dt>
         <dd>{vm.machineType}{vm.gpuType ? ` · ${vm.gpuCount} × ${vm.gpuType}` : ''}{vm.spot ? ' · spot' : ''} · {vm.diskGb} GB</dd>
         <dt>Price</dt>
-        <dd>{usd(vm.pricePerHour)} per hour{vm.runningSince ? ` · ${usd(vm.pricePerHour * hours)} this run` : ''}</dd>
+        <dd className="num">
+          {vm.priceUnknown ? `unknown: ${vm.machineType} is not in the price catalog` : `${usd(vm.pricePerHour)} per hour${vm.runningSince ? ` · ${usd(vm.pricePerHour * hours)} this run` : ''}`}
+        </dd>
         <dt>Owner</dt>
         <dd>{vm.mine ? `${vm.owner.name} (you)` : vm.owner.name}</dd>
         {vm.hostId && (
