@@ -100,6 +100,23 @@ describe.skipIf(!env)('sessions on a Slurm cluster', () => {
     }
   }, 300_000);
 
+  it("a teammate's cluster session is listed read-only: whose, no URL, and stopping it is NOT_OWNER", async () => {
+    const bob = await clusterFixture(env!, 'btbob');
+    try {
+      const project = await bob.project();
+      const theirs = await bob.core.slurm.up({ dir: project.dir, target: bob.target, gpus: 0, timeMinutes: 5, noWait: true });
+      const seen = (await fx.core.slurm.list(fx.target)).find((s) => s.jobId === theirs.jobId);
+      expect(seen).toMatchObject({ mine: false, owner: { name: 'btbob' }, projectName: project.name });
+      expect(seen?.url).toBeUndefined();
+      await expect(fx.core.slurm.stop(seen!.id)).rejects.toMatchObject({ code: 'NOT_OWNER', message: expect.stringContaining('btbob') });
+      await expect(fx.core.slurm.open(seen!.id)).rejects.toMatchObject({ code: 'NOT_OWNER' });
+      expect((await fx.core.slurm.gpuJobs(fx.target)).find((j) => j.jobId === theirs.jobId)).toBeUndefined(); // no GPU asked: not on the board
+      await bob.core.slurm.stop(theirs.id);
+    } finally {
+      await bob.close();
+    }
+  }, 180_000);
+
   it("the project's own Slurm choices (customizations.benchtop.slurm) size the job", async () => {
     const project = await fx.project();
     writeFileSync(project.devcontainerPath, readFileSync(project.devcontainerPath, 'utf8')
