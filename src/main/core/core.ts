@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { BenchtopError } from './errors';
 import type { Clock } from './clock';
 import { systemClock } from './clock';
 import { headlessDesktop, type Desktop } from './desktop';
@@ -28,6 +30,7 @@ import { MoveService } from './move/service';
 import { SyncService } from './sync/service';
 import { SyncWatcher } from './sync/watcher';
 import { clusterFolders } from './sync/cluster-folders';
+import { ClusterSyncWatcher } from './sync/cluster-watcher';
 import { TeamService } from './team/service';
 import { linkServiceFor } from './links/for-core';
 import type { LinkService } from './links/service';
@@ -87,6 +90,8 @@ export class Core {
   readonly sessions: SessionService;
   readonly sync: SyncService;
   readonly syncWatcher: SyncWatcher;
+  /** Keeps cluster sessions' notebooks in step while their jobs run, and syncs once after they end. */
+  readonly clusterSync: ClusterSyncWatcher;
   readonly moves: MoveService;
   readonly gpus: GpuService;
   /** Relays the hosts' agents' notices about this install's sessions (app and bridge only). */
@@ -214,7 +219,20 @@ export class Core {
     this.links = linkServiceFor(this);
     this.updates = updateServiceFor(this);
     this.slurm = new SlurmService({ hosts: this.hosts, projects: this.projects, owner: this.owner, clock: this.clock, desktop: this.desktop, log: this.log.child('slurm'),
-      registryLogin: (registryHost) => this.registry.credentialsFor(registryHost) });
+      registryLogin: (registryHost) => this.registry.credentialsFor(registryHost),
+      notebooks: {
+        beforeSubmit: async (projectDir, target, signal) => {
+          await this.sync.sync({ opId: `sync-slurm-${randomUUID()}`, projectDir, target, signal });
+        },
+        watch: (projectDir, target, sessionId) => this.clusterSync.watch(projectDir, target, sessionId),
+      } });
+    this.clusterSync = new ClusterSyncWatcher({
+      sync: this.sync, log: this.log.child('sync'),
+      running: async (id) => this.slurm.get(id).then((s) => s.state !== 'ended' && s.state !== 'failed', (e: unknown) => {
+        if (e instanceof BenchtopError && e.code === 'SLURM_JOB_NOT_FOUND') return false;
+        throw e;
+      }),
+    });
     this.moves = new MoveService({ sessions: this.sessions, sync: this.sync, projects: this.projects });
   }
 
@@ -238,6 +256,7 @@ export class Core {
     this.ops.cancelAll();
     await this.cloud.close();
     this.syncWatcher.close();
+    this.clusterSync.close();
     await this.sessions.close();
     // A sync ends by removing its helper container: let it, while the engine connections are open.
     await this.sync.idle();

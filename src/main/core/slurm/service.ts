@@ -32,6 +32,14 @@ export interface SlurmServiceDeps {
   log: Logger;
   /** The login Benchtop uses for a registry (core.registry.credentialsFor); the job pulls with it. */
   registryLogin?: (registryHost: string) => Promise<{ username?: string; password?: string } | undefined>;
+  /**
+   * The notebooks sync with the cluster folder the job mounts (core/sync): once before a job is
+   * submitted, then kept in step while it runs and once after it ends (watch, by session id).
+   */
+  notebooks?: {
+    beforeSubmit(projectDir: string, target: string, signal?: AbortSignal): Promise<void>;
+    watch(projectDir: string, target: string, sessionId: string): void;
+  };
 }
 
 export interface SlurmUpRequest {
@@ -165,6 +173,10 @@ export class SlurmService {
         gpuDevicePattern: opts.gpuDevicePattern, runtime: runtimeNamed(opts.runtime),
       });
       const registryAuth = await this.#registryAuth(project.image);
+      if (this.#d.notebooks) {
+        req.onStep?.(`syncing the notebooks to ${target}`);
+        await this.#d.notebooks.beforeSubmit(project.dir, target, req.signal);
+      }
       jobId = await cluster.submit({
         registryAuth, script, jobName: `benchtop-${project.name}`, partition: opts.partition, account: opts.account, qos: opts.qos, gpus,
         timeMinutes, comment: jobComment({ session, owner: this.#d.owner, project: project.name }), stateDir, makeDirs: [notebooksDir],
@@ -172,6 +184,7 @@ export class SlurmService {
       this.#d.log.info(`submitted job ${jobId} on ${target}`, { project: project.name, gpus, timeMinutes, partition: opts.partition, session });
       req.onStep?.(`submitted job ${jobId} on ${target}`);
     }
+    this.#d.notebooks?.watch(project.dir, target, `${jobId}@${target}`);
     if (req.noWait) return this.get(`${jobId}@${target}`);
     return this.#waitReady(target, jobId, req);
   }
