@@ -279,7 +279,7 @@ export class CloudService {
           name, model, shape, machineType: req.machineType, spot, diskGb, bootImage: settings.bootImage, labels,
           sshUser: settings.sshUser, publicKey: key.publicKey, maxRunHours: settings.maxRunHours,
           startupScript: idleMinutes > 0
-            ? autostopScript({ ownerId: this.#d.owner.id, idleSeconds: idleMinutes * 60, checkSeconds: Math.min(60, Math.max(1, idleMinutes * 30)), dockerSocket: settings.dockerSocket || DEFAULT_SOCKET })
+            ? autostopScript({ ownerId: this.#d.owner.id, idleSeconds: idleMinutes * 60, checkSeconds: Math.min(60, Math.max(1, idleMinutes * 10)), dockerSocket: settings.dockerSocket || DEFAULT_SOCKET })
             : '#!/bin/bash\n# Benchtop: no idle stop for this VM (maxRunDuration still applies)\n',
         },
       });
