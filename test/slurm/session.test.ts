@@ -117,6 +117,26 @@ describe.skipIf(!env)('sessions on a Slurm cluster', () => {
     }
   }, 180_000);
 
+  it('a start given up on (Ctrl-C, Cancel) cancels the job it submitted', async () => {
+    const project = await fx.project();
+    const abort = new AbortController();
+    let jobId = '';
+    const up = fx.core.slurm.up({ dir: project.dir, target: fx.target, gpus: 0, timeMinutes: 5, signal: abort.signal, onStep: (step) => {
+      const submitted = /^submitted job (\d+)/.exec(step);
+      if (submitted) {
+        jobId = submitted[1];
+        abort.abort();
+      }
+    } });
+    await expect(up).rejects.toThrow();
+    expect(jobId).toMatch(/^\d+$/);
+    const state = await eventually('the job to be cancelled', async () => {
+      const job = await fx.core.slurm.cluster(fx.target).job(jobId);
+      return !job || job.state === 'CANCELLED' ? job?.state ?? 'gone' : undefined;
+    });
+    expect(['CANCELLED', 'gone']).toContain(state);
+  }, 120_000);
+
   it("the project's own Slurm choices (customizations.benchtop.slurm) size the job", async () => {
     const project = await fx.project();
     writeFileSync(project.devcontainerPath, readFileSync(project.devcontainerPath, 'utf8')

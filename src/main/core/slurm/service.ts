@@ -186,7 +186,16 @@ export class SlurmService {
     }
     this.#d.notebooks?.watch(project.dir, target, `${jobId}@${target}`);
     if (req.noWait) return this.get(`${jobId}@${target}`);
-    return this.#waitReady(target, jobId, req);
+    try {
+      return await this.#waitReady(target, jobId, req);
+    } catch (error) {
+      // The user gave up on a start this call made (Ctrl-C, Cancel): the job goes too, as a local start's container does.
+      if (!existing && req.signal?.aborted) {
+        this.#d.log.info(`start cancelled: cancelling job ${jobId} on ${target}`);
+        await cluster.cancel(jobId).catch((e: unknown) => this.#d.log.ignored(`cancelling job ${jobId} after its start was cancelled`, e));
+      }
+      throw error;
+    }
   }
 
   /** Every Benchtop session on every cluster (or one); a cluster that cannot be read is logged and skipped. */
