@@ -1,6 +1,8 @@
 @echo off
-rem `benchtop`, the command-line tool of the installed Benchtop app (Windows): runs the CLI bundled
-rem in the app with the apps own binary as Node. Installed as resources\bin\benchtop.cmd.
+rem `benchtop`, the command-line tool of the installed Benchtop app (Windows): starts the app's
+rem own binary in command-line mode (--benchtop-cli -- ARGS), whose main process runs the CLI bundled
+rem in app.asar with no window and exits with its code. The binary's RunAsNode fuse is off, so
+rem ELECTRON_RUN_AS_NODE is not used. Installed as resources\bin\benchtop.cmd.
 setlocal
 set "RESOURCES=%~dp0.."
 set "APP=%RESOURCES%\..\Benchtop.exe"
@@ -8,6 +10,6 @@ if not exist "%APP%" (
   echo benchtop: the Benchtop app was not found next to this command ^(looked for %APP%^). 1>&2
   exit /b 2
 )
-set ELECTRON_RUN_AS_NODE=1
-"%APP%" "%RESOURCES%\app.asar\out\cli\benchtop.js" %*
+set ELECTRON_RUN_AS_NODE=
+"%APP%" --benchtop-cli -- %*
 exit /b %ERRORLEVEL%

@@ -144,7 +144,11 @@ async function runCommand(command: Command, args: ParsedArgs, commandLine: strin
   }
 }
 
-main(process.argv.slice(2)).then(
+/**
+ * This process's command line, run. Under node the process ends once it settles; the app binary's
+ * command-line mode (src/main/cli-mode/run.ts) waits on it, then exits with process.exitCode.
+ */
+export const finished: Promise<void> = main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

@@ -1,3 +1,5 @@
+// First: the installed `benchtop` command runs this binary in command-line mode (no window, no lock).
+import { cliMode } from './cli-mode/start';
 import { app, BrowserWindow, dialog, nativeTheme, Notification, shell } from 'electron';
 import { createHandlers } from './core/api';
 import { Core } from './core/core';
@@ -71,9 +73,11 @@ async function start(): Promise<void> {
 }
 
 // Before ready, as Electron requires: app:// must be a standard, secure scheme from the first page on.
-registerAppScheme();
-const refused = refusedSwitches(process.argv, app.isPackaged);
-if (refused.length) {
+if (!cliMode) registerAppScheme();
+const refused = cliMode ? [] : refusedSwitches(process.argv, app.isPackaged);
+if (cliMode) {
+  // `benchtop …` from a terminal: src/main/cli-mode/start.ts runs the CLI and exits with its code.
+} else if (refused.length) {
   // An installed app never opens a debugging port into itself (the fuses also turn off --inspect).
   dialog.showErrorBox('Benchtop did not start', `The installed app does not run with ${refused.map((s) => `--${s}`).join(', ')}. Start it without ${refused.length === 1 ? 'that switch' : 'those switches'}.`);
   app.exit(1);
