@@ -22,14 +22,22 @@ host keeps answering after this command exits (\`benchtop forwarder --help\`).`,
     const dir = resolve(dirArg ?? '.');
     const project = await ctx.core.projects.read(dir);
     const sessions = await ctx.core.sessions.list();
-    const source = sessions.find((s) => s.projectDir === project.dir && s.target !== target && (s.state === 'ready' || s.state === 'starting'));
+    const engineSource = sessions.find((s) => s.projectDir === project.dir && s.target !== target && (s.state === 'ready' || s.state === 'starting'));
+    // A cluster session of this project (yours, queued or running) is a source too; to or from a cluster the notebooks go through this computer.
+    const clusterSource = engineSource ? undefined : (await ctx.core.slurm.list().catch((e: unknown) => {
+      ctx.core.log.ignored('listing cluster sessions to move (a cluster that cannot be read is left out)', e);
+      return [];
+    }))
+      .find((s) => s.mine && s.projectName === project.name && s.target !== target && s.state !== 'ended' && s.state !== 'failed');
+    const source = engineSource ?? clusterSource;
     if (!source) {
       throw new BenchtopError('SESSION_NOT_FOUND', `No running session of ${project.dir} to move.`, `Start one with \`benchtop up ${project.dir}\`, or start it on ${target} directly.`);
     }
     const opId = ctx.newOpId();
     const off = ctx.json ? () => undefined : follow(ctx, opId, { operationStep: (s) => ctx.err(`${s.step}${s.detail ? `: ${s.detail}` : ''}`) }, { children: false });
     try {
-      const moved = await ctx.core.ops.run(opId, (op) => ctx.core.moves.move(op, source.id, target));
+      const moved = await ctx.core.ops.run(opId, (op) => (ctx.core.clusterMoves.involvesCluster(source.id, target)
+        ? ctx.core.clusterMoves.move(op, source.id, target, project.dir) : ctx.core.moves.move(op, source.id, target)));
       if (ctx.json) {
         ctx.out(JSON.stringify(moved, null, 2));
         return EXIT.OK;

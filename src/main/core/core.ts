@@ -27,6 +27,7 @@ import { RegistryService } from './registry/service';
 import { noSecretBox, type SecretBox } from './secrets';
 import { SessionService } from './session/service';
 import { MoveService } from './move/service';
+import { ClusterMove } from './move/cluster-move';
 import { SyncService } from './sync/service';
 import { SyncWatcher } from './sync/watcher';
 import { clusterFolders } from './sync/cluster-folders';
@@ -93,6 +94,8 @@ export class Core {
   /** Keeps cluster sessions' notebooks in step while their jobs run, and syncs once after they end. */
   readonly clusterSync: ClusterSyncWatcher;
   readonly moves: MoveService;
+  /** Moves to or from a Slurm cluster (local ↔ cluster ↔ shared host), notebooks and all. */
+  readonly clusterMoves: ClusterMove;
   readonly gpus: GpuService;
   /** Relays the hosts' agents' notices about this install's sessions (app and bridge only). */
   readonly gpuNotices: GpuNoticeWatcher;
@@ -234,6 +237,7 @@ export class Core {
       }),
     });
     this.moves = new MoveService({ sessions: this.sessions, sync: this.sync, projects: this.projects });
+    this.clusterMoves = new ClusterMove({ sessions: this.sessions, sync: this.sync, clusters: this.slurm });
   }
 
   /**

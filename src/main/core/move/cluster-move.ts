@@ -1,0 +1,97 @@
+import type { SessionInfo } from '../../../shared/contract/sessions';
+import { LOCAL } from '../engine/service';
+import { BenchtopError } from '../errors';
+import type { Operation } from '../operation';
+import type { SlurmSessionInfo } from '../slurm/session-info';
+import type { SyncService } from '../sync/service';
+import { sessionImageRef } from '../sync/session-sync';
+import type { MoveSessions, MoveStep } from './service';
+
+/** What a move needs from the Slurm service. */
+export interface MoveClusters {
+  isCluster(target: string | undefined): boolean;
+  get(id: string): Promise<SlurmSessionInfo>;
+  stop(id: string): Promise<SlurmSessionInfo>;
+  up(req: { dir: string; target: string; signal?: AbortSignal }): Promise<SlurmSessionInfo>;
+}
+
+export interface ClusterMoveDeps {
+  sessions: MoveSessions;
+  clusters: MoveClusters;
+  sync: SyncService;
+}
+
+/** Where a session runs now: a container session (`local`, a host) or a cluster job (JOB@CLUSTER). */
+type Source = { kind: 'engine'; info: SessionInfo } | { kind: 'cluster'; info: SlurmSessionInfo; projectDir: string };
+
+/**
+ * Moves a session to or from a Slurm cluster (local ↔ cluster ↔ shared host). The laptop's folder
+ * is the hub: the notebooks come home from the source, go to the destination (the cluster folder
+ * or the host's volume) while the source still runs, the source stops, the last saves come home
+ * and go out again, then the destination starts. A cluster's `up` syncs once more before sbatch.
+ */
+export class ClusterMove {
+  constructor(readonly deps: ClusterMoveDeps) {}
+
+  /** Whether a move from this session to `destination` involves a cluster (then it is this class's). */
+  involvesCluster(sessionId: string, destination: string): boolean {
+    return this.deps.clusters.isCluster(destination) || /^\d+@/.test(sessionId);
+  }
+
+  /** `projectDir` is needed for a cluster source (the queue knows the project's name, not its folder). */
+  async move(op: Operation, sessionId: string, destination: string, projectDir?: string): Promise<SessionInfo | SlurmSessionInfo> {
+    const { sessions, clusters, sync } = this.deps;
+    const { signal } = op;
+    const source = await this.#source(sessionId, projectDir);
+    const from = source.info.target;
+    const dir = source.kind === 'engine' ? source.info.projectDir : source.projectDir;
+    if (from === destination) throw new BenchtopError('INVALID_ARGUMENT', `Session ${sessionId} already runs on ${destination}.`, 'Pick another target: `local`, a host id or a cluster.');
+    const toCluster = clusters.isCluster(destination);
+    const image = source.kind === 'engine' ? sessionImageRef(source.info) : undefined;
+    let step: MoveStep = 'sync-from-source';
+    let stopped = false;
+    const run = async <T>(name: MoveStep, detail: string, work: () => Promise<T>): Promise<T> => {
+      step = name;
+      signal.throwIfAborted();
+      op.step(name, detail);
+      return work();
+    };
+    const syncWith = (target: string, containerId?: string) =>
+      sync.sync({ opId: op.child(step).id, projectDir: dir, target, containerId, image, signal });
+    const fromRemote = from !== LOCAL;
+    const running = source.kind === 'engine' ? source.info.state === 'ready' || source.info.state === 'starting' : source.info.state !== 'ended' && source.info.state !== 'failed';
+    try {
+      if (fromRemote) await run('sync-from-source', from, () => syncWith(from, source.kind === 'engine' && running ? source.info.name : undefined));
+      if (destination !== LOCAL) {
+        if (!toCluster && image) await run('pull', `${image} on ${destination}`, () => sessions.pulls.pull(destination, image, op.child('pull')));
+        await run('sync-to-destination', destination, () => syncWith(destination));
+      }
+      if (running) {
+        await run('stop-source', from, async () => {
+          if (source.kind === 'engine') await sessions.stop(source.info.id);
+          else await clusters.stop(source.info.id);
+        });
+        stopped = true;
+        // Saves made at the source since the first sync come home, and go on to the destination.
+        if (fromRemote) await run('final-sync', from, () => syncWith(from));
+        if (destination !== LOCAL) await run('final-sync', destination, () => syncWith(destination));
+      }
+      return await run<SessionInfo | SlurmSessionInfo>('start-destination', destination, () =>
+        toCluster ? clusters.up({ dir, target: destination, signal }) : sessions.up(op.child('up'), dir, destination));
+    } catch (error) {
+      if (error instanceof BenchtopError && error.code === 'CANCELLED') {
+        throw new BenchtopError('CANCELLED', `The move to ${destination} was cancelled at step "${step}"; the notebooks are intact on both sides.`, 'Move again when ready.', { cause: error });
+      }
+      const cause = error instanceof BenchtopError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+      throw new BenchtopError('MOVE_FAILED', `Moving ${dir} from ${from} to ${destination} failed at step "${step}": ${cause}`,
+        `${error instanceof BenchtopError && error.hint ? `${error.hint} ` : ''}The notebooks are intact in ${dir}${stopped ? '' : ` and the session still runs on ${from}`}; fix the cause and move again.`,
+        { cause: error });
+    }
+  }
+
+  async #source(sessionId: string, projectDir: string | undefined): Promise<Source> {
+    if (!/^\d+@/.test(sessionId)) return { kind: 'engine', info: await this.deps.sessions.get(sessionId) };
+    if (!projectDir) throw new BenchtopError('INVALID_ARGUMENT', `Moving the cluster session ${sessionId} needs its project folder.`, 'Run `benchtop move TARGET DIR` in the project.');
+    return { kind: 'cluster', info: await this.deps.clusters.get(sessionId), projectDir };
+  }
+}
