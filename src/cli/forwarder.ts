@@ -5,12 +5,14 @@ import { ForwarderClient, type StartedForwarder } from '../main/core/forwarder/c
 import { forwarderSocketPath } from '../main/core/forwarder/paths';
 import type { Logger } from '../main/core/log/logger';
 import { redact } from '../main/core/log/redact';
+import { currentRuntime, selfCommand } from './self-command';
 
 /**
  * The client of the per-user forwarder for this settings folder. It starts the forwarder as this
  * same program (`benchtop forwarder serve`, with node's own flags, so a source checkout run through
- * tsx starts the source too), detached and without a terminal, so it outlives the command. Its
- * stderr goes to logs/forwarder.stderr (what a crash says before the log is set up).
+ * tsx starts the source too; the app binary in its command-line mode: ./self-command.ts), detached
+ * and without a terminal, so it outlives the command. Its stderr goes to logs/forwarder.stderr (what
+ * a crash says before the log is set up).
  */
 export function cliForwarder(settingsDir: string, env: NodeJS.ProcessEnv, log: Logger): ForwarderClient {
   return new ForwarderClient({
@@ -26,7 +28,8 @@ function startForwarder(logDir: string, env: NodeJS.ProcessEnv, log: Logger): St
   const stderr = openSync(stderrPath, 'w', 0o600);
   let ended: string | undefined;
   try {
-    const child = spawn(process.execPath, [...process.execArgv, process.argv[1], 'forwarder', 'serve'], {
+    const self = selfCommand(currentRuntime(), ['forwarder', 'serve']);
+    const child = spawn(self.file, self.args, {
       detached: true, stdio: ['ignore', 'ignore', stderr], env, windowsHide: true,
     });
     child.once('error', (error) => {
