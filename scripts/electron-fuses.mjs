@@ -7,7 +7,12 @@
 //   AsarIntegrity on         app.asar is checked against the hash in the binary (macOS, Windows)
 //   OnlyLoadAppFromAsar on   the app runs only from app.asar, never from a loose folder beside it
 //   FileProtocolExtraPrivileges off   the renderer comes from app://, so file:// needs no privileges
-// The `benchtop` CLI runs on the system's node (bin/benchtop.js), so RunAsNode off costs it nothing.
+// The `benchtop` command does not need RunAsNode: a source checkout runs the CLI on the system's node
+// (bin/benchtop.js), and the installed launchers (build/cli/benchtop, .cmd) start this same binary in
+// its command-line mode (`--benchtop-cli -- ARGS`), whose main process runs the CLI bundled in
+// app.asar, with no window (src/main/cli-mode/). A second, unfused copy of the binary for the CLI was
+// rejected: it adds another Electron binary (well over 100 MB) to every install, must be signed and
+// notarized apart, and would be the very Node-with-the-app's-signature this fuse is there to prevent.
 // electron-builder imports the hook and calls its `afterPack` export.
 import { flipFuses, FuseV1Options, FuseVersion } from '@electron/fuses';
 import { join } from 'node:path';

@@ -57,5 +57,6 @@ if apparmor_status --enabled > /dev/null 2>&1; then
 fi
 
 # Benchtop: the `benchtop` command on PATH, running the bundled CLI with the app's own binary
-# (resources/bin/benchtop sets ELECTRON_RUN_AS_NODE). Everything above is electron-builder's default.
+# (resources/bin/benchtop starts the app binary in its command-line mode, headless). Everything above
+# is electron-builder's default.
 ln -sf '/opt/${sanitizedProductName}/resources/bin/benchtop' '/usr/bin/benchtop'
