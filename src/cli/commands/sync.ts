@@ -42,7 +42,7 @@ if it is gone or replaced the sync stops (SYNC_VOLUME_CHANGED) and says which vo
     const project = await ctx.core.projects.read(dir);
     // Listed once: it tells the default host and the session whose container the sync goes through.
     const sessions = await listSessions(ctx);
-    const target = targetOf(ctx, sessions, project.dir);
+    const target = targetOf(ctx, sessions, project.dir) ?? (await clusterTargetOf(ctx, project.name));
     if (!target) {
       throw new BenchtopError('INVALID_ARGUMENT', `No host to sync ${project.dir} with: no session of it runs on a host and the default target is this computer.`,
         'Name one: `benchtop sync --target HOST`.');
@@ -81,7 +81,7 @@ if it is gone or replaced the sync stops (SYNC_VOLUME_CHANGED) and says which vo
 async function restore(ctx: CliContext): Promise<number> {
   const project = await ctx.core.projects.read(resolve(stringOption(ctx.args, 'project') ?? '.'));
   const sessions = await listSessions(ctx);
-  const target = targetOf(ctx, sessions, project.dir);
+  const target = targetOf(ctx, sessions, project.dir) ?? (await clusterTargetOf(ctx, project.name));
   const entries = await trashListFor(ctx.core.sync, ctx.core.sessions, project.dir, target);
   const path = ctx.args.positional[1];
   if (flag(ctx.args, 'list') || path === undefined) {
@@ -120,6 +120,17 @@ async function listSessions(ctx: CliContext): Promise<SessionInfo[]> {
     ctx.core.log.debug(`sessions not listed: ${error instanceof Error ? error.message : String(error)}`);
     return [];
   }
+}
+
+/** The cluster where your session of this project is queued or runs (if exactly one): its notebooks are a folder there. */
+async function clusterTargetOf(ctx: CliContext, projectName: string): Promise<string | undefined> {
+  if (ctx.core.slurm.clusterIds().length === 0) return undefined;
+  const mine = (await ctx.core.slurm.list().catch((e: unknown) => {
+    ctx.core.log.ignored('listing cluster sessions to find the sync target', e);
+    return [];
+  })).filter((s) => s.mine && s.projectName === projectName && s.state !== 'ended' && s.state !== 'failed');
+  const targets = [...new Set(mine.map((s) => s.target))];
+  return targets.length === 1 ? targets[0] : undefined;
 }
 
 /** --target, else the host where this project's session runs (if exactly one), else the default target. */
