@@ -1,6 +1,9 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { CacheEvents } from './hooks/useCacheEvents';
+import { createQueryClient } from './lib/queries';
 import './styles/theme.css';
 import './styles/layout.css';
 import './styles/controls.css';
@@ -13,6 +16,10 @@ import './styles/clusters.css';
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
-    <App />
+    {/* One query cache for the reads screens share, kept current by one session-event subscription. */}
+    <QueryClientProvider client={createQueryClient()}>
+      <CacheEvents />
+      <App />
+    </QueryClientProvider>
   </StrictMode>,
 );

@@ -4,7 +4,8 @@ import { api } from '../api';
 import { useConfirm } from '../components/ConfirmDialog';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { Empty, Screen } from '../components/Screen';
-import { useAction, useCall } from '../hooks/useCall';
+import { useAction } from '../hooks/useCall';
+import { useHostList } from '../hooks/useShared';
 import { useDraft } from '../hooks/useDraft';
 import { AddClusterForm } from './hosts/AddClusterForm';
 import { CloudSection } from './hosts/cloud/CloudSection';
@@ -17,7 +18,7 @@ type Trust = Extract<HostAddResult, { status: 'needs-trust' }>;
 
 /** Shared GPU hosts reached over SSH: add (confirming the host key), test, remove. */
 export function HostsScreen() {
-  const hosts = useCall(() => api.hostList(), 'hosts');
+  const hosts = useHostList();
   // What was typed stays when the user leaves the screen (to look up a key path) and comes back.
   const [spec, setSpec] = useDraft('hosts.spec');
   const [identityFile, setIdentityFile] = useDraft('hosts.identityFile');

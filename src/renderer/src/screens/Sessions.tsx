@@ -5,11 +5,13 @@ import { useApp } from '../app-context';
 import { useConfirm } from '../components/ConfirmDialog';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { Empty, Screen } from '../components/Screen';
-import { useAction, useCall } from '../hooks/useCall';
+import { useAction } from '../hooks/useCall';
+import { useInvalidate, useSessionList } from '../hooks/useShared';
 import { useEvent } from '../hooks/useEvent';
 import { useNow } from '../hooks/useNow';
 import { useReturnFocus } from '../hooks/useReturnFocus';
 import { newOpId } from '../lib/opid';
+import { queryKeys } from '../lib/queries';
 import { driftsFromPin, versionLabel } from '../lib/pin-drift';
 import { ClusterSessions } from './sessions/ClusterSessions';
 import { LogsPanel } from './sessions/LogsPanel';
@@ -22,7 +24,8 @@ import { useSessionStats } from './sessions/useSessionStats';
 /** Every session on every target, kept current by the engine's state events. */
 export function SessionsScreen() {
   const { navigate, project, startFlow } = useApp();
-  const list = useCall(() => api.sessionList(), 'sessions');
+  const list = useSessionList();
+  const invalidate = useInvalidate();
   const [changed, setChanged] = useState<Record<string, SessionInfo>>({});
   const [logsOf, setLogsOf] = useState<SessionInfo | null>(null);
   const [moving, setMoving] = useState<SessionInfo | null>(null);
@@ -60,6 +63,8 @@ export function SessionsScreen() {
       setChanged((c) => ({ ...c, [info.id]: info }));
     }
     list.reload();
+    // A host's card counts its sessions: asked again when next shown.
+    invalidate(queryKeys.hostList);
   };
 
   return (

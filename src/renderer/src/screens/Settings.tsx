@@ -5,7 +5,8 @@ import { useApp } from '../app-context';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { Screen } from '../components/Screen';
 import { TargetSelect } from '../components/TargetSelect';
-import { useAction, useCall } from '../hooks/useCall';
+import { useAction } from '../hooks/useCall';
+import { useHostList } from '../hooks/useShared';
 import { CloudSettings } from './settings/CloudSettings';
 import { Credentials } from './settings/Credentials';
 import { Diagnostics } from './settings/Diagnostics';
@@ -24,7 +25,7 @@ const SUBTITLE = 'Appearance, where sessions start, idle stop, registry logins a
 /** App settings: appearance, where sessions start, idle stop, registry logins. */
 export function SettingsScreen() {
   const { settings, setSettings, project, openProject } = useApp();
-  const hosts = useCall(() => api.hostList(), 'settings-hosts');
+  const hosts = useHostList();
   const [target, setTarget] = useState('local');
   const [idle, setIdle] = useState('60');
   const [saved, setSaved] = useState(false);

@@ -3,11 +3,12 @@ import type { DriftReport, PackageChange } from '../../../../shared/ipc';
 import { api } from '../../api';
 import { DataTable } from '../../components/DataTable';
 import { ErrorPanel } from '../../components/ErrorPanel';
-import { useAction, useCall } from '../../hooks/useCall';
+import { useAction } from '../../hooks/useCall';
+import { useSessionList } from '../../hooks/useShared';
 
 /** Packages installed or changed inside a running session since it started from the lockfile. */
 export function DriftPanel({ projectDir }: { projectDir: string }) {
-  const sessions = useCall(() => api.sessionList(), `drift-sessions:${projectDir}`);
+  const sessions = useSessionList();
   const running = (sessions.data ?? []).filter((s) => s.projectDir === projectDir && s.state === 'ready');
   const [report, setReport] = useState<DriftReport | null>(null);
   const action = useAction();

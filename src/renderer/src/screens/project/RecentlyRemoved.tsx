@@ -3,6 +3,7 @@ import { api } from '../../api';
 import { DataTable } from '../../components/DataTable';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { useAction, useCall } from '../../hooks/useCall';
+import { useSessionList } from '../../hooks/useShared';
 import { formatBytes } from '../../lib/format';
 import { newOpId } from '../../lib/opid';
 
@@ -13,7 +14,7 @@ import { newOpId } from '../../lib/opid';
  * would delete many files asks here before it goes ahead.
  */
 export function RecentlyRemoved({ projectDir }: { projectDir: string }) {
-  const sessions = useCall(() => api.sessionList(), `trash-sessions:${projectDir}`);
+  const sessions = useSessionList();
   const remote = (sessions.data ?? []).find((s) => s.projectDir === projectDir && s.target !== 'local' && (s.state === 'ready' || s.state === 'stopped'));
   const target = sessions.data ? (remote?.target ?? '') : null;
   const list = useCall(target === null ? null : () => api.syncTrashList({ projectDir, target: target || undefined }), `trash:${projectDir}:${target}`);

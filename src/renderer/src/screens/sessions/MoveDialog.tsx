@@ -6,7 +6,8 @@ import { Dialog } from '../../components/Dialog';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { ProgressBar } from '../../components/ProgressBar';
 import { TargetSelect } from '../../components/TargetSelect';
-import { useAction, useCall } from '../../hooks/useCall';
+import { useAction } from '../../hooks/useCall';
+import { useHostList } from '../../hooks/useShared';
 import { useFollow } from '../../hooks/useFollow';
 import { newOpId } from '../../lib/opid';
 import { syncProgressText } from '../../lib/progress';
@@ -22,7 +23,7 @@ interface Props {
 /** Moves a session to another target: notebooks travel with it, the image digest stays the same. */
 export function MoveDialog({ session, onClose, onMoved }: Props) {
   const { navigate, project } = useApp();
-  const hosts = useCall(session ? () => api.hostList() : null, session?.id ?? 'none');
+  const hosts = useHostList(session !== null);
   const [target, setTarget] = useState('');
   const [opId, setOpId] = useState<string | null>(null);
   const [progress, setProgress] = useState<SyncProgress | null>(null);

@@ -1,9 +1,8 @@
 import type { SettingSource } from '../../../../shared/ipc';
-import { api } from '../../api';
 import { useApp } from '../../app-context';
 import { DataTable } from '../../components/DataTable';
 import { ErrorPanel } from '../../components/ErrorPanel';
-import { useCall } from '../../hooks/useCall';
+import { useTeamSettings } from '../../hooks/useShared';
 
 const SOURCE_LABEL: Record<SettingSource, string> = {
   default: 'Benchtop default',
@@ -19,7 +18,7 @@ const SOURCE_LABEL: Record<SettingSource, string> = {
 export function SettingOrigins() {
   const { project } = useApp();
   const dir = project?.dir;
-  const view = useCall(() => api.teamSettings(dir ? { dir } : {}), `setting-origins-${dir ?? ''}`);
+  const view = useTeamSettings(dir);
   return (
     <section className="card" aria-labelledby="setting-origins">
       <h2 id="setting-origins">Where each value comes from</h2>

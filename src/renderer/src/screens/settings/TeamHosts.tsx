@@ -3,7 +3,9 @@ import { api } from '../../api';
 import { useApp } from '../../app-context';
 import { DataTable } from '../../components/DataTable';
 import { ErrorPanel } from '../../components/ErrorPanel';
-import { useAction, useCall } from '../../hooks/useCall';
+import { useAction } from '../../hooks/useCall';
+import { useInvalidate, useTeamSettings } from '../../hooks/useShared';
+import { queryKeys } from '../../lib/queries';
 import { useState } from 'react';
 
 const RESULT: Record<TeamHostJoinResult['status'], string> = {
@@ -20,7 +22,8 @@ const RESULT: Record<TeamHostJoinResult['status'], string> = {
 export function TeamHosts() {
   const { project } = useApp();
   const dir = project?.dir;
-  const view = useCall(() => api.teamSettings(dir ? { dir } : {}), `team-hosts-${dir ?? ''}`);
+  const view = useTeamSettings(dir);
+  const invalidate = useInvalidate();
   const action = useAction();
   const [results, setResults] = useState<TeamHostJoinResult[] | null>(null);
   const hosts = view.data?.team?.hosts ?? [];
@@ -28,6 +31,7 @@ export function TeamHosts() {
   const join = async () => {
     const done = await action.run('join', () => api.teamJoinHosts(dir ? { dir } : {}));
     if (done) setResults(done.hosts);
+    invalidate(queryKeys.hostList);
   };
   return (
     <section className="card" aria-labelledby="team-hosts">
