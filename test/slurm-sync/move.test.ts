@@ -39,13 +39,19 @@ describe.skipIf(!!skip)('move local → cluster → local', () => {
     expect(steps).toEqual(expect.arrayContaining(['sync-to-destination', 'stop-source', 'final-sync', 'start-destination']));
     expect((await f.login(`sha256sum '${p.folder}/data.bin' | cut -c1-64`)).stdout.trim()).toBe(sha(blob));
 
-    // Saved on the cluster while the job runs, then moved home.
+    // Saved on the cluster while the job runs (by the job's own Jupyter, as the user, and by a shell), then moved home.
+    const url = new URL(there.url ?? '');
+    const saved = await fetch(`${url.origin}/api/contents/from-jupyter.py?token=${url.searchParams.get('token')}`, {
+      method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'file', format: 'text', content: 'saved by Jupyter in the job\n' }),
+    });
+    expect(saved.status).toBe(201);
     await f.login(`printf 'written on the cluster\\n' >> '${p.folder}/notes.md'`);
     const home = await f.core.ops.run('t-move-2', (op) => f.core.clusterMoves.move(op, there.id, 'local', p.dir)) as SessionInfo;
     started.push(home.id);
     expect(home.target).toBe('local');
     expect(readFileSync(join(notebooks, 'notes.md'), 'utf8')).toBe('# notes\nwritten on the cluster\n');
     expect(sha(readFileSync(join(notebooks, 'data.bin')))).toBe(sha(blob));
+    expect(readFileSync(join(notebooks, 'from-jupyter.py'), 'utf8')).toBe('saved by Jupyter in the job\n');
     const job = await f.core.slurm.get(there.id).catch(() => undefined);
     expect(job === undefined || job.state === 'ended' || job.jobState === 'CANCELLED' || job.jobState === 'COMPLETING').toBe(true);
   }, 300_000);
