@@ -1,7 +1,7 @@
-import type { Locator, Page } from '@playwright/test';
 import { makeProject, type FixtureProject } from '../test/support/fixture-project';
 import { expect, test, type AppHandle } from './support/app';
 import { removeSessionsOf } from './support/bridge-call';
+import { tabTo } from './support/keyboard';
 import { waitForNotebook } from './support/start-flow';
 
 let project: FixtureProject | undefined;
@@ -11,15 +11,6 @@ test.afterEach(async () => {
   if (app && project) await removeSessionsOf(app, project.dir);
   await project?.cleanup();
 });
-
-/** Presses Tab until the target has focus; fails if it is not reached within `max` presses. */
-async function tabTo(page: Page, target: Locator, max = 40): Promise<void> {
-  for (let i = 0; i < max; i++) {
-    if (await target.evaluate((el) => el.matches(':focus')).catch(() => false)) return;
-    await page.keyboard.press('Tab');
-  }
-  await expect(target).toBeFocused();
-}
 
 test('keyboard only: skip link, open and start, the stop confirmation, and settings', async ({ launch }) => {
   test.skip(test.info().project.name !== 'bridge', 'Answers the folder dialog per app instance, which only the bridge can.');
