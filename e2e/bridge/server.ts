@@ -4,12 +4,13 @@
  * Electron's IPC binding — so Playwright drives the real UI against real services in Chromium.
  *
  *   node --import tsx e2e/bridge/server.ts [--port N]
+ *   node out/e2e-bridge/server.js [--port N]     (bundled by the e2e global setup: e2e/support/bridge-build.ts)
  *
  * Env: BENCHTOP_HOME (settings folder; a temp one when unset), BENCHTOP_E2E_PROJECT (the folder the
  * "Open project folder…" dialog answers), BENCHTOP_BRIDGE_PORT. Prints `BENCHTOP_BRIDGE_URL=<url>`.
  */
-import { build } from 'esbuild';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -182,7 +183,14 @@ function streamEvents(core: Core, req: IncomingMessage, res: ServerResponse): vo
   });
 }
 
+/**
+ * The page's `window.benchtop` script: the one global setup prebuilt beside the bundled bridge
+ * (out/e2e-bridge/api.js), else bundled now (the bridge run from its sources with tsx).
+ */
 async function bundleClient(): Promise<string> {
+  const prebuilt = join(import.meta.dirname, 'api.js');
+  if (existsSync(prebuilt)) return readFile(prebuilt, 'utf8');
+  const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [join(import.meta.dirname, 'client.ts')],
     bundle: true,

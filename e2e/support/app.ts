@@ -1,11 +1,16 @@
-import { test as base, _electron, type Page } from '@playwright/test';
+import { test as base, _electron, type ElectronApplication, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Envelope } from '../../src/shared/errors';
+import type { Channel } from '../../src/shared/ipc';
 import type { Notified, OpenedUrl } from '../bridge/server';
 import { expectAccessible } from './a11y';
+import { BRIDGE_OUT } from './bridge-build';
+import { installElectronDesktop, electronNotified, electronOpened } from './electron-desktop';
 import { electronBinary } from './electron-binary';
+import { invokeInPage, invokeOverHttp } from './invoke';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -25,17 +30,29 @@ export interface AppHandle {
   home: string;
   /** The bridge's origin (empty under Electron). */
   url: string;
-  /** What the app asked the desktop to open (notebooks, links); bridge only. */
+  /** The Electron app itself (Electron only), e.g. for `electronApp.evaluate` in the main process. */
+  electronApp?: ElectronApplication;
+  /** What the app asked the desktop to open (notebooks, links, local pages), in order. */
   opened(): Promise<OpenedUrl[]>;
-  /** The desktop notifications the core sent; bridge only. */
+  /** The desktop notifications the core sent, in order. */
   notified(): Promise<Notified[]>;
+  /**
+   * One `window.benchtop` call as the app page makes it, answered as an envelope: over HTTP to the
+   * bridge, or through the page's own preload API under Electron. Use callBridge (bridge-call.ts).
+   */
+  invoke(channel: Channel, request: unknown): Promise<Envelope<unknown>>;
 }
 
 type Launch = (options?: LaunchOptions) => Promise<AppHandle>;
 
-/** Starts `node --import tsx e2e/bridge/server.ts` and waits for the URL it prints. */
+/**
+ * Starts the bridge and waits for the URL it prints: plain `node out/e2e-bridge/server.js`, bundled
+ * once by global setup (bridge-build.ts), or `node --import tsx e2e/bridge/server.ts` without it.
+ */
 function spawnBridge(home: string, options: LaunchOptions): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'e2e/bridge/server.ts'], {
+  const bundled = join(root, BRIDGE_OUT, 'server.js');
+  const args = existsSync(bundled) ? [bundled] : ['--import', 'tsx', 'e2e/bridge/server.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, BENCHTOP_HOME: home, BENCHTOP_E2E_PROJECT: options.project ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -88,9 +105,19 @@ export const test = base.extend<{ launch: Launch; electronGate: void }>({
           env: { ...process.env, BENCHTOP_HOME: home, BENCHTOP_E2E_PROJECT: options.project ?? '', ...options.env } as Record<string, string>,
         });
         stops.unshift(() => app.close());
+        await installElectronDesktop(app, options.project);
         const window = await app.firstWindow();
         pages.push(window);
-        return { kind: 'electron', page: window, home, url: '', opened: async () => [], notified: async () => [] };
+        return {
+          kind: 'electron',
+          page: window,
+          home,
+          url: '',
+          electronApp: app,
+          opened: () => electronOpened(app),
+          notified: () => electronNotified(app),
+          invoke: (channel, request) => invokeInPage(window, channel, request),
+        };
       }
       const { child, url } = await spawnBridge(home, options);
       stops.unshift(
@@ -113,6 +140,7 @@ export const test = base.extend<{ launch: Launch; electronGate: void }>({
         url,
         opened: async () => (await (await fetch(`${url}/__bridge/opened`)).json()) as OpenedUrl[],
         notified: async () => (await (await fetch(`${url}/__bridge/notified`)).json()) as Notified[],
+        invoke: (channel, request) => invokeOverHttp(url, channel, request),
       };
     });
     // The screen each passing test ends on is checked with axe-core in both themes (screens shot on

@@ -3,16 +3,12 @@ import type { Channel, RequestOf, ResultOf } from '../../src/shared/ipc';
 import type { AppHandle } from './app';
 
 /**
- * Calls the bridge the way the app page does (same origin), for a test's own setup and cleanup —
- * never for what the test asserts, which goes through the UI.
+ * Calls the app the way its page does — the bridge over HTTP from the same origin, the Electron app
+ * through the page's `window.benchtop` — for a test's own setup and cleanup, never for what the test
+ * asserts, which goes through the UI.
  */
 export async function callBridge<K extends Channel>(app: AppHandle, channel: K, request?: RequestOf<K>): Promise<ResultOf<K>> {
-  const response = await fetch(`${app.url}/__bridge/invoke/${channel}`, {
-    method: 'POST',
-    headers: { origin: app.url, 'content-type': 'application/json' },
-    body: JSON.stringify(request ?? null),
-  });
-  const envelope = (await response.json()) as Envelope<ResultOf<K>>;
+  const envelope = (await app.invoke(channel, request)) as Envelope<ResultOf<K>>;
   if ('error' in envelope) throw new Error(`${channel}: ${envelope.error.code} ${envelope.error.message}`);
   return envelope.result;
 }

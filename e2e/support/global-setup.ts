@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { buildBridge } from './bridge-build';
 import { electronBinary } from './electron-binary';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -21,15 +22,17 @@ function newest(dirs: readonly string[]): number {
 
 /**
  * Builds the app (renderer, main, preload) when the build is missing or older than its sources, so
- * the specs always drive the current UI. The bridges themselves are started per test (see app.ts).
+ * the specs always drive the current UI, and bundles the test bridge (always: about a second), which
+ * app.ts starts per test as plain `node out/e2e-bridge/server.js`.
  */
-export default function globalSetup(): void {
+export default async function globalSetup(): Promise<void> {
   const built = join(root, 'out/renderer/index.html');
   const sources = newest(['src/renderer', 'src/shared', 'src/main', 'src/preload'].map((d) => join(root, d)));
   if (!existsSync(built) || statSync(built).mtimeMs < sources) {
     process.stdout.write('Building the app (npx electron-vite build)…\n');
     execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   }
+  await buildBridge(root);
   const electron = electronBinary();
   if ('missing' in electron) process.stdout.write(`Project "electron": every spec is skipped. ${electron.missing}\n`);
 }
