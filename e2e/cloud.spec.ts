@@ -29,7 +29,6 @@ test.afterEach(async () => {
 });
 
 test('New cloud GPU VM: choose the GPU, see the price, watch the steps, open the notebook, stop the VM', async ({ launch }) => {
-  test.skip(test.info().project.name !== 'bridge', 'Points the app at the local GCE server and a test known_hosts, which only the bridge can.');
   test.setTimeout(420_000);
   const vmEnv = cloudVmEnv();
   server = await new GceServer({ project: PROJECT, zones: ZONES, vmEnv }).start();

@@ -21,7 +21,6 @@ const LOCAL_SITE = '/usr/local/lib/python3.11/dist-packages';
 const DEBIAN_SITE = '/usr/lib/python3/dist-packages';
 
 test('a package added, removed and changed inside a running session shows as drift on the Project screen', async ({ launch }) => {
-  test.skip(test.info().project.name !== 'bridge', 'Answers the folder dialog, which only the bridge can.');
   test.setTimeout(420_000);
   project = await makeProject();
   app = await launch({ project: project.dir });

@@ -9,10 +9,6 @@ import { shootBothThemes } from './support/screenshots';
 let project: FixtureProject | undefined;
 let app: AppHandle | undefined;
 
-test.beforeEach(() => {
-  test.skip(test.info().project.name !== 'bridge', 'Answers the folder dialog and sets DOCKER_HOST per app instance, which only the bridge can.');
-});
-
 test.afterEach(async () => {
   if (app && project) await removeSessionsOf(app, project.dir);
   await project?.cleanup();

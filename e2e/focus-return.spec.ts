@@ -11,10 +11,6 @@ let sshDir: string | undefined;
 let project: FixtureProject | undefined;
 let app: AppHandle | undefined;
 
-test.beforeEach(() => {
-  test.skip(test.info().project.name !== 'bridge', 'Uses a known_hosts and a folder dialog per app instance, which only the bridge can.');
-});
-
 test.afterEach(async () => {
   if (app && project) await removeSessionsOf(app, project.dir);
   await project?.cleanup();

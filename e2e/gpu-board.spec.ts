@@ -19,10 +19,6 @@ const sshDirs: string[] = [];
 /** Owner ids of the two installs: afterAll removes whatever GPU records they left on the host. */
 const owners: string[] = [];
 
-test.beforeEach(() => {
-  test.skip(test.info().project.name !== 'bridge', 'Two people need two bridges, each with its own known_hosts.');
-});
-
 test.afterAll(() => {
   // The in-test cleanup releases through the app; this is the net for a test that failed half way:
   // the host engine is reached directly (its socket is on this machine), only these owners' records.

@@ -7,10 +7,6 @@ import { shootBothThemes } from './support/screenshots';
 
 let sshDir: string | undefined;
 
-test.beforeEach(() => {
-  test.skip(test.info().project.name !== 'bridge', 'Points known_hosts at a test folder per app instance, which only the bridge can.');
-});
-
 test.afterEach(() => {
   if (sshDir) rmSync(sshDir, { recursive: true, force: true });
 });

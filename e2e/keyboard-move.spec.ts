@@ -21,7 +21,6 @@ test.afterEach(async () => {
 // Issue 16, keyboard-only: host add and trust, then move, with Tab, Enter, arrows and Escape alone,
 // asserting where focus is after each step (keyboard.spec.ts covers start, stop and settings).
 test('keyboard only: add and trust a host, then move a session to it', async ({ launch }) => {
-  test.skip(test.info().project.name !== 'bridge', 'Answers the folder dialog and sets known_hosts per app instance, which only the bridge can.');
   test.setTimeout(600_000);
   const host = sshHostEnv();
   sshDir = mkdtempSync(join(tmpdir(), 'bt-e2e-ssh-'));

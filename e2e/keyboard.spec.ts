@@ -13,7 +13,6 @@ test.afterEach(async () => {
 });
 
 test('keyboard only: skip link, open and start, the stop confirmation, and settings', async ({ launch }) => {
-  test.skip(test.info().project.name !== 'bridge', 'Answers the folder dialog per app instance, which only the bridge can.');
   test.setTimeout(420_000);
   project = await makeProject();
   app = await launch({ project: project.dir });

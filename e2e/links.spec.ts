@@ -34,7 +34,6 @@ async function openWithLink(launch: (o: { env: Record<string, string> }) => Prom
 }
 
 test('a link asks first, then clones the project and starts its notebook', async ({ launch }) => {
-  test.skip(test.info().project.name !== 'bridge', 'Delivers the link through the bridge and follows the notebook URL it records.');
   test.setTimeout(420_000);
   const { app: started } = await openWithLink(launch);
   const { page } = started;
@@ -61,7 +60,6 @@ test('a link asks first, then clones the project and starts its notebook', async
 });
 
 test('Cancel on the consent dialog clones nothing', async ({ launch }) => {
-  test.skip(test.info().project.name !== 'bridge', 'Delivers the link through the bridge.');
   test.setTimeout(120_000);
   const { app: started } = await openWithLink(launch);
   const dialog = started.page.getByRole('dialog', { name: 'Open basic-analysis from a link?' });
@@ -74,7 +72,6 @@ test('Cancel on the consent dialog clones nothing', async ({ launch }) => {
 });
 
 test('a hostile link is refused with its reason, and nothing runs', async ({ launch }) => {
-  test.skip(test.info().project.name !== 'bridge', 'Delivers the link through the bridge.');
   app = await launch({});
   await callBridge(app, 'linkOpen', { url: 'benchtop://open?repo=ext::sh -c "touch /tmp/bt-e2e-pwned"' });
   const dialog = app.page.getByRole('dialog', { name: 'This link cannot be used' });

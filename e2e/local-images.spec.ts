@@ -16,10 +16,6 @@ const exists = (ref: string): boolean => {
   }
 };
 
-test.beforeEach(() => {
-  test.skip(test.info().project.name !== 'bridge', 'Answers the folder dialog per app instance, which only the bridge can.');
-});
-
 test.afterEach(async () => {
   if (testTag && exists(testTag)) docker('rmi', testTag);
   await project?.cleanup();

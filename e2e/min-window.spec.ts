@@ -30,7 +30,6 @@ const go = async (page: Page, screen: string) => {
 // are cut with a Copy button instead of wrapping, and the running start step is in view.
 // shootBothThemes checks each state at 900x600 and saves it at 1280x800 and 900x600.
 test('every screen holds at the 900x600 minimum window, with a session running and a host added', async ({ launch }) => {
-  test.skip(test.info().project.name !== 'bridge', 'Answers the folder dialog and sets known_hosts per app instance, which only the bridge can.');
   test.setTimeout(480_000);
   const host = sshHostEnv();
   sshDir = mkdtempSync(join(tmpdir(), 'bt-e2e-ssh-'));

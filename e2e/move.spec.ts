@@ -14,10 +14,6 @@ let project: FixtureProject | undefined;
 let app: AppHandle | undefined;
 let sshDir: string | undefined;
 
-test.beforeEach(() => {
-  test.skip(test.info().project.name !== 'bridge', 'Points known_hosts at a test folder per app instance, which only the bridge can.');
-});
-
 test.afterEach(async () => {
   if (app && project) await removeSessionsOf(app, project.dir);
   if (project) {

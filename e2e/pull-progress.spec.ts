@@ -72,7 +72,6 @@ const bytes = (text: string) => {
 };
 
 test('Start on an image the engine lacks shows the download advancing, then reaches a live Jupyter', async ({ launch }) => {
-  test.skip(test.info().project.name !== 'bridge', 'Answers the folder dialog, which only the bridge can.');
   test.setTimeout(480_000);
   const env = testEnv();
   const docker = testDocker();

@@ -3,10 +3,6 @@ import { expect, test } from './support/app';
 
 let project: FixtureProject | undefined;
 
-test.beforeEach(() => {
-  test.skip(test.info().project.name !== 'bridge', 'Answers the folder dialog per app instance, which only the bridge can.');
-});
-
 test.afterEach(async () => {
   await project?.cleanup();
 });

@@ -10,7 +10,7 @@ let project: FixtureProject | undefined;
 let dockerConfig: string | undefined;
 
 test.beforeEach(() => {
-  test.skip(test.info().project.name !== 'bridge', 'Answers the folder dialog per app instance, which only the bridge can.');
+  test.skip(test.info().project.name !== 'bridge', 'Linux CI has no keyring, so the Electron app rightly refuses to keep the registry password this spec saves.');
 });
 
 test.afterEach(async () => {

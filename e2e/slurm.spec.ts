@@ -23,7 +23,6 @@ let project: (FixtureProject & { name: string }) | undefined;
 const submitted: { user: SlurmUser; jobId: string }[] = [];
 
 test.beforeEach(() => {
-  test.skip(test.info().project.name !== 'bridge', 'Points known_hosts at a test folder and reads the notifications the bridge records.');
   test.skip(!cluster, '.test-env/env.json has no "slurm" cluster (scripts/test-env/slurm.sh did not set one up).');
 });
 

@@ -13,7 +13,6 @@ test.afterEach(async () => {
 });
 
 test('open the fixture project, click Start once, and reach a live Jupyter', async ({ launch }) => {
-  test.skip(test.info().project.name !== 'bridge', 'Follows the notebook URL the bridge records.');
   test.setTimeout(420_000);
   project = await makeProject();
   app = await launch({ project: project.dir });

@@ -20,7 +20,6 @@ test.afterEach(async () => {
 });
 
 test('a join link shows the team hosts and their fingerprints, then trusts exactly those', async ({ launch }) => {
-  test.skip(test.info().project.name !== 'bridge', 'Delivers the link through the bridge.');
   test.setTimeout(120_000);
   const host = sshHostEnv();
   sshDir = mkdtempSync(join(tmpdir(), 'bt-e2e-team-'));

@@ -11,7 +11,6 @@ test.afterEach(async () => {
 });
 
 test('a teammate’s session shows read-only: whose, since when, and no open, stop or remove', async ({ launch }) => {
-  test.skip(test.info().project.name !== 'bridge', 'Bob’s session is started through a second bridge.');
   test.setTimeout(240_000);
   project = await makeProject();
   // Bob, on his own laptop (his own settings home), starts a session on the engine both reach.

@@ -6,10 +6,6 @@ import { shootBothThemes } from '../support/screenshots';
 
 let project: FixtureProject | undefined;
 
-test.beforeEach(() => {
-  test.skip(test.info().project.name !== 'bridge', 'Answers the folder dialog per app instance, which only the bridge can.');
-});
-
 test.afterEach(async () => {
   await project?.cleanup();
 });

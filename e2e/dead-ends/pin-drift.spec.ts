@@ -25,7 +25,6 @@ async function pin(page: Page, version: string): Promise<void> {
 // Dead ends 1 and 4: after a pin, the running session says it runs another version and offers
 // "Restart on VERSION"; Start on Welcome offers "Stop the old session and start VERSION". Both work.
 test('a session off the pin offers Restart on the pinned version, and Start after a pin stops the old one', async ({ launch }) => {
-  test.skip(test.info().project.name !== 'bridge', 'Answers the folder dialog per app instance, which only the bridge can.');
   test.setTimeout(600_000);
   project = await makeProject({ version: '2026.11.2' });
   app = await launch({ project: project.dir });

@@ -14,7 +14,6 @@ test.afterEach(async () => {
 // One running session serves both dead ends (a start costs a minute on this machine): Move with no
 // host leads to the Hosts screen, and Stop asks first, naming the kernels it ends.
 test('Move with no host offers "Add a host"; Stop confirms and Cancel keeps the session', async ({ launch }) => {
-  test.skip(test.info().project.name !== 'bridge', 'Answers the folder dialog per app instance, which only the bridge can.');
   test.setTimeout(420_000);
   project = await makeProject();
   app = await launch({ project: project.dir });

@@ -7,10 +7,6 @@ import { waitForNotebook } from '../support/start-flow';
 const projects: FixtureProject[] = [];
 let app: AppHandle | undefined;
 
-test.beforeEach(() => {
-  test.skip(test.info().project.name !== 'bridge', 'Answers the folder dialog per app instance, which only the bridge can.');
-});
-
 test.afterEach(async () => {
   for (const p of projects.splice(0)) {
     if (app) await removeSessionsOf(app, p.dir);
