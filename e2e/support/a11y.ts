@@ -34,6 +34,34 @@ export function describeProblems(where: string, problems: readonly A11yProblem[]
   ].join('\n');
 }
 
+interface FrameWindow {
+  requestAnimationFrame(callback: () => void): number;
+  document: { documentElement: { dataset: Record<string, string | undefined> } };
+}
+
+/**
+ * The page's theme once a new system colour scheme has reached it. The app follows the scheme
+ * (matchMedia's change event, dispatched in the next rendering frame) only while the theme setting is
+ * `system`: after a few frames the page either shows the scheme or keeps the theme its user chose.
+ * No fixed wait (a chosen theme used to cost a 2 s time-out per scan); 2 s is only the bound where
+ * no frame is ever drawn.
+ */
+async function themeAfterSchemeChange(page: Page, scheme: 'dark' | 'light'): Promise<string> {
+  return page.evaluate(async (wanted) => {
+    const w = globalThis as unknown as FrameWindow;
+    const html = w.document.documentElement;
+    const frame = () => new Promise<void>((done) => {
+      const bound = setTimeout(done, 2_000);
+      w.requestAnimationFrame(() => {
+        clearTimeout(bound);
+        done();
+      });
+    });
+    for (let i = 0; i < 3 && html.dataset.theme !== wanted; i++) await frame();
+    return html.dataset.theme ?? 'unknown';
+  }, scheme);
+}
+
 /**
  * Scans the current screen state in the dark and the light theme (the app follows the system scheme
  * under the default `system` theme setting) and throws on any critical or serious violation. The
@@ -44,11 +72,7 @@ export async function expectAccessible(page: Page, where: string, schemes: reado
   for (const scheme of schemes) {
     await page.emulateMedia({ colorScheme: scheme });
     // Where the user chose a theme in Settings, the page keeps it whatever the system says.
-    const themed = await page
-      .locator(`html[data-theme="${scheme}"]`)
-      .waitFor({ timeout: 2_000 })
-      .then(() => true, () => false);
-    const theme = themed ? scheme : ((await page.locator('html').getAttribute('data-theme')) ?? 'unknown');
+    const theme = await themeAfterSchemeChange(page, scheme);
     problems.push(...(await scanNow(page, theme)));
   }
   await page.emulateMedia({ colorScheme: null });
