@@ -84,6 +84,9 @@ describe.skipIf(!!skip)('notebooks sync with a cluster folder', () => {
     const notebooks = join(p.dir, 'notebooks');
     writeFileSync(join(notebooks, 'precious.py'), 'precious\n');
     await sync(p.dir);
+    // Emptied (its marker gone with everything else), then removed: neither is "everything was deleted".
+    await f.login(`cd '${p.folder}' && rm -rf -- * .benchtop`);
+    expect(await code(sync(p.dir))).toBe('SYNC_ROOT_MISSING');
     await f.login(`rm -rf '${p.folder}'`);
     expect(await code(sync(p.dir))).toBe('SYNC_ROOT_MISSING');
     expect(readFileSync(join(notebooks, 'precious.py'), 'utf8')).toBe('precious\n');

@@ -3,6 +3,7 @@ import { BenchtopError } from '../errors';
 import { execOk, DONE_MARKER, DONE_MARKER_SH } from './container-exec';
 import type { ExecHost } from './exec-host';
 import type { VolumeIdentity } from './sync-state';
+import { STAGING_DIR } from './tree';
 import { ADOPT_NEW } from './volume-identity';
 
 /**
@@ -26,13 +27,14 @@ type FolderState = { kind: 'missing' } | { kind: 'not-a-folder' } | { kind: 'mar
 
 const sh = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);
 
-/** What is at `path` on the host: missing, not a folder, marked with an id, or unmarked (how many entries besides `.benchtop`). */
+/** What is at `path` on the host: missing, not a folder, marked with an id, or unmarked (how many entries besides the sync's own). */
 export async function folderState(host: ExecHost, path: string, signal?: AbortSignal): Promise<FolderState> {
   const script = [
     'if [ -L "$1" ] || { [ -e "$1" ] && [ ! -d "$1" ]; }; then printf notdir',
     'elif [ ! -d "$1" ]; then printf missing',
     `elif [ -f "$1/${FOLDER_MARKER_REL}" ]; then printf 'id:'; head -c 200 "$1/${FOLDER_MARKER_REL}"`,
-    'else printf "unmarked:%s" "$(cd "$1" && ls -A | grep -vx .benchtop | wc -l)"; fi',
+    // The sync's own folders (its trash, staging) are not the user's files.
+    `else printf "unmarked:%s" "$(cd "$1" && ls -A | grep -vx -e .benchtop -e ${STAGING_DIR} | wc -l)"; fi`,
   ].join('\n');
   const out = (await execOk(host, ['sh', '-c', `{ ${script}\n} && ${DONE_MARKER_SH}`, 'sh', path], 'Looking at the notebooks folder', signal, undefined, DONE_MARKER)).toString('utf8').trim();
   if (out === 'missing') return { kind: 'missing' };
