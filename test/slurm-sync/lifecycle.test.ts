@@ -44,4 +44,23 @@ describe.skipIf(!!skip)('a cluster session keeps its notebooks in step', () => {
     await eventually('the watch to end after the job', () => (f.core.clusterSync.watching.includes(session.id) ? undefined : true));
     expect(readFileSync(join(notebooks, 'last.py'), 'utf8')).toBe('last save\n');
   }, 180_000);
+
+  it('a session that outlived the app is watched again when the app starts (its project among the recent ones)', async () => {
+    const p = await f.project();
+    await f.core.projects.open(p.dir);
+    const session = await f.core.slurm.up({ dir: p.dir, target: f.target, noWait: true });
+    // The first app's watcher is gone (as when it quit); the app again, on the same settings, finds
+    // the job in the queue and the project among the recent ones.
+    f.core.clusterSync.close();
+    const again = await folderFixture(env!, 'btalice', f.home);
+    try {
+      again.core.start();
+      await eventually('the session to be watched', () => (again.core.clusterSync.watching.includes(session.id) ? true : undefined));
+      await f.login(`printf 'after the restart\\n' > '${p.folder}/later.py'`);
+      await eventually('later.py to come home', () => (existsSync(join(p.dir, 'notebooks', 'later.py')) ? true : undefined));
+    } finally {
+      await f.core.slurm.stop(session.id);
+      await again.core.close();
+    }
+  }, 180_000);
 });

@@ -248,6 +248,11 @@ export class Core {
    */
   start(): void {
     this.syncWatcher.start();
+    // Your cluster sessions that outlived the last run keep their notebooks in step again.
+    if (this.slurm.clusterIds().length > 0) {
+      void this.slurm.list().then((all) => this.clusterSync.resume(all.filter((s) => s.mine && s.state !== 'ended' && s.state !== 'failed'), this.settings.get('recentProjects')))
+        .catch((e: unknown) => this.log.ignored('listing cluster sessions to sync their notebooks at start', e));
+    }
     this.gpuNotices.start();
     const targets = ['local', ...this.settings.get('hosts').filter((h) => h.kind !== 'slurm').map((h) => h.id)];
     // A target that is down now is retried by the watchers and by every `list`/`up`; say so in the log.

@@ -45,6 +45,19 @@ export class ClusterSyncWatcher {
     this.#schedule(sessionId, watch);
   }
 
+  /**
+   * Watches the sessions that were queued or running before this process started (the app
+   * restarted), each with the one recent project of its name (the queue knows a project's name,
+   * not its folder); a session whose project is not among them, or is ambiguous, is left alone.
+   */
+  resume(sessions: { id: string; target: string; projectName: string }[], projects: { dir: string; name: string }[]): void {
+    for (const session of sessions) {
+      const dirs = [...new Set(projects.filter((p) => p.name === session.projectName).map((p) => p.dir))];
+      if (dirs.length === 1) this.watch(dirs[0], session.target, session.id);
+      else this.deps.log.info(`cluster session ${session.id}: not synced in the background (${dirs.length ? 'several' : 'no'} recent projects named ${session.projectName})`);
+    }
+  }
+
   close(): void {
     this.#closed = true;
     for (const watch of this.#watches.values()) clearTimeout(watch.timer);
