@@ -49,7 +49,7 @@ type Launch = (options?: LaunchOptions) => Promise<AppHandle>;
  * Starts the bridge and waits for the URL it prints: plain `node out/e2e-bridge/server.js`, bundled
  * once by global setup (bridge-build.ts), or `node --import tsx e2e/bridge/server.ts` without it.
  */
-function spawnBridge(home: string, options: LaunchOptions): Promise<{ child: ChildProcess; url: string }> {
+function spawnBridge(home: string, options: LaunchOptions): { child: ChildProcess; url: Promise<string> } {
   const bundled = join(root, BRIDGE_OUT, 'server.js');
   const args = existsSync(bundled) ? [bundled] : ['--import', 'tsx', 'e2e/bridge/server.ts'];
   const child = spawn(process.execPath, args, {
@@ -57,7 +57,7 @@ function spawnBridge(home: string, options: LaunchOptions): Promise<{ child: Chi
     env: { ...process.env, BENCHTOP_HOME: home, BENCHTOP_E2E_PROJECT: options.project ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return new Promise((done, fail) => {
+  const url = new Promise<string>((done, fail) => {
     let out = '';
     let err = '';
     const timer = setTimeout(() => fail(new Error(`The bridge did not start in 60 s.\n${err}`)), 60_000);
@@ -67,7 +67,7 @@ function spawnBridge(home: string, options: LaunchOptions): Promise<{ child: Chi
       const match = /BENCHTOP_BRIDGE_URL=(\S+)/.exec(out);
       if (match?.[1]) {
         clearTimeout(timer);
-        done({ child, url: match[1] });
+        done(match[1]);
       }
     });
     child.once('exit', (code) => {
@@ -75,6 +75,7 @@ function spawnBridge(home: string, options: LaunchOptions): Promise<{ child: Chi
       fail(new Error(`The bridge exited with ${code} before it listened.\n${err}`));
     });
   });
+  return { child, url };
 }
 
 export const test = base.extend<{ launch: Launch; electronGate: void }>({
@@ -119,7 +120,9 @@ export const test = base.extend<{ launch: Launch; electronGate: void }>({
           invoke: (channel, request) => invokeInPage(window, channel, request),
         };
       }
-      const { child, url } = await spawnBridge(home, options);
+      // The bridge starts while Chromium makes the context and page (a new renderer process): the
+      // two take about as long, and neither needs the other until the page goes to the URL.
+      const { child, url: listening } = spawnBridge(home, options);
       stops.unshift(
         () =>
           new Promise<void>((done) => {
@@ -128,10 +131,19 @@ export const test = base.extend<{ launch: Launch; electronGate: void }>({
             child.kill('SIGTERM');
           }),
       );
-      const context = await browser.newContext();
-      stops.unshift(() => context.close());
-      const page = await context.newPage();
-      pages.push(page);
+      const opening = (async () => {
+        const context = await browser.newContext();
+        stops.unshift(() => context.close());
+        const page = await context.newPage();
+        pages.push(page);
+        return page;
+      })();
+      // Both settle before a failure is thrown, so teardown closes whatever was made.
+      const [started, opened] = await Promise.allSettled([listening, opening]);
+      if (started.status === 'rejected') throw started.reason;
+      if (opened.status === 'rejected') throw opened.reason;
+      const url = started.value;
+      const page = opened.value;
       await page.goto(url);
       return {
         kind: 'bridge',
