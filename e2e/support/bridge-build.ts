@@ -14,9 +14,11 @@ export const BRIDGE_OUT = 'out/e2e-bridge';
 export async function buildBridge(root: string): Promise<string> {
   const outDir = join(root, BRIDGE_OUT);
   mkdirSync(outDir, { recursive: true });
+  // Per process: two runs started together (engineers share a checkout) never rename each other's half-written file.
+  const tmp = `.${process.pid}.tmp`;
   const server = build({
     entryPoints: [join(root, 'e2e/bridge/server.ts')],
-    outfile: join(outDir, 'server.js.tmp'),
+    outfile: join(outDir, `server.js${tmp}`),
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -29,7 +31,7 @@ export async function buildBridge(root: string): Promise<string> {
   // The page's `window.benchtop` (what server.ts would otherwise bundle at every start).
   const client = build({
     entryPoints: [join(root, 'e2e/bridge/client.ts')],
-    outfile: join(outDir, 'api.js.tmp'),
+    outfile: join(outDir, `api.js${tmp}`),
     bundle: true,
     format: 'iife',
     platform: 'browser',
@@ -37,7 +39,7 @@ export async function buildBridge(root: string): Promise<string> {
     logLevel: 'warning',
   });
   await Promise.all([server, client]);
-  renameSync(join(outDir, 'api.js.tmp'), join(outDir, 'api.js'));
-  renameSync(join(outDir, 'server.js.tmp'), join(outDir, 'server.js'));
+  renameSync(join(outDir, `api.js${tmp}`), join(outDir, 'api.js'));
+  renameSync(join(outDir, `server.js${tmp}`), join(outDir, 'server.js'));
   return join(outDir, 'server.js');
 }
