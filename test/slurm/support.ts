@@ -41,7 +41,8 @@ export function clusterImageVersion(env: SlurmEnv): string {
   return env.image.split(':').pop() ?? testEnv().image.latest;
 }
 
-export async function clusterFixture(env: SlurmEnv, userName = 'btalice'): Promise<ClusterFixture> {
+/** `host`: the cluster's own settings to leave out or change (e.g. no partition, so the team file's applies). */
+export async function clusterFixture(env: SlurmEnv, userName = 'btalice', host: { partition?: string } = {}): Promise<ClusterFixture> {
   const user = env.users.find((u) => u.name === userName);
   if (!user) throw new Error(`env.json's cluster has no user ${userName}`);
   const dir = mkdtempSync(join(tmpdir(), 'bt-test-slurm-'));
@@ -56,7 +57,7 @@ export async function clusterFixture(env: SlurmEnv, userName = 'btalice'): Promi
   const core = new Core({ settings, shell: 'cli', env: coreEnv });
   const added = await core.hosts.add({
     spec: clusterSpec(env, user), identityFile: user.key,
-    slurm: { partition: env.partition, account: env.account, qos: env.qos, sharedDir: user.sharedDir, runtime: env.runtime, gpuDevicePattern: env.gpuDevicePattern },
+    slurm: { partition: env.partition, account: env.account, qos: env.qos, sharedDir: user.sharedDir, runtime: env.runtime, gpuDevicePattern: env.gpuDevicePattern, ...host },
   });
   if (added.status !== 'added') throw new Error(`the test cluster was not added: ${added.status}`);
   const projects: (FixtureProject & { name: string })[] = [];

@@ -24,6 +24,7 @@ const TEAM = {
   defaultTarget: 'gpu-box',
   idleMinutes: 30,
   gpuPolicy: { maxGpusPerUser: 2, defaultLeaseHours: 8, maxLeaseHours: 72 },
+  slurm: { partition: 'gpu', account: 'team', qos: 'gpu-user' },
 };
 
 const core = testCore();
@@ -54,6 +55,8 @@ describe('reading a team file', () => {
     [{ ...TEAM, defaultTarget: 'tpu-box' }, '"defaultTarget" must be "local" or the id of a host listed here'],
     [{ ...TEAM, gpuPolicy: { defaultLeaseHours: 80, maxLeaseHours: 72 } }, '"gpuPolicy.defaultLeaseHours" (80) is more than maxLeaseHours (72)'],
     [{ ...TEAM, cloud: { zones: ['moon-base'] } }, '"cloud.zones[0]" is not valid'],
+    [{ ...TEAM, slurm: { partition: 'gpu; rm -rf ~' } }, '"slurm.partition" is not valid'],
+    [{ ...TEAM, slurm: { reservation: 'x' } }, '"slurm.reservation" is not'],
   ])('refuses %j with TEAM_FILE_INVALID naming the path', async (team, problem) => {
     const dir = await projectWith(team);
     const error = await thrown(() => core.team.view(dir));

@@ -223,6 +223,7 @@ export class Core {
     this.updates = updateServiceFor(this);
     this.slurm = new SlurmService({ hosts: this.hosts, projects: this.projects, owner: this.owner, clock: this.clock, desktop: this.desktop, log: this.log.child('slurm'),
       registryLogin: (registryHost) => this.registry.credentialsFor(registryHost),
+      teamDefaults: async (projectDir) => (await this.team.load(projectDir))?.slurm,
       notebooks: {
         beforeSubmit: async (projectDir, target, signal) => {
           await this.sync.sync({ opId: `sync-slurm-${randomUUID()}`, projectDir, target, signal });

@@ -20,6 +20,8 @@ export interface TeamFile {
   idleMinutes?: number;
   /** The app's update feed for the team (electron-updater's generic provider folder). */
   updateUrl?: string;
+  /** Defaults for jobs on the team's Slurm clusters; a cluster's own settings and the project's beat them. */
+  slurm?: { partition?: string; account?: string; qos?: string };
   gpuPolicy?: { maxGpusPerUser?: number; defaultLeaseHours?: number; maxLeaseHours?: number; idleMinutes?: number; utilizationThreshold?: number };
 }
 

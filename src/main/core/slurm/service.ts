@@ -32,6 +32,8 @@ export interface SlurmServiceDeps {
   log: Logger;
   /** The login Benchtop uses for a registry (core.registry.credentialsFor); the job pulls with it. */
   registryLogin?: (registryHost: string) => Promise<{ username?: string; password?: string } | undefined>;
+  /** The team file's Slurm defaults for a project (partition, account, QOS); the cluster's and the project's own beat them. */
+  teamDefaults?: (projectDir: string) => Promise<{ partition?: string; account?: string; qos?: string } | undefined>;
   /**
    * The notebooks sync with the cluster folder the job mounts (core/sync): once before a job is
    * submitted, then kept in step while it runs and once after it ends (watch, by session id).
@@ -100,6 +102,17 @@ export class SlurmService {
     this.#d = { ...deps, clock: deps.clock ?? systemClock };
   }
 
+  /** The team file's defaults; a team file that cannot be read is logged and adds nothing (the project still runs). */
+  async #teamDefaults(dir: string): Promise<{ partition?: string; account?: string; qos?: string }> {
+    if (!this.#d.teamDefaults) return {};
+    try {
+      return (await this.#d.teamDefaults(dir)) ?? {};
+    } catch (error) {
+      this.#d.log.warn('the team file\'s Slurm defaults could not be read; using the cluster\'s and the project\'s', { dir, error: String(error) });
+      return {};
+    }
+  }
+
   /** Whether a target id names a Slurm cluster. */
   isCluster(target: string | undefined): boolean {
     if (!target) return false;
@@ -127,10 +140,10 @@ export class SlurmService {
   async checkProject(target: string, dir: string, asked: { gpus?: number; timeMinutes?: number } = {}): Promise<ClusterCheckItem[]> {
     const host = this.#d.hosts.config(target);
     const project = await this.#d.projects.read(dir);
-    const fromProject = projectSlurmOptions(project.text, project.devcontainerPath);
+    const fromProject = { ...(await this.#teamDefaults(dir)), ...host.slurm, ...projectSlurmOptions(project.text, project.devcontainerPath) };
     const info = await this.check(target).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
     return checkClusterRequest(info, {
-      partition: fromProject.partition ?? host.slurm?.partition,
+      partition: fromProject.partition,
       gpus: asked.gpus ?? fromProject.gpus ?? (project.hostRequirements.gpu === true ? 1 : 0),
       timeMinutes: asked.timeMinutes ?? fromProject.timeMinutes,
       image: project.image, pinned: Boolean(project.pinned),
@@ -143,9 +156,10 @@ export class SlurmService {
     const cluster = this.cluster(target);
     const host = this.#d.hosts.config(target);
     const project = await this.#d.projects.read(req.dir);
-    // The project's own choices (customizations.benchtop.slurm) beat the cluster's; the request beats both.
+    // The project's own choices (customizations.benchtop.slurm) beat the cluster's, which beat the
+    // team file's defaults; the request beats them all.
     const fromProject = projectSlurmOptions(project.text, project.devcontainerPath);
-    const opts = { ...host.slurm, ...fromProject };
+    const opts = { ...(await this.#teamDefaults(req.dir)), ...host.slurm, ...fromProject };
     assertPrivateJupyter(project);
     if (!project.image) {
       throw new BenchtopError('IMAGE_NOT_PINNED', `${project.devcontainerPath} names no image.`, 'Pin one with `benchtop pin`.');

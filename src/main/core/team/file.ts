@@ -12,7 +12,7 @@ import { parseJsoncTree, positionOf } from '../project/jsonc';
 
 type Path = (string | number)[];
 
-const TOP_KEYS = ['$schema', 'name', 'registry', 'hosts', 'cloud', 'defaultTarget', 'idleMinutes', 'gpuPolicy', 'updateUrl'];
+const TOP_KEYS = ['$schema', 'name', 'registry', 'hosts', 'cloud', 'defaultTarget', 'idleMinutes', 'gpuPolicy', 'updateUrl', 'slurm'];
 const UPDATE_URL = /^(?:https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?|http:\/\/(?:127\.0\.0\.1|localhost)(?::\d{1,5})?)(?:\/[A-Za-z0-9._~/-]*)?$/;
 const POLICY_KEYS = { maxGpusPerUser: [0, 64], defaultLeaseHours: [1, 24 * 30], maxLeaseHours: [1, 24 * 365], idleMinutes: [0, 7 * 24 * 60], utilizationThreshold: [0, 100] } as const;
 const HOST_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -20,6 +20,8 @@ const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
 const ADDRESS = /^(?:([A-Za-z0-9._-]+)@)?([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\])(?::(\d{1,5}))?$/;
 const REGISTRY = /^[A-Za-z0-9.-]+(?::\d{1,5})?$/;
 const ZONE = /^[a-z]+-[a-z]+\d+-[a-z]$/;
+/** A partition, account or QOS name as Slurm prints it. */
+const SLURM_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 class TeamReader {
   constructor(readonly text: string, readonly file: string, readonly root: Node) {}
@@ -128,6 +130,14 @@ export function parseTeamFile(text: string, file: string): TeamFile {
   }
   const updateUrl = r.string(['updateUrl'], UPDATE_URL, '"https://downloads.example.com/benchtop/" (the folder holding latest.yml)');
   if (updateUrl) team.updateUrl = updateUrl;
+  if (r.object(['slurm'], ['partition', 'account', 'qos'])) {
+    const slurm: NonNullable<TeamFile['slurm']> = {};
+    for (const key of ['partition', 'account', 'qos'] as const) {
+      const value = r.string(['slurm', key], SLURM_NAME, '"gpu" (the name as sinfo / sacctmgr print it)');
+      if (value) slurm[key] = value;
+    }
+    team.slurm = slurm;
+  }
   const idle = r.integer(['idleMinutes'], 0, 7 * 24 * 60);
   if (idle !== undefined) team.idleMinutes = idle;
   if (r.object(['gpuPolicy'], Object.keys(POLICY_KEYS))) {
