@@ -264,16 +264,17 @@ export class Core {
   async close(): Promise<void> {
     // The operations under way first, then each service in the reverse order of its construction.
     this.ops.cancelAll();
+    this.clusterSync.close();
+    // The Slurm service's port forwards ride the hosts' SSH connections: closed before those.
+    await this.slurm.close();
+    await this.links.close();
     await this.cloud.close();
     this.syncWatcher.close();
-    this.clusterSync.close();
     await this.sessions.close();
     // A sync ends by removing its helper container: let it, while the engine connections are open.
     await this.sync.idle();
     this.gpuNotices.stop();
     await this.hosts.closeAll();
     await this.engines.close();
-    await this.slurm.close();
-    await this.links.close();
   }
 }
