@@ -19,7 +19,7 @@ benchtop host join [DIR]            [--json]
 benchtop host policy HOST [--max-gpus-per-user N] [--lease-hours D] [--max-lease-hours M] [--idle-minutes I] [--gpu-idle-util P] [--json]
 
 SPEC is user@host[:port], slurm://user@login-node[:port] (a Slurm cluster: sessions there are jobs; with
---partition, --account, --qos, --shared-dir, --runtime), an alias from ~/.ssh/config, tcp://host:2376 (with --cert-path holding
+--partition, --account, --qos, --shared-dir, --runtime, --rest-url), an alias from ~/.ssh/config, tcp://host:2376 (with --cert-path holding
 ca.pem, cert.pem, key.pem; a tcp:// engine without TLS needs --insecure, since anyone on the network
 can then drive it) or context:<docker context>. ProxyJump, ProxyCommand, Include, Match and
 IdentityAgent in ~/.ssh/config work as with ssh (Benchtop asks \`ssh -G\`); every hop's key is checked. An SSH host whose key is not in

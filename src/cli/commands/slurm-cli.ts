@@ -19,6 +19,7 @@ export const SLURM_HOST_OPTIONS: OptionSpecs = {
   'shared-dir': { type: 'string', value: 'DIR', help: 'add slurm://: folder on the cluster\'s shared file system for notebooks (default ~/benchtop)' },
   runtime: { type: 'string', value: 'podman|docker', help: 'add slurm://: the nodes\' container runtime (default podman)' },
   'gpu-devices': { type: 'string', value: 'PATTERN', help: 'add slurm://: device file of GPU {index} on node {node} (default /dev/nvidia{index})' },
+  'rest-url': { type: 'string', value: 'URL', help: 'add slurm://: slurmrestd as the login node sees it (default http://127.0.0.1:6820; off: command-line tools only)' },
 };
 
 /** `up --target CLUSTER` options. */
@@ -32,6 +33,7 @@ export function slurmHostOptions(ctx: CliContext): SlurmHostOptions | undefined 
   const o: SlurmHostOptions = {
     partition: stringOption(ctx.args, 'partition'), account: stringOption(ctx.args, 'account'), qos: stringOption(ctx.args, 'qos'),
     sharedDir: stringOption(ctx.args, 'shared-dir'), runtime: stringOption(ctx.args, 'runtime'), gpuDevicePattern: stringOption(ctx.args, 'gpu-devices'),
+    restUrl: stringOption(ctx.args, 'rest-url'),
   };
   return Object.values(o).some((v) => v !== undefined) ? o : undefined;
 }

@@ -45,4 +45,6 @@ export interface SlurmHostOptions {
   runtime?: string;
   /** The device file of GPU `{index}` on node `{node}` (default /dev/nvidia{index}). */
   gpuDevicePattern?: string;
+  /** slurmrestd as the login node sees it (default http://127.0.0.1:6820, reached through SSH; `off`: CLI only). */
+  restUrl?: string;
 }

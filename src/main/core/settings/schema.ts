@@ -18,7 +18,7 @@ export interface HostConfig {
   /** `slurm`: a Slurm cluster's login node (added as slurm://user@login); sessions there are jobs. */
   kind?: 'slurm';
   /** A cluster's partition, account, QOS, shared folder and container runtime (kind `slurm`). */
-  slurm?: { partition?: string; account?: string; qos?: string; sharedDir?: string; runtime?: string; gpuDevicePattern?: string };
+  slurm?: { partition?: string; account?: string; qos?: string; sharedDir?: string; runtime?: string; gpuDevicePattern?: string; restUrl?: string };
   addedAt: string;
 }
 

@@ -42,10 +42,13 @@ const QUICK_MS = 20_000;
  * cannot be read; SLURM_SUBMIT_REFUSED: sbatch said no).
  */
 export class SlurmCluster {
-  constructor(readonly shell: ClusterShell) {}
+  /** `rest`: slurmrestd where the cluster offers it (rest.ts); it answers undefined when it cannot, and the CLI answers. */
+  constructor(readonly shell: ClusterShell, readonly rest?: { jobs(): Promise<SlurmJob[] | undefined> }) {}
 
-  /** Every job in the queue (all users), from `squeue --json`. */
+  /** Every job in the queue (all users), from slurmrestd's jobs list or `squeue --json` (the same shape). */
   async jobs(): Promise<SlurmJob[]> {
+    const viaRest = await this.rest?.jobs();
+    if (viaRest) return viaRest;
     return parseSqueue(await this.#run(SQUEUE_COMMAND), SQUEUE_COMMAND);
   }
 

@@ -21,6 +21,7 @@ import { checkClusterRequest, type ClusterCheckItem } from './check';
 import { projectSlurmOptions } from './project-options';
 import { jobComment, parseJobComment, parseSlurmSessionId, type SlurmSessionInfo } from './session-info';
 import { sshClusterShell } from './shell';
+import { SlurmRest } from './rest';
 import type { SlurmClusterInfo, SlurmJob } from './types';
 
 export interface SlurmServiceDeps {
@@ -92,6 +93,8 @@ export class SlurmService {
   readonly #d: SlurmServiceDeps & { clock: Clock };
   readonly #forwards = new PortForwards();
   readonly #homes = new Map<string, Promise<string>>();
+  /** slurmrestd per cluster (its token and API version live as long as this service). */
+  readonly #rests = new Map<string, { restUrl: string | undefined; client: SlurmRest }>();
   /**
    * How this process reaches host:port as the login node sees it (the CLI: the per-user forwarder, so
    * a printed URL outlives the command). Default: forwards held by this process.
@@ -128,7 +131,11 @@ export class SlurmService {
     if (host.kind !== 'slurm') {
       throw new BenchtopError('HOST_INVALID', `${target} is a shared host, not a Slurm cluster.`, 'Add the cluster with `benchtop host add slurm://user@login-node`.');
     }
-    return new SlurmCluster(sshClusterShell(target, () => this.#d.hosts.connection(target)));
+    const shell = sshClusterShell(target, () => this.#d.hosts.connection(target));
+    const restUrl = host.slurm?.restUrl;
+    let rest = this.#rests.get(target);
+    if (!rest || rest.restUrl !== restUrl) this.#rests.set(target, rest = { restUrl, client: new SlurmRest(shell, this.#d.log.child('rest'), restUrl) });
+    return new SlurmCluster(shell, rest.client);
   }
 
   /** Partitions, GPUs and the user's limits (the machine check of a cluster). */
