@@ -73,6 +73,8 @@ export const INVOKE_CHANNELS = [
   'clusterSessionCancel',
   'clusterSessionExtend',
   'clusterGpuJobs',
+  'clusterSessionSync',
+  'clusterDefaultTarget',
   'linkOpen',
   'linkPending',
   'linkPlan',

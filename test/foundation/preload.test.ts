@@ -51,7 +51,7 @@ describe('preload', () => {
         'cloudVmResize', 'cloudVmDelete',
         'linkOpen', 'linkPending', 'linkPlan', 'linkConfirm', 'linkCancel', 'sessionOpenCode', 'updateCheck', 'updateRestartCheck', 'updateSourceGet', 'updateSourceSet',
         'clusterList', 'clusterCheck', 'clusterSessionUp', 'clusterSessionList', 'clusterSessionOpen', 'clusterSessionCancel',
-        'clusterSessionExtend', 'clusterGpuJobs',
+        'clusterSessionExtend', 'clusterGpuJobs', 'clusterSessionSync', 'clusterDefaultTarget',
         'on',
       ].sort(),
     );

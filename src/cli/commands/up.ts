@@ -3,6 +3,7 @@ import { EXIT } from '../exit-codes';
 import { CONFIG_OPTION, projectArg } from './pin';
 import { showProgress } from './pull';
 import { SLURM_UP_OPTIONS, slurmUp } from './slurm-cli';
+import { startRoute } from '../../main/core/slurm/start-route';
 import type { Command } from './types';
 
 export const upCommand: Command = {
@@ -21,15 +22,17 @@ On a Slurm cluster (\`benchtop host add slurm://user@login\`) the session is a b
 it (the reason and place in line are shown while it waits), gives it its GPUs and ends it at --time;
 the job also ends itself when Jupyter has been idle for the project's idleMinutes.`,
   options: {
-    target: { type: 'string', value: 'local|HOST', help: 'where: this computer (local) or a host id from `benchtop host ls`' },
+    target: { type: 'string', value: 'local|HOST|CLUSTER', help: 'where: this computer (local), a host or a Slurm cluster id from `benchtop host ls` (default: the default target in Settings or the team file)' },
     'no-open': { type: 'boolean', help: 'do not open the notebook in the browser' },
     config: CONFIG_OPTION,
     ...SLURM_UP_OPTIONS,
   },
   async run(ctx) {
     const dir = projectArg(ctx, ctx.args.positional[0]);
-    const target = stringOption(ctx.args, 'target');
-    if (ctx.core.slurm.isCluster(target)) return slurmUp(ctx, dir, target as string);
+    // With no --target, the default target (Settings, else the team file) may be a cluster: a job there.
+    const route = await startRoute({ isCluster: (t) => ctx.core.slurm.isCluster(t), defaultTarget: (d) => ctx.core.team.defaultTarget(d) }, dir, stringOption(ctx.args, 'target'));
+    if (route.kind === 'cluster') return slurmUp(ctx, dir, route.target);
+    const { target } = route;
     const opId = ctx.newOpId();
     const stop = ctx.json ? () => undefined : showProgress(ctx, opId);
     try {

@@ -4,6 +4,7 @@
  * answer (a pending job's reason in words and its place in line), cancels, opens and extends.
  * The cluster's partitions, GPUs and the user's limits come with the host (`HostInfo.cluster`).
  */
+import type { SyncResult } from './hosts';
 import type { SessionOwner } from './sessions';
 import type { SlurmClusterInfo } from './slurm';
 
@@ -92,6 +93,13 @@ export interface ClustersInvoke {
   /** Asks Slurm for a new time limit (scontrol update); SLURM_SUBMIT_REFUSED where the cluster's policy says no. */
   clusterSessionExtend: (req: { id: string; timeMinutes: number }) => ClusterSession;
   clusterGpuJobs: (req: { target: string }) => ClusterGpuJob[];
+  /**
+   * Syncs the project's notebooks with its folder on the cluster now (progress as `syncProgress`
+   * under `opId`). `confirmDeletes`: the user agreed to the deletions a SYNC_MASS_DELETE listed.
+   */
+  clusterSessionSync: (req: { opId: string; dir: string; target: string; confirmDeletes?: boolean }) => SyncResult;
+  /** The effective default target (Settings, else the team file) when it is a Slurm cluster, else null: Start submits a job there. */
+  clusterDefaultTarget: (req: { dir: string }) => string | null;
 }
 
 export interface ClustersEvents {

@@ -1,6 +1,7 @@
 import type { ClustersInvoke } from '../../../shared/contract/clusters';
 import type { Core } from '../core';
 import { BenchtopError } from '../errors';
+import { startRoute } from '../slurm/start-route';
 import { ClusterFollower } from './slurm-follow';
 import type { HandlersFor } from './types';
 
@@ -77,5 +78,18 @@ export function slurmHandlers(core: Core): HandlersFor<ClustersInvoke> {
       return core.slurm.extend(needId(id), minutes);
     },
     clusterGpuJobs: ({ target }) => core.slurm.gpuJobs(needCluster(core, target)),
+    clusterSessionSync: async (req) => {
+      const target = needCluster(core, req.target);
+      if (typeof req.dir !== 'string' || !req.dir) throw new BenchtopError('INVALID_ARGUMENT', 'Syncing a cluster session needs the project folder.', 'Open the project first.');
+      if (typeof req.opId !== 'string' || !req.opId) throw new BenchtopError('INVALID_ARGUMENT', 'Syncing needs an operation id.', 'Pass a new opId.');
+      // The cluster's folder is the notebooks' place there (core.sync's folders): the same guards as a volume's sync.
+      const { volume: _volume, ...result } = await core.ops.run(req.opId, (op) => core.sync.sync(op, { projectDir: req.dir, target, confirmDeletes: req.confirmDeletes === true }));
+      return result;
+    },
+    clusterDefaultTarget: async ({ dir }) => {
+      if (typeof dir !== 'string' || !dir) throw new BenchtopError('INVALID_ARGUMENT', 'Which project? The call needs its folder.', 'Open a project first.');
+      const route = await startRoute({ isCluster: (t) => core.slurm.isCluster(t), defaultTarget: (d) => core.team.defaultTarget(d) }, dir);
+      return route.kind === 'cluster' ? route.target : null;
+    },
   };
 }
