@@ -42,7 +42,7 @@ export function clusterImageVersion(env: SlurmEnv): string {
 }
 
 /** `host`: the cluster's own settings to leave out or change (e.g. no partition, so the team file's applies). */
-export async function clusterFixture(env: SlurmEnv, userName = 'btalice', host: { partition?: string } = {}): Promise<ClusterFixture> {
+export async function clusterFixture(env: SlurmEnv, userName = 'btalice', host: { partition?: string; restUrl?: string } = {}): Promise<ClusterFixture> {
   const user = env.users.find((u) => u.name === userName);
   if (!user) throw new Error(`env.json's cluster has no user ${userName}`);
   const dir = mkdtempSync(join(tmpdir(), 'bt-test-slurm-'));

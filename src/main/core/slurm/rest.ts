@@ -1,6 +1,5 @@
-import { request } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Logger } from '../log/logger';
+import { httpGet, type HttpAnswer } from './rest-http';
 import type { ClusterShell } from './shell';
 import { parseSqueue } from './squeue';
 import type { SlurmJob } from './types';
@@ -16,8 +15,6 @@ const RENEW_BEFORE_MS = 120_000;
 /** After REST failed to answer (no slurmrestd, no JWT), the CLI is used for this long before REST is tried again. */
 const RETRY_AFTER_MS = 300_000;
 const HTTP_TIMEOUT_MS = 15_000;
-
-interface HttpAnswer { status: number; body: string }
 
 interface Token { value: string; expiresAt: number }
 
@@ -70,7 +67,11 @@ export class SlurmRest {
   async #read<T>(what: string, parse: (text: string, what: string) => T): Promise<T | undefined> {
     if (!this.#url || this.now() < this.#downUntil) return undefined;
     try {
-      const version = this.#version ?? (this.#version = await this.#discover());
+      let version = this.#version;
+      if (!version) {
+        version = this.#version = await this.#discover();
+        this.log.info('slurmrestd answers; the queue is read through it', { cluster: this.shell.label, url: this.#url.href, version });
+      }
       const path = `/slurm/${version}/${what}`;
       const answer = await this.#authed(path);
       if (answer.status !== 200) throw new Error(`GET ${path} answered HTTP ${answer.status}: ${answer.body.slice(0, 200)}`);
@@ -124,22 +125,7 @@ export class SlurmRest {
     const token = await this.#bearer();
     const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
     const channel = await this.shell.openTcp(url.hostname, port);
-    return new Promise<HttpAnswer>((resolve, reject) => {
-      const req = request({
-        host: url.hostname, port, path, method: 'GET', agent: false,
-        headers: { 'X-SLURM-USER-NAME': this.shell.user(), 'X-SLURM-USER-TOKEN': token, Accept: 'application/json', Connection: 'close' },
-        createConnection: () => channel as unknown as Socket,
-        timeout: HTTP_TIMEOUT_MS,
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
-      req.on('timeout', () => req.destroy(new Error(`no answer from ${url.host}${path} within ${HTTP_TIMEOUT_MS / 1000} s`)));
-      req.on('error', reject);
-      req.end();
-    }).finally(() => channel.destroy());
+    return httpGet(channel, url.host, path, { 'X-SLURM-USER-NAME': this.shell.user(), 'X-SLURM-USER-TOKEN': token, Accept: 'application/json' }, HTTP_TIMEOUT_MS);
   }
 }
 
