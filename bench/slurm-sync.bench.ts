@@ -70,11 +70,11 @@ async function main(): Promise<void> {
   const freshService = () => {
     const folders = freshFolders();
     dataDirs.push(mkdtempSync(join(tmpdir(), 'bt-bench-syncdata-')));
-    return new SyncService({ engines: core.engines, projects: core.projects, bus: core.bus, ops: core.ops, clock: core.clock, owner: core.owner, dataDir: dataDirs.at(-1) as string, folders });
+    return new SyncService({ engines: core.engines, projects: core.projects, clock: core.clock, owner: core.owner, dataDir: dataDirs.at(-1) as string, folders });
   };
   let service = freshService();
   let op = 0;
-  const benchtop = () => service.sync({ opId: `bench-${op++}`, projectDir: info.dir, target }).then(() => undefined);
+  const benchtop = () => service.sync(core.ops.create(`bench-${op++}`), { projectDir: info.dir, target }).then(() => undefined);
   const results: [Comparison, string][] = [];
   try {
     results.push([await compare(`First full sync of ${FILES} files, ${(FILES * FILE_BYTES) / 2 ** 20} MB, to the cluster folder`, {

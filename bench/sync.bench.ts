@@ -63,11 +63,11 @@ async function main(): Promise<void> {
   const dataDirs: string[] = [];
   const freshService = () => {
     dataDirs.push(mkdtempSync(join(tmpdir(), 'bt-bench-syncdata-')));
-    return new SyncService({ engines: fx.core.engines, projects: fx.core.projects, bus: fx.core.bus, ops: fx.core.ops, clock: fx.core.clock, owner: fx.core.owner, dataDir: dataDirs.at(-1) as string });
+    return new SyncService({ engines: fx.core.engines, projects: fx.core.projects, clock: fx.core.clock, owner: fx.core.owner, dataDir: dataDirs.at(-1) as string });
   };
   let service = freshService();
   let op = 0;
-  const benchtop = () => service.sync({ opId: `bench-${op++}`, projectDir: info.dir, target, containerId: session.id }).then(() => undefined);
+  const benchtop = () => service.sync(fx.core.ops.create(`bench-${op++}`), { projectDir: info.dir, target, containerId: session.id }).then(() => undefined);
   const results: [Comparison, string][] = [];
   let cleaned: Promise<void> | undefined;
   const cleanup = () => (cleaned ??= (async () => {

@@ -52,7 +52,7 @@ test('a notebook deleted on the host shows in "Recently removed" on the Project 
   const info = await core.projects.read(project.dir);
   const notebook = 'to be deleted on the host.ipynb';
   await writeFile(join(info.notebooksDir, notebook), '{"cells": ["precious"]}');
-  expect((await core.sync.sync({ opId: 'e2e-up', projectDir: info.dir, target, image })).uploaded).toBeGreaterThan(0);
+  expect((await core.sync.sync(core.ops.create('e2e-up'), { projectDir: info.dir, target, image })).uploaded).toBeGreaterThan(0);
   const volume = (await core.sync.recordedVolume(info.dir, target))?.name as string;
   const docker = await core.engines.docker(target);
   cleanupVolume = async () => docker.getVolume(volume).remove();
@@ -62,7 +62,7 @@ test('a notebook deleted on the host shows in "Recently removed" on the Project 
   } finally {
     await helper.remove({ force: true });
   }
-  expect(await core.sync.sync({ opId: 'e2e-down', projectDir: info.dir, target, image })).toMatchObject({ deleted: 1 });
+  expect(await core.sync.sync(core.ops.create('e2e-down'), { projectDir: info.dir, target, image })).toMatchObject({ deleted: 1 });
   expect(existsSync(join(info.notebooksDir, notebook))).toBe(false);
 
   // What the user sees: the Project screen lists it, one click brings it back.

@@ -18,7 +18,7 @@ describe.skipIf(!!skip)('notebooks sync with a cluster folder', () => {
   afterAll(async () => f?.close(), 60_000);
 
   const sync = (dir: string, extra: { confirmDeletes?: boolean; adoptVolume?: string } = {}) =>
-    f.core.sync.sync({ opId: `t-${Math.random().toString(36).slice(2)}`, projectDir: dir, target: f.target, ...extra });
+    f.core.sync.sync(f.core.ops.create(`t-${Math.random().toString(36).slice(2)}`), {projectDir: dir, target: f.target, ...extra });
 
   it("a new project's notebooks go up to the folder its jobs mount and come back edited", async () => {
     const p = await f.project();

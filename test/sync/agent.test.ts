@@ -36,7 +36,7 @@ describe.skipIf(!ready)('the sync helper kept in the session container (SSH host
   });
 
   const fixture = async () => (f = await syncFixture({ image, core: fx.core, target }));
-  const sync = async (opId = `agent-${(n += 1)}`) => f.core.sync.sync({ opId, projectDir: f.dir, target: f.target, containerId: (await f.session()).id, image: f.image });
+  const sync = async (opId = `agent-${(n += 1)}`) => f.core.sync.sync(f.core.ops.create(opId), { projectDir: f.dir, target: f.target, containerId: (await f.session()).id, image: f.image });
   /** SIGKILLs the sync's helper processes in the session container (as root); returns how many. */
   const killHelpers = async () => {
     // `BT[R]EQ` matches the helper's command line (its script reads `BTREQ`) but not this one's.

@@ -21,7 +21,7 @@ if (flags.includes('--wait')) {
 }
 core.bus.on('syncProgress', (p) => write({ progress: p }));
 try {
-  const result = await core.sync.sync({ opId: 'child', projectDir, target, containerId: containerId || undefined, confirmDeletes: flags.includes('--yes') });
+  const result = await core.ops.run('child', (op) => core.sync.sync(op, { projectDir, target, containerId: containerId || undefined, confirmDeletes: flags.includes('--yes') }));
   write({ result });
 } catch (error) {
   write({ error: toErrorInfo(error) });

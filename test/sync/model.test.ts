@@ -376,7 +376,7 @@ sys.stdout.write(listing() + '\0bt-done')
     }
     if (mode === 'cut') setTimeout(() => void fx.core.hosts.connection(target).client().then((c) => c.destroy()), delayMs);
     try {
-      await f.core.sync.sync({ opId: `model-${(op += 1)}`, projectDir: f.dir, target, containerId, image: f.image, confirmDeletes: mode === 'confirm' });
+      await f.core.sync.sync(f.core.ops.create(`model-${(op += 1)}`), { projectDir: f.dir, target, containerId, image: f.image, confirmDeletes: mode === 'confirm' });
       return 'ok';
     } catch (error) {
       return (error as BenchtopError).code ?? 'error';

@@ -44,7 +44,7 @@ describe.skipIf(!ready)('sync never loses notebooks (SSH host)', () => {
   const sync = async (opts: Partial<SyncRequest> & { viaHelper?: boolean } = {}) => {
     const { viaHelper, ...rest } = opts;
     const containerId = viaHelper ? undefined : (await f.session()).id;
-    return f.core.sync.sync({ opId: `safety-${(n += 1)}`, projectDir: f.dir, target: f.target, containerId, image: f.image, ...rest });
+    return f.core.sync.sync(f.core.ops.create(`safety-${(n += 1)}`), { projectDir: f.dir, target: f.target, containerId, image: f.image, ...rest });
   };
   const failure = (opts: Parameters<typeof sync>[0] = {}) => sync(opts).then(() => undefined, (e: BenchtopError) => e);
 
@@ -160,11 +160,11 @@ describe.skipIf(!ready)('sync never loses notebooks (SSH host)', () => {
     const stray = await f.docker.createContainer({ Image: image, Entrypoint: ['sleep', 'infinity'], Cmd: [], HostConfig: { Mounts: [{ Type: 'volume', Source: other, Target: '/home/analyst/work' }], NetworkMode: 'none' } });
     try {
       await stray.start();
-      const changed = await f.core.sync.sync({ opId: `safety-${(n += 1)}`, projectDir: f.dir, target, containerId: stray.id }).then(() => undefined, (e: BenchtopError) => e);
+      const changed = await f.core.sync.sync(f.core.ops.create(`safety-${(n += 1)}`), { projectDir: f.dir, target, containerId: stray.id }).then(() => undefined, (e: BenchtopError) => e);
       expect(changed?.code).toBe('SYNC_VOLUME_CHANGED');
       expect(changed?.message).toBe(`The session on ${target} mounts the volume ${other}, but ${f.dir} syncs with ${f.volume}. Nothing was synced or deleted.`);
       expect(changed?.hint).toContain(`--adopt ${other}`);
-      const adopted = await f.core.sync.sync({ opId: `safety-${(n += 1)}`, projectDir: f.dir, target, containerId: stray.id, adoptVolume: other });
+      const adopted = await f.core.sync.sync(f.core.ops.create(`safety-${(n += 1)}`), { projectDir: f.dir, target, containerId: stray.id, adoptVolume: other });
       expect(adopted).toMatchObject({ uploaded: 2, deleted: 0, volume: other });
       expect((await f.core.sync.recordedVolume(f.dir, target))?.name).toBe(other);
     } finally {

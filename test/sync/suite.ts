@@ -32,7 +32,7 @@ export function defineSyncSuite(title: string, setup: () => Promise<SuiteSide>):
     /** One sync as the app runs it while a session is up: through the session's container. */
     const sync = async (opts: { viaHelper?: boolean } = {}) => {
       const containerId = opts.viaHelper ? undefined : (await f.session()).id;
-      return f.core.sync.sync({ opId: `t-${(n += 1)}`, projectDir: f.dir, target: f.target, containerId, image: f.image });
+      return f.core.sync.sync(f.core.ops.create(`t-${(n += 1)}`), { projectDir: f.dir, target: f.target, containerId, image: f.image });
     };
 
     it('sends a new project up (spaces, unicode, empty folders, lockfile) and then has nothing to do', async () => {
@@ -66,13 +66,13 @@ export function defineSyncSuite(title: string, setup: () => Promise<SuiteSide>):
       await f.docker.getVolume(f.volume).remove();
       await f.docker.createVolume({ Name: f.volume });
       // The empty volume of the same name is not "everything was deleted there": the sync stops and names it.
-      const refused = await f.core.sync.sync({ opId: `t-${(n += 1)}`, projectDir: f.dir, target: f.target, image: f.image }).then(() => undefined, (e: BenchtopError) => e);
+      const refused = await f.core.sync.sync(f.core.ops.create(`t-${(n += 1)}`), { projectDir: f.dir, target: f.target, image: f.image }).then(() => undefined, (e: BenchtopError) => e);
       expect(refused?.code).toBe('SYNC_VOLUME_CHANGED');
       expect(refused?.message).toContain(`The volume ${f.volume} on ${f.target} is not the one ${f.dir} synced with: it was removed and made again`);
       expect(refused?.hint).toContain(`--adopt ${f.volume}`);
       expect(await localList(f.notebooks)).toEqual(['d sub', 'f keep me.ipynb', 'f sub/also.ipynb']);
 
-      const adopted = await f.core.sync.sync({ opId: `t-${(n += 1)}`, projectDir: f.dir, target: f.target, image: f.image, adoptVolume: f.volume });
+      const adopted = await f.core.sync.sync(f.core.ops.create(`t-${(n += 1)}`), { projectDir: f.dir, target: f.target, image: f.image, adoptVolume: f.volume });
       expect(adopted).toMatchObject({ uploaded: 2, downloaded: 0, deleted: 0, volume: f.volume });
       expect(await localList(f.notebooks)).toEqual(['d sub', 'f keep me.ipynb', 'f sub/also.ipynb']);
       expect(await sync({ viaHelper: true })).toMatchObject({ uploaded: 0, downloaded: 0, deleted: 0 });
@@ -123,7 +123,7 @@ export function defineSyncSuite(title: string, setup: () => Promise<SuiteSide>):
       await writeFile(join(f.notebooks, 'big data.parquet'), big);
       const events: SyncProgress[] = [];
       const off = f.core.bus.on('syncProgress', (p) => events.push(p));
-      const result = await f.core.sync.sync({ opId: 'big-up', projectDir: f.dir, target: f.target, containerId: (await f.session()).id, image: f.image });
+      const result = await f.core.sync.sync(f.core.ops.create('big-up'), { projectDir: f.dir, target: f.target, containerId: (await f.session()).id, image: f.image });
       off();
       expect(result).toMatchObject({ uploaded: 1, bytes: big.length });
       expect((await f.remote('sha256sum "big data.parquet"')).slice(0, 64)).toBe(sha256(big));
@@ -153,7 +153,7 @@ export function defineSyncSuite(title: string, setup: () => Promise<SuiteSide>):
         }
       });
       let cutDone = false;
-      const cut = await f.core.sync.sync({ opId: 'cut', projectDir: f.dir, target: f.target, containerId: (await f.session()).id, image: f.image })
+      const cut = await f.core.ops.run('cut', async (op) => f.core.sync.sync(op, { projectDir: f.dir, target: f.target, containerId: (await f.session()).id, image: f.image }))
         .then(() => undefined, (e: BenchtopError) => e);
       off();
       expect(side.cutCodes).toContain(cut?.code);

@@ -53,8 +53,8 @@ if it is gone or replaced the sync stops (SYNC_VOLUME_CHANGED) and says which vo
       if (p.phase !== 'scanning' && p.filesTotal > 0) ctx.err(`${p.phase} ${p.filesDone}/${p.filesTotal} files, ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`);
     } }, { children: false });
     try {
-      const result = await ctx.core.sync.sync({ opId, projectDir: project.dir, target, containerId: session?.name, sessionId: session?.id,
-        image: session ? sessionImageRef(session) : undefined, confirmDeletes: flag(ctx.args, 'yes'), adoptVolume: stringOption(ctx.args, 'adopt') });
+      const result = await ctx.core.ops.run(opId, (op) => ctx.core.sync.sync(op, { projectDir: project.dir, target, containerId: session?.name, sessionId: session?.id,
+        image: session ? sessionImageRef(session) : undefined, confirmDeletes: flag(ctx.args, 'yes'), adoptVolume: stringOption(ctx.args, 'adopt') }));
       if (ctx.json) {
         ctx.out(JSON.stringify(result, null, 2));
         return EXIT.OK;

@@ -184,7 +184,7 @@ export class Core {
       registryFacts: registryImageFacts(this.registry),
     });
     this.sync = new SyncService({
-      engines: this.engines, projects: this.projects, bus: this.bus, ops: this.ops, clock: this.clock, owner: this.owner,
+      engines: this.engines, projects: this.projects, clock: this.clock, owner: this.owner,
       dataDir: dirname(this.settings.path), log: this.log.child('sync'),
       // A Slurm cluster's notebooks are a folder on its shared file system, synced over the login node's SSH connection.
       folders: clusterFolders({
@@ -196,7 +196,7 @@ export class Core {
     this.sessions = new SessionService({
       ports: deps.ports ?? this.hosts,
       // Remote sessions keep notebooks in a synced volume; local ones keep the project folder.
-      workspace: syncedWorkspace(this.sync, localWorkspace),
+      workspace: syncedWorkspace(this.sync, localWorkspace, this.ops),
       engines: this.engines,
       bus: this.bus,
       settings: this.settings,
@@ -210,7 +210,7 @@ export class Core {
       log: this.log.child('sessions'),
     });
     // A failing background sync shows on its session until a sync succeeds again.
-    this.syncWatcher = new SyncWatcher(this.sync, this.bus, {
+    this.syncWatcher = new SyncWatcher(this.sync, this.bus, this.ops, {
       now: () => this.clock.now(),
       onStatus: (session, error) => this.sessions.syncStatus(session.id, error),
     });
@@ -226,12 +226,12 @@ export class Core {
       teamDefaults: async (projectDir) => (await this.team.load(projectDir))?.slurm,
       notebooks: {
         beforeSubmit: async (projectDir, target, signal) => {
-          await this.sync.sync({ opId: `sync-slurm-${randomUUID()}`, projectDir, target, signal });
+          await this.sync.sync(this.ops.create(`sync-slurm-${randomUUID()}`, signal), { projectDir, target });
         },
         watch: (projectDir, target, sessionId) => this.clusterSync.watch(projectDir, target, sessionId),
       } });
     this.clusterSync = new ClusterSyncWatcher({
-      sync: this.sync, log: this.log.child('sync'),
+      sync: this.sync, ops: this.ops, log: this.log.child('sync'),
       running: async (id) => this.slurm.get(id).then((s) => s.state !== 'ended' && s.state !== 'failed', (e: unknown) => {
         if (e instanceof BenchtopError && e.code === 'SLURM_JOB_NOT_FOUND') return false;
         throw e;

@@ -14,7 +14,10 @@ export type MoveStepName = 'sync-from-source' | 'pull' | 'sync-to-destination' |
 export type CloudStepName =
   | 'credentials' | 'zones' | 'quota' | 'cost' | 'create' | 'boot' | 'ssh' | 'docker' | 'ready' | 'start' | 'stop' | 'resize' | 'delete';
 
-export type OperationStepName = SessionStepName | MoveStepName | CloudStepName;
+/** A notebooks sync (`sessionSync`, `benchtop sync`, a start's or a move's sync): waiting for the sync of the same project and target already under way. */
+export type SyncStepName = 'wait-for-sync';
+
+export type OperationStepName = SessionStepName | MoveStepName | CloudStepName | SyncStepName;
 
 /** An operation moved to its next step (for onboarding's step list, the CLI's progress lines). */
 export interface OperationStep {

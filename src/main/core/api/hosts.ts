@@ -14,7 +14,7 @@ export function hostsHandlers(core: Core): HandlersFor<HostsInvoke> {
     },
     hostTest: ({ hostId }) => core.hosts.test(hostId),
     hostRemove: ({ hostId }) => core.hosts.remove(hostId),
-    sessionSync: ({ opId, sessionId, confirmDeletes }) => syncSession(core.sync, core.sessions, opId, sessionId, confirmDeletes === true),
+    sessionSync: ({ opId, sessionId, confirmDeletes }) => core.ops.run(opId, (op) => syncSession(core.sync, core.sessions, op, sessionId, confirmDeletes === true)),
     syncTrashList: ({ projectDir, target }) => trashListFor(core.sync, core.sessions, projectDir, target),
     syncTrashRestore: ({ projectDir, entry }) => trashRestoreFor(core.sync, core.sessions, projectDir, entry),
     sessionMove: ({ opId, sessionId, target }) => core.ops.run(opId, (op) => core.moves.move(op, sessionId, target)),

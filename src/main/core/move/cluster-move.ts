@@ -57,7 +57,7 @@ export class ClusterMove {
       return work();
     };
     const syncWith = (target: string, containerId?: string) =>
-      sync.sync({ opId: op.child(step).id, projectDir: dir, target, containerId, image, signal });
+      sync.sync(op.child(step), { projectDir: dir, target, containerId, image });
     const fromRemote = from !== LOCAL;
     const running = source.kind === 'engine' ? source.info.state === 'ready' || source.info.state === 'starting' : source.info.state !== 'ended' && source.info.state !== 'failed';
     try {

@@ -75,7 +75,7 @@ export class MoveService {
       return work();
     };
     const syncWith = (target: string, containerId?: string) =>
-      sync.sync({ opId: op.child(step).id, projectDir: dir, target, sessionId, containerId, image, signal });
+      sync.sync(op.child(step), { projectDir: dir, target, sessionId, containerId, image });
     const stopSource = async () => {
       await run('stop-source', source.target, () => sessions.stop(sessionId));
       sourceStopped = true;

@@ -1,9 +1,12 @@
 import { BenchtopError } from '../errors';
 import type { Logger } from '../log/logger';
 import type { SyncService } from './service';
+import type { OperationFactory } from './watcher';
 
 export interface ClusterSyncWatcherDeps {
   sync: SyncService;
+  /** Where its syncs get their Operation (the core's `ops`). */
+  ops: OperationFactory;
   /** Whether the cluster session (JOB@CLUSTER) still runs or waits in the queue; false once it ended. */
   running(sessionId: string): Promise<boolean>;
   log: Logger;
@@ -28,6 +31,8 @@ export class ClusterSyncWatcher {
   readonly #watches = new Map<string, Watch>();
   readonly #intervalMs: number;
   #closed = false;
+  /** Cancels the syncs under way when the watcher closes. */
+  readonly #abort = new AbortController();
 
   constructor(private readonly deps: ClusterSyncWatcherDeps) {
     this.#intervalMs = deps.intervalMs ?? 5000;
@@ -60,6 +65,7 @@ export class ClusterSyncWatcher {
 
   close(): void {
     this.#closed = true;
+    this.#abort.abort();
     for (const watch of this.#watches.values()) clearTimeout(watch.timer);
     this.#watches.clear();
   }
@@ -95,7 +101,7 @@ export class ClusterSyncWatcher {
     if (running && this.deps.sync.busy(watch.projectDir, watch.target)) return true;
     const opId = `sync-cluster-${sessionId}-${Date.now().toString(36)}`;
     try {
-      await this.deps.sync.sync({ opId, projectDir: watch.projectDir, target: watch.target, sessionId, waitMs: 0 });
+      await this.deps.sync.sync(this.deps.ops.create(opId, this.#abort.signal), { projectDir: watch.projectDir, target: watch.target, sessionId, waitMs: 0 });
       if (watch.failing) this.deps.log.info(`cluster session ${sessionId}: notebooks sync works again`);
       watch.failing = false;
       return true;

@@ -5,9 +5,8 @@ import type { SyncProgress, SyncResult, TrashEntry, TrashEntryRef } from '../../
 import type { Clock } from '../clock';
 import type { EngineService } from '../engine/service';
 import { BenchtopError, isAbortError } from '../errors';
-import type { EventBus } from '../events';
 import type { Owner } from '../identity/owner';
-import type { Operations } from '../operations';
+import type { Operation } from '../operation';
 import type { ProjectService } from '../project/service';
 import { imageToRun } from '../project/image-to-run';
 import { isCaseInsensitive } from './case-probe';
@@ -26,8 +25,6 @@ import { silentLogger, type Logger } from '../log/logger';
 export interface SyncServiceDeps {
   engines: EngineService;
   projects: ProjectService;
-  bus: EventBus;
-  ops: Operations;
   clock: Clock;
   /** This install: owns the volumes it makes; its id, not the computer's name, is the identity. */
   owner: Owner;
@@ -39,9 +36,8 @@ export interface SyncServiceDeps {
   folders?: (target: string) => FolderPlace | undefined;
 }
 
+/** What to sync; the Operation it runs under (its progress events, its cancel signal) is passed beside it. */
 export interface SyncRequest {
-  /** Progress events carry it; cancel with `operationCancel`. */
-  opId: string;
   projectDir: string;
   /** `local` or a host id: whose engine holds the volume. */
   target: string;
@@ -51,8 +47,6 @@ export interface SyncRequest {
   sessionId?: string;
   /** Image for the helper container; defaults to the project's pinned image. */
   image?: string;
-  /** A caller's own signal (a move, the watcher): aborting it cancels this sync too. */
-  signal?: AbortSignal;
   /** The user agreed to bulk deletions (`--yes`, the app's confirmation). */
   confirmDeletes?: boolean;
   /** Adopt this volume (`new` for a fresh one) as the one this project syncs with on the target. */
@@ -116,28 +110,28 @@ export class SyncService {
     return join(this.#states.dir, `${this.#states.keyOf(resolve(projectDir), target)}.lock`);
   }
 
-  async sync(request: SyncRequest): Promise<SyncAnswer> {
+  /**
+   * Syncs under `op`, which the caller made where the call entered the core (the API handler, the
+   * CLI) or is a child of the caller's own operation (a start, a move) or a watcher's: its progress
+   * events are `op`'s `syncProgress`, its signal cancels the sync.
+   */
+  async sync(op: Operation, request: SyncRequest): Promise<SyncAnswer> {
     // Registered before anything is awaited, so `idle()` and `busy()` see it from the first moment.
     const key = `${resolve(request.projectDir)}\0${request.target}`;
     const previous = this.#running.get(key);
     const current = (async () => {
-      await previous?.catch(() => undefined); // its caller got its error; this request only waits for it
+      if (previous) {
+        op.step('wait-for-sync', `another sync of this project with ${request.target}`);
+        await previous.catch(() => undefined); // its caller got its error; this request only waits for it
+      }
       const project = await this.#deps.projects.read(request.projectDir);
-      return this.#deps.ops.run(request.opId, async ({ signal }) => {
-        const cancel = () => this.#deps.ops.cancel(request.opId);
-        if (request.signal?.aborted) cancel();
-        request.signal?.addEventListener('abort', cancel, { once: true });
-        try {
-          const lock = await this.#lock(project.dir, request.target, `sync ${request.opId}`, request.waitMs ?? 10_000, signal);
-          try {
-            return await this.#syncNow({ ...request, projectDir: project.dir }, project, signal);
-          } finally {
-            await lock.release();
-          }
-        } finally {
-          request.signal?.removeEventListener('abort', cancel);
-        }
-      });
+      const { signal } = op;
+      const lock = await this.#lock(project.dir, request.target, `sync ${op.id}`, request.waitMs ?? 10_000, signal);
+      try {
+        return await this.#syncNow(op, { ...request, projectDir: project.dir }, project, signal);
+      } finally {
+        await lock.release();
+      }
     })();
     this.#running.set(key, current);
     try {
@@ -151,7 +145,7 @@ export class SyncService {
     return acquireSyncLock(this.lockFileOf(projectDir, target), what, { waitMs, signal });
   }
 
-  async #syncNow(request: SyncRequest, project: Awaited<ReturnType<ProjectService['read']>>, signal: AbortSignal): Promise<SyncAnswer> {
+  async #syncNow(op: Operation, request: SyncRequest, project: Awaited<ReturnType<ProjectService['read']>>, signal: AbortSignal): Promise<SyncAnswer> {
     const { target } = request;
     const started = this.#deps.clock.now();
     const state = await this.#states.read(project.dir, target);
@@ -160,14 +154,14 @@ export class SyncService {
     const trusted = known && known.volume.name === state.volume?.name && known.volume.id === state.volume.id ? known : undefined;
     const moved = { anything: false };
     try {
-      return await this.#syncThrough(request, project, state, trusted, moved, started, signal);
+      return await this.#syncThrough(op, request, project, state, trusted, moved, started, signal);
     } catch (error) {
       if (key) this.#verified.delete(key);
       // The checked container is gone (or stopped) before anything moved: check everything again,
       // which finds the session's container by the name asked for, or says what is wrong.
       if (trusted && !moved.anything && !signal.aborted && isGoneOrStopped(error)) {
         try {
-          return await this.#syncThrough(request, project, state, undefined, moved, started, signal);
+          return await this.#syncThrough(op, request, project, state, undefined, moved, started, signal);
         } catch (again) {
           throw syncError(again, target, signal);
         }
@@ -176,9 +170,9 @@ export class SyncService {
     }
   }
 
-  async #syncThrough(request: SyncRequest, project: Awaited<ReturnType<ProjectService['read']>>, state: SyncState, trusted: VerifiedMount | undefined,
+  async #syncThrough(op: Operation, request: SyncRequest, project: Awaited<ReturnType<ProjectService['read']>>, state: SyncState, trusted: VerifiedMount | undefined,
     moved: { anything: boolean }, started: number, signal: AbortSignal): Promise<SyncAnswer> {
-    const { engines, bus, clock } = this.#deps;
+    const { engines, clock } = this.#deps;
     const { target } = request;
     const image = request.image ?? imageToRun(project);
     let helper: Docker.Container | undefined;
@@ -215,7 +209,7 @@ export class SyncService {
       const caches = this.#cachesFor(`${project.dir}\0${target}\0${volume.id}`);
       const progress = (update: Omit<SyncProgress, 'opId' | 'sessionId'>) => {
         if (update.phase !== 'scanning' && update.phase !== 'done') moved.anything = true;
-        bus.emit('syncProgress', { opId: request.opId, sessionId: request.sessionId ?? '', ...update });
+        op.progress('syncProgress', { sessionId: request.sessionId ?? '', ...update });
       };
       const stageId = newBatch(clock.now());
       const trash = LocalTrash.of(project.dir);

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { SyncResult, TrashEntry, TrashEntryRef } from '../../../shared/contract/hosts';
 import type { SessionInfo } from '../../../shared/contract/sessions';
 import { LOCAL } from '../engine/service';
+import type { Operation } from '../operation';
 import type { SyncService, VolumeAccess } from './service';
 
 export interface SessionLookup {
@@ -19,12 +20,12 @@ export function sessionImageRef(session: SessionInfo): string {
  * itself, so there is nothing to carry; a remote one syncs through its own container while it runs
  * and through a helper once it has stopped. `confirmDeletes`: the user said yes to a bulk deletion.
  */
-export async function syncSession(sync: SyncService, sessions: SessionLookup, opId: string, sessionId: string, confirmDeletes = false): Promise<SyncResult> {
+export async function syncSession(sync: SyncService, sessions: SessionLookup, op: Operation, sessionId: string, confirmDeletes = false): Promise<SyncResult> {
   const session = await sessions.get(sessionId);
   if (session.target === LOCAL) return { uploaded: 0, downloaded: 0, deleted: 0, conflicts: [], bytes: 0, durationMs: 0 };
   const running = session.state === 'ready' || session.state === 'starting';
-  const { volume: _volume, ...result } = await sync.sync({
-    opId, projectDir: session.projectDir, target: session.target, sessionId,
+  const { volume: _volume, ...result } = await sync.sync(op, {
+    projectDir: session.projectDir, target: session.target, sessionId,
     containerId: running ? session.name : undefined, image: sessionImageRef(session), confirmDeletes,
   });
   return result;

@@ -2,6 +2,7 @@ import type { SessionInfo, SessionSyncError } from '../../../shared/contract/ses
 import { LOCAL } from '../engine/service';
 import { BenchtopError } from '../errors';
 import type { EventBus } from '../events';
+import type { Operations } from '../operations';
 import type { SyncService } from './service';
 import { sessionImageRef } from './session-sync';
 
@@ -17,6 +18,9 @@ export interface SyncWatcherOptions {
   onStatus?: (session: SessionInfo, error: SessionSyncError | undefined) => void;
   now?: () => number;
 }
+
+/** Where a watcher's syncs get their Operation (the core's `ops`: its bus, its logger). */
+export type OperationFactory = Pick<Operations, 'create'>;
 
 interface Watch {
   session: SessionInfo;
@@ -40,16 +44,20 @@ export class SyncWatcher {
   readonly #intervalMs: number;
   #unsubscribe?: () => void;
   #closed = false;
+  /** Cancels the syncs under way when the watcher closes. */
+  #abort = new AbortController();
 
   constructor(
     readonly sync: SyncService,
     readonly bus: EventBus,
+    readonly ops: OperationFactory,
     readonly options: SyncWatcherOptions = {},
   ) {
     this.#intervalMs = options.intervalMs ?? 5000;
   }
 
   start(): void {
+    if (this.#closed) this.#abort = new AbortController();
     this.#closed = false;
     this.#unsubscribe ??= this.bus.on('sessionState', (session) => this.#onState(session));
   }
@@ -61,6 +69,7 @@ export class SyncWatcher {
 
   close(): void {
     this.#closed = true;
+    this.#abort.abort();
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     for (const watch of this.#watches.values()) clearInterval(watch.timer);
@@ -111,7 +120,7 @@ export class SyncWatcher {
       // Never confirms deletions: a bulk one stops with SYNC_MASS_DELETE, shown on the session card
       // until the user says yes (the card's sync, the CLI's --yes). waitMs 0: when `benchtop sync`
       // in a terminal holds the lock, this tick is simply skipped.
-      await this.sync.sync({ opId, projectDir: session.projectDir, target: session.target, sessionId: session.id, containerId: running ? session.name : undefined, image: sessionImageRef(session), waitMs: 0 });
+      await this.sync.sync(this.ops.create(opId, this.#abort.signal), { projectDir: session.projectDir, target: session.target, sessionId: session.id, containerId: running ? session.name : undefined, image: sessionImageRef(session), waitMs: 0 });
     } catch (error) {
       if (error instanceof BenchtopError && error.code === 'CANCELLED') return true;
       // Another process is syncing the same project and target right now: its sync carries the

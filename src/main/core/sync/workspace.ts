@@ -5,6 +5,7 @@ import { BenchtopError } from '../errors';
 import type { SessionMounts, WorkspaceResolver } from '../session/adapters';
 import type { SyncService } from './service';
 import type { Operation } from '../operation';
+import type { Operations } from '../operations';
 
 /**
  * Where sessions find notebooks. On this computer: the project folder itself (the fallback). On any
@@ -12,7 +13,7 @@ import type { Operation } from '../operation';
  * after the project as it is called today), brought up to date with the local folder before the
  * session container starts, so Jupyter opens on the latest notebooks (sync on session start).
  */
-export function syncedWorkspace(sync: SyncService, fallback: WorkspaceResolver): WorkspaceResolver {
+export function syncedWorkspace(sync: SyncService, fallback: WorkspaceResolver, ops: Pick<Operations, 'create'>): WorkspaceResolver {
   return {
     async mounts(target: string, project: ProjectInfo, op?: Operation): Promise<SessionMounts> {
       if (target === LOCAL) return fallback.mounts(target, project, op);
@@ -22,12 +23,12 @@ export function syncedWorkspace(sync: SyncService, fallback: WorkspaceResolver):
         // `sync` (its progress is `<start id>:sync`'s), cancelled with the start.
         // Random, not the time alone: several sessions starting in the same millisecond each sync.
         op?.step('sync', `notebooks to ${target}`);
-        const child = op?.child('sync');
+        const child = op?.child('sync') ?? ops.create(`sync-start-${target}-${randomUUID()}`);
         try {
-          await sync.sync({ opId: child?.id ?? `sync-start-${target}-${randomUUID()}`, projectDir: project.dir, target, signal: child?.signal });
+          await sync.sync(child, { projectDir: project.dir, target });
         } catch (error) {
           // However far the sync got (waiting for its lock, or moving files), a cancelled start says so.
-          if (child?.signal.aborted && !(error instanceof BenchtopError && error.code === 'CANCELLED')) {
+          if (child.signal.aborted && !(error instanceof BenchtopError && error.code === 'CANCELLED')) {
             throw new BenchtopError('CANCELLED', `The start on ${target} was cancelled while it copied the notebooks there; nothing was started.`,
               'Start it again when ready; the notebooks on this computer are untouched.', { cause: error });
           }
