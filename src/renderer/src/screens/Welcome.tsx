@@ -16,6 +16,7 @@ import { PullPanel } from './welcome/PullPanel';
 import { RecentProjects } from './welcome/RecentProjects';
 import { ReplaceSession } from './welcome/ReplaceSession';
 import { StepIcon } from './welcome/StepIcon';
+import { useStart } from './welcome/useStart';
 
 /** First run and everyday start: open a project, then one button brings up its notebook. */
 export function WelcomeScreen() {
@@ -23,6 +24,8 @@ export function WelcomeScreen() {
   const recent = useCall(() => api.projectRecent(), 'recent');
   const [chooseError, setChooseError] = useState<ErrorInfo | null>(null);
   const reopen = useAction();
+  // Start goes to the default target: a Slurm cluster there submits a job (the Sessions screen follows it).
+  const starter = useStart();
   // After opening a folder, focus moves to its result: the Start button of the opened project.
   const startButton = useRef<HTMLButtonElement>(null);
   const [focusStart, setFocusStart] = useState(false);
@@ -97,15 +100,16 @@ export function WelcomeScreen() {
                 type="button"
                 className="btn primary large"
                 onClick={() => {
-                  if (!running) void flow.start(project.dir, 'check');
+                  if (!running) void starter.start(project.dir);
                 }}
-                aria-disabled={running}
+                aria-disabled={running || starter.busy !== null}
               >
-                Start
+                {starter.busy === 'submit' ? 'Submitting…' : 'Start'}
               </button>
             </div>
             {chooseError && <ErrorPanel error={chooseError} />}
             {projectError && <ErrorPanel error={projectError} />}
+            {starter.error && <ErrorPanel error={starter.error} onDismiss={starter.clear} />}
           </div>
           <ClusterStart dir={project.dir} />
 

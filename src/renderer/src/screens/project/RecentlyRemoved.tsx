@@ -1,5 +1,6 @@
 import type { SessionInfo, TrashEntry } from '../../../../shared/ipc';
 import { api } from '../../api';
+import { useApp } from '../../app-context';
 import { DataTable } from '../../components/DataTable';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { useAction, useCall } from '../../hooks/useCall';
@@ -16,7 +17,13 @@ import { newOpId } from '../../lib/opid';
 export function RecentlyRemoved({ projectDir }: { projectDir: string }) {
   const sessions = useSessionList();
   const remote = (sessions.data ?? []).find((s) => s.projectDir === projectDir && s.target !== 'local' && (s.state === 'ready' || s.state === 'stopped'));
-  const target = sessions.data ? (remote?.target ?? '') : null;
+  // No container session on a host: the project's notebooks may live in a Slurm cluster's folder.
+  const { project } = useApp();
+  const cluster = useCall(
+    !sessions.data || remote ? null : () => clusterOfProject(projectDir, project?.dir === projectDir ? project.name : undefined),
+    `trash-cluster:${projectDir}`,
+  );
+  const target = !sessions.data ? null : remote ? remote.target : cluster.data === undefined ? null : cluster.data;
   const list = useCall(target === null ? null : () => api.syncTrashList({ projectDir, target: target || undefined }), `trash:${projectDir}:${target}`);
   const action = useAction();
   const massDelete = (sessions.data ?? []).find((s) => s.projectDir === projectDir && s.syncError?.code === 'SYNC_MASS_DELETE');
@@ -33,12 +40,13 @@ export function RecentlyRemoved({ projectDir }: { projectDir: string }) {
     }
   };
 
+  const reloadAll = () => { sessions.reload(); cluster.reload(); list.reload(); };
   const entries = list.data ?? [];
   return (
     <section className="card" aria-labelledby="recently-removed-title">
       <div className="row">
         <h2 id="recently-removed-title">Recently removed</h2>
-        <button type="button" className="btn" onClick={() => { sessions.reload(); list.reload(); }} disabled={list.loading}>
+        <button type="button" className="btn" onClick={reloadAll} disabled={list.loading}>
           Refresh
         </button>
       </div>
@@ -51,7 +59,7 @@ export function RecentlyRemoved({ projectDir }: { projectDir: string }) {
           </button>
         </div>
       )}
-      {(sessions.error ?? list.error) && <ErrorPanel error={(sessions.error ?? list.error)!} onRetry={() => { sessions.reload(); list.reload(); }} />}
+      {(sessions.error ?? cluster.error ?? list.error) && <ErrorPanel error={(sessions.error ?? cluster.error ?? list.error)!} onRetry={reloadAll} />}
       {action.error && <ErrorPanel error={action.error} onDismiss={action.clear} />}
       {list.loading && !list.data && <p className="muted">Looking for removed versions…</p>}
       {list.data && entries.length === 0 && <p role="status">Nothing was removed by a sync in the last 30 days.</p>}
@@ -75,4 +83,16 @@ export function RecentlyRemoved({ projectDir }: { projectDir: string }) {
       )}
     </section>
   );
+}
+
+/**
+ * The cluster whose folder holds the project's notebooks: where your session of it is queued or
+ * runs (the queue knows the project's name), else the default target when that is a cluster; '' for none.
+ */
+async function clusterOfProject(projectDir: string, projectName: string | undefined): Promise<string> {
+  if (projectName) {
+    const mine = (await api.clusterSessionList({})).find((s) => s.mine && s.projectName === projectName);
+    if (mine) return mine.target;
+  }
+  return (await api.clusterDefaultTarget({ dir: projectDir })) ?? '';
 }

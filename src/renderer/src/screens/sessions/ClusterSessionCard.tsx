@@ -2,6 +2,7 @@ import type { ClusterSession } from '../../../../shared/ipc';
 import { StatusBadge, type Tone } from '../../components/StatusBadge';
 import { formatDuration } from '../../lib/format';
 import { pendingWords, timeLeft } from '../../lib/cluster-words';
+import { ClusterSync } from './ClusterSync';
 
 const TONE: Record<ClusterSession['state'], Tone> = {
   pending: 'warn',
@@ -18,6 +19,8 @@ interface Props {
   onOpen(): void;
   onCancel(): void;
   onExtend(): void;
+  /** The project folder here, for Sync now (undefined: the project is not open or recent here). */
+  projectDir?: string;
 }
 
 /**
@@ -25,7 +28,7 @@ interface Props {
  * line; once it runs, its node and cards, the time its --time leaves, Open and Extend. Someone
  * else's job is shown without controls.
  */
-export function ClusterSessionCard({ session: s, now, busy, onOpen, onCancel, onExtend }: Props) {
+export function ClusterSessionCard({ session: s, now, busy, onOpen, onCancel, onExtend, projectDir }: Props) {
   const name = `${s.projectName} on ${s.target}`;
   const live = s.state === 'starting' || s.state === 'ready';
   const over = s.state === 'ended' || s.state === 'failed';
@@ -91,6 +94,7 @@ export function ClusterSessionCard({ session: s, now, busy, onOpen, onCancel, on
           </div>
         )}
       </dl>
+      {s.mine && <ClusterSync session={s} dir={projectDir} />}
     </li>
   );
 }

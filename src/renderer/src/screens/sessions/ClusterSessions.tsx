@@ -7,6 +7,8 @@ import { useAction, useCall } from '../../hooks/useCall';
 import { useEvent } from '../../hooks/useEvent';
 import { ClusterSessionCard } from './ClusterSessionCard';
 import { limitMinutes } from '../../lib/cluster-words';
+import { clusterProjectDir } from '../../lib/cluster-project';
+import { useApp } from '../../app-context';
 
 /** While one of yours waits or starts, the queue is read this often; otherwise rarely. */
 const BUSY_REFRESH_MS = 5_000;
@@ -24,6 +26,9 @@ export function ClusterSessions({ now, onShown }: { now: number; onShown?(count:
   const action = useAction();
   const confirm = useConfirm();
   const seen = useRef<Record<string, ClusterSession['state']>>({});
+  // Sync now needs the project folder here: the open project, else the recent one of the job's name.
+  const { project } = useApp();
+  const recent = useCall(() => api.projectRecent(), 'recent');
 
   useEvent('clusterSessionState', (info) => setChanged((c) => ({ ...c, [info.id]: info })));
   useEffect(() => setChanged({}), [list.data]);
@@ -100,6 +105,7 @@ export function ClusterSessions({ now, onShown }: { now: number; onShown?(count:
             onOpen={() => open(s)}
             onCancel={() => void cancel(s)}
             onExtend={() => extend(s)}
+            projectDir={clusterProjectDir(s.projectName, project, recent.data)}
           />
         ))}
       </ul>
