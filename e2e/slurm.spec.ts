@@ -125,6 +125,34 @@ test('add a Slurm cluster (trust its key), start the project there: pending over
   await expect(session.getByRole('button', { name: `Open ${sessionName}` })).toBeDisabled();
   await shootBothThemes(page, 'sessions-slurm-pending');
 
+  // Sync now on the card: notebooks written here reach the cluster folder; deleting them all asks first.
+  const folder = `${alice.sharedDir}/${name}/notebooks`;
+  const extra = Array.from({ length: 6 }, (_, i) => `e2e-${i}.ipynb`);
+  for (const n of extra) writeFileSync(join(project.dir, 'notebooks', n), `{"cells": ["${n}"]}`);
+  const syncNow = session.getByRole('button', { name: `Sync now ${sessionName}` });
+  await syncNow.click();
+  // (The background sync of a queued session may have carried some of them already.)
+  await expect(session.getByRole('status').filter({ hasText: 'Synced:' })).toBeVisible({ timeout: 60_000 });
+  expect((await onLogin(env, alice, `ls '${folder}'`)).stdout).toContain('e2e-5.ipynb');
+  for (const n of extra) rmSync(join(project.dir, 'notebooks', n));
+  await syncNow.click();
+  const massDelete = session.getByRole('alert').filter({ hasText: 'would delete' });
+  await expect(massDelete).toContainText('Nothing was synced or deleted', { timeout: 60_000 });
+  expect((await onLogin(env, alice, `ls '${folder}'`)).stdout).toContain('e2e-5.ipynb');
+  await massDelete.getByRole('button', { name: 'Delete them and sync…' }).click();
+  await page.getByRole('dialog', { name: `Delete files on ${hostId} and sync?` }).getByRole('button', { name: 'Delete them and sync' }).click();
+  await expect(session.getByRole('status').filter({ hasText: 'Synced:' })).toContainText(`${extra.length} deleted`, { timeout: 60_000 });
+  expect((await onLogin(env, alice, `ls '${folder}'`)).stdout).not.toContain('e2e-5.ipynb');
+
+  // Project → Recently removed lists what the sync removed in the cluster folder, and restores it.
+  await nav.getByRole('button', { name: 'Project' }).click();
+  const removed = page.getByRole('table', { name: 'Recently removed notebooks' }).getByRole('row').filter({ hasText: 'e2e-3.ipynb' }).filter({ hasText: hostId });
+  await expect(removed).toContainText('deleted', { timeout: 30_000 });
+  await removed.getByRole('button', { name: 'Restore e2e-3.ipynb' }).click();
+  await expect(removed).toHaveCount(0);
+  expect(readFileSync(join(project.dir, 'notebooks', 'e2e-3.ipynb'), 'utf8')).toBe('{"cells": ["e2e-3.ipynb"]}');
+  await nav.getByRole('button', { name: 'Sessions' }).click();
+
   // Her plain job ends: Slurm runs the session by itself; the card turns ready, with a notification.
   await onLogin(env, alice, `scancel ${blocker}`);
   const open = session.getByRole('button', { name: `Open ${sessionName}` });

@@ -21,7 +21,8 @@ export function RecentlyRemoved({ projectDir }: { projectDir: string }) {
   const { project } = useApp();
   const cluster = useCall(
     !sessions.data || remote ? null : () => clusterOfProject(projectDir, project?.dir === projectDir ? project.name : undefined),
-    `trash-cluster:${projectDir}`,
+    // The key changes once the session list is in (the call runs only then, and only with no host session).
+    `trash-cluster:${projectDir}:${!sessions.data ? 'waiting' : remote ? 'host' : 'none'}`,
   );
   const target = !sessions.data ? null : remote ? remote.target : cluster.data === undefined ? null : cluster.data;
   const list = useCall(target === null ? null : () => api.syncTrashList({ projectDir, target: target || undefined }), `trash:${projectDir}:${target}`);
