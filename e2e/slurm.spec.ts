@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { makeProject, type FixtureProject } from '../test/support/fixture-project';
 import { onLogin, type SlurmEnv, type SlurmUser } from '../test/slurm-env/support';
 import { testEnv } from '../test/support/env';
+import type { Page } from '@playwright/test';
 import { expect, test } from './support/app';
 import { shootBothThemes } from './support/screenshots';
 
@@ -48,6 +49,28 @@ async function plainGpuJob(env: SlurmEnv, u: SlurmUser, gpus: number, name: stri
   return jobId;
 }
 
+/** Hosts → Add a Slurm cluster as `u` (the login node's key confirmed first); the cluster's host id. */
+async function addCluster(page: Page, env: SlurmEnv, u: SlurmUser, knownHosts: string): Promise<string> {
+  const form = page.getByRole('form', { name: 'Add a Slurm cluster' });
+  await form.getByLabel('Login node').fill(`${u.name}@${env.login.host}:${env.login.port}`);
+  await form.getByLabel('Key file (optional)').fill(u.key);
+  await form.getByText('Partition, account and folders (optional)').click();
+  await form.getByLabel('Partition', { exact: true }).fill(env.partition);
+  await form.getByLabel('Account').fill(env.account);
+  await form.getByLabel('QOS').fill(env.qos);
+  await form.getByLabel('Shared folder for notebooks').fill(u.sharedDir);
+  await form.getByLabel('GPU device files').fill(env.gpuDevicePattern);
+  await form.getByRole('button', { name: 'Add cluster' }).click();
+  const trust = page.getByRole('dialog', { name: 'Trust this host?' });
+  await expect(trust.getByTestId('host-fingerprint')).toHaveText(env.login.hostKeyFingerprint, { timeout: 30_000 });
+  await trust.getByRole('button', { name: 'Trust and add' }).click();
+  await expect(trust).toBeHidden({ timeout: 60_000 });
+  expect(readFileSync(knownHosts, 'utf8')).toContain(env.login.knownHostsLine.split(' ').slice(1).join(' '));
+  const card = page.getByRole('listitem', { name: /^Host / });
+  await expect(card).toHaveCount(1);
+  return ((await card.getAttribute('aria-label')) ?? '').replace(/^Host /, '');
+}
+
 test('add a Slurm cluster (trust its key), start the project there: pending over the GPU quota, then a notebook that answers; others\' jobs are read-only on its board', async ({ launch }) => {
   test.setTimeout(240_000);
   const env = cluster!;
@@ -71,27 +94,10 @@ test('add a Slurm cluster (trust its key), start the project there: pending over
   const nav = page.getByRole('navigation', { name: 'Main' });
   await nav.getByRole('button', { name: 'Hosts' }).click();
 
-  // Hosts → Add a Slurm cluster; the login node's key is confirmed first.
-  const form = page.getByRole('form', { name: 'Add a Slurm cluster' });
-  await form.getByLabel('Login node').fill(`${alice.name}@${env.login.host}:${env.login.port}`);
-  await form.getByLabel('Key file (optional)').fill(alice.key);
-  await form.getByText('Partition, account and folders (optional)').click();
-  await form.getByLabel('Partition', { exact: true }).fill(env.partition);
-  await form.getByLabel('Account').fill(env.account);
-  await form.getByLabel('QOS').fill(env.qos);
-  await form.getByLabel('Shared folder for notebooks').fill(alice.sharedDir);
-  await form.getByLabel('GPU device files').fill(env.gpuDevicePattern);
-  await form.getByRole('button', { name: 'Add cluster' }).click();
-  const trust = page.getByRole('dialog', { name: 'Trust this host?' });
-  await expect(trust.getByTestId('host-fingerprint')).toHaveText(env.login.hostKeyFingerprint, { timeout: 30_000 });
-  await trust.getByRole('button', { name: 'Trust and add' }).click();
-  await expect(trust).toBeHidden({ timeout: 60_000 });
-  expect(readFileSync(knownHosts, 'utf8')).toContain(env.login.knownHostsLine.split(' ').slice(1).join(' '));
+  const hostId = await addCluster(page, env, alice, knownHosts);
 
   // The cluster's facts from its check: the partition with its GPUs, and Alice's GPU quota.
-  const card = page.getByRole('listitem', { name: /^Host / });
-  await expect(card).toHaveCount(1);
-  const hostId = ((await card.getAttribute('aria-label')) ?? '').replace(/^Host /, '');
+  const card = page.getByRole('listitem', { name: `Host ${hostId}` });
   await expect(card.getByText('ok', { exact: true }).or(card.locator('.hint'))).toHaveText('ok', { timeout: 30_000 });
   await expect(card.getByRole('row', { name: `Partition ${env.partition}`, exact: true })).toContainText(String(env.totalGpus), { timeout: 30_000 });
   await expect(card).toContainText(`${env.maxGpusPerUser} GPUs at a time (QOS)`);
@@ -192,4 +198,41 @@ test('add a Slurm cluster (trust its key), start the project there: pending over
   await confirm.getByRole('button', { name: 'Cancel job' }).click();
   await expect(session).toContainText('ended: cancelled');
   await expect.poll(async () => (await onLogin(env, alice, `squeue --noheader --states=RUNNING,PENDING --jobs=${jobId} 2>/dev/null`)).stdout.trim(), { timeout: 30_000 }).toBe('');
+});
+
+test('with a cluster as the default target, Welcome\'s one Start button submits the job there and Sessions follows it', async ({ launch }) => {
+  test.setTimeout(120_000);
+  const env = cluster!;
+  const alice = user('btalice');
+  sshDir = mkdtempSync(join(tmpdir(), 'bt-e2e-slurm-'));
+  const knownHosts = join(sshDir, 'known_hosts');
+  writeFileSync(join(sshDir, 'config'), '');
+  const fixture = await makeProject({ version: env.image.split(':').pop() });
+  const name = `slurm-e2e-${randomBytes(3).toString('hex')}`;
+  writeFileSync(fixture.devcontainerPath, readFileSync(fixture.devcontainerPath, 'utf8').replace('"name": "basic-analysis"', `"name": "${name}"`));
+  project = { ...fixture, name };
+
+  const app = await launch({ project: project.dir, env: { BENCHTOP_KNOWN_HOSTS: knownHosts, BENCHTOP_SSH_CONFIG: join(sshDir, 'config'), BENCHTOP_USER_NAME: alice.name } });
+  const { page } = app;
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('button', { name: 'Hosts' }).click();
+  const hostId = await addCluster(page, env, alice, knownHosts);
+
+  // Settings → Default target: the cluster.
+  await nav.getByRole('button', { name: 'Settings' }).click();
+  await page.getByLabel('Default target').selectOption(hostId);
+  const sessionsForm = page.getByRole('form', { name: 'Sessions' });
+  await sessionsForm.getByRole('button', { name: 'Save' }).click();
+  await expect(sessionsForm.getByText('Saved.')).toBeVisible();
+
+  // Welcome → Start (the one button, not the cluster form): a job on the cluster, followed on Sessions.
+  await nav.getByRole('button', { name: 'Welcome' }).click();
+  await page.getByRole('button', { name: 'Open project folder…' }).click();
+  await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sessions' })).toBeVisible({ timeout: 60_000 });
+  const session = page.getByRole('listitem', { name: `${name} on ${hostId}` });
+  await expect(session).toContainText(/\((Slurm: )?(PENDING|RUNNING|CONFIGURING)\)/, { timeout: 30_000 });
+  await expect.poll(async () => (await onLogin(env, alice, `squeue --noheader --me --name=benchtop-${name} --format=%T`)).stdout.trim(), { timeout: 30_000 }).toMatch(/^(PENDING|RUNNING|CONFIGURING)$/);
+  expect(await page.getByRole('alert').allTextContents()).toEqual([]);
 });
