@@ -7,9 +7,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers } from '../../src/main/core/api';
 import { startRoute } from '../../src/main/core/slurm/start-route';
+import { runCli } from '../support/cli';
 import { clusterFixture, slurmOrSkip, type ClusterFixture } from './support';
 
 const { env, skip } = slurmOrSkip();
+const root = new URL('../..', import.meta.url).pathname;
 
 describe.skipIf(!env)('a Slurm cluster as the default target', () => {
   let fx: ClusterFixture;
@@ -38,6 +40,21 @@ describe.skipIf(!env)('a Slurm cluster as the default target', () => {
     expect(await route(p.dir, 'local')).toEqual({ kind: 'session', target: 'local' });
     fx.core.settings.set('defaultTarget', 'local');
   });
+
+  it('benchtop up with no --target submits a job to the cluster when it is the default target', async () => {
+    const p = await fx.project();
+    fx.core.settings.set('defaultTarget', fx.target);
+    try {
+      const up = await runCli('source', ['up', p.dir, '--no-wait', '--json'], { env: { ...fx.coreEnv, BENCHTOP_HOME: join(fx.dir, 'settings') }, cwd: root });
+      expect(up.code, up.stderr).toBe(0);
+      const info = JSON.parse(up.stdout) as { id: string; target: string; jobId: string; projectName: string };
+      expect(info).toMatchObject({ target: fx.target, projectName: p.name });
+      const queued = await fx.login(`squeue --noheader --jobs=${info.jobId} --format=%j`);
+      expect(queued.stdout.trim()).toBe(`benchtop-${p.name}`);
+    } finally {
+      fx.core.settings.set('defaultTarget', 'local');
+    }
+  }, 180_000);
 
   it('Sync now carries notebooks to the cluster folder, asks before a bulk deletion, and Recently removed restores', async () => {
     const p = await fx.project();
