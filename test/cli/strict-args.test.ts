@@ -53,7 +53,7 @@ describe('a strict command line', () => {
     const { code, stdout } = await benchtop(['up', '--help']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^benchtop up \[DIR\]/);
-    expect(stdout).toMatch(/--target local\|HOST\s+where: this computer/);
+    expect(stdout).toMatch(/--target local\|HOST(\|CLUSTER)?\s+where: this computer/);
     expect(stdout).toMatch(/--no-open\s+do not open/);
     expect(stdout).toMatch(/-h, --help\s+print this help/);
     const logs = await benchtop(['logs', '-h']);
