@@ -134,8 +134,14 @@ describe('GPU claims on a shared host', () => {
     const held = await ana.fx.core.gpus.claimOrQueue(ana.target, { count: 4, kind: 'reservation' }, hog, image);
     if (held.status !== 'granted') throw new Error(`the four cards are not free on the test host: ${JSON.stringify(held)}`);
     const waiting = `${run}-waiting`;
+    // The wait's queue positions are its operation's `gpu-queue` steps.
     const positions: number[] = [];
-    const grant = ben.fx.core.gpus.claim(ana.target, { count: 1 }, waiting, image, { pollMs: 300, onPosition: (p) => positions.push(p) });
+    const op = ben.fx.core.ops.create(`${run}-wait`);
+    const off = ben.fx.core.bus.on('operationStep', (s) => {
+      if (s.opId === op.id && s.step === 'gpu-queue') positions.push(Number(/^position (\d+) of \d+ in the GPU queue of /.exec(s.detail ?? '')?.[1]));
+    });
+    onTestFinished(off);
+    const grant = ben.fx.core.gpus.claim(ana.target, { count: 1 }, waiting, image, op, { pollMs: 300 });
     await eventually(async () => positions.length > 0, 20_000, 'the claim to join the queue');
     expect(positions[0]).toBe(1);
     const board = await ana.fx.core.gpus.board(ana.target);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentScript } from '../../src/main/core/gpu/agent-script';
+import { EventBus } from '../../src/main/core/events';
 import { JupyterClient } from '../../src/main/core/jupyter/client';
+import { Operation } from '../../src/main/core/operation';
 import type { GpuNotice } from '../../src/shared/contract/hosts';
 import { eventually, LocalAgentFixture } from './support';
 
@@ -82,9 +84,9 @@ describe('the host agent', () => {
     expect((await asBen.queue('local')).map((e) => e.sessionId)).toEqual([`${fx.scope}-two`, `${fx.scope}-one`]);
     // All free: the head gets two, then the next one.
     await asAna.release(`${fx.scope}-all`, 'local');
-    const granted = await asBen.waitForGrant('local', `${fx.scope}-two`, { pollMs: 250 });
+    const granted = await asBen.waitForGrant(new Operation({ id: 'wait-two' }), 'local', `${fx.scope}-two`, { pollMs: 250 });
     expect(granted).toHaveLength(2);
-    expect(await asAna.waitForGrant('local', `${fx.scope}-one`, { pollMs: 250 })).toHaveLength(1);
+    expect(await asAna.waitForGrant(new Operation({ id: 'wait-one' }), 'local', `${fx.scope}-one`, { pollMs: 250 })).toHaveLength(1);
     // Neither session container ever appeared: after the grace (5 s here) the agent frees the cards.
     await eventually(async () => (await asAna.list('local')).length === 0, 30_000, 'the unused grants to be freed');
   }, 90_000);
@@ -94,12 +96,15 @@ describe('the host agent', () => {
     expect(await asBen.claimOrQueue('local', { count: 1 }, `${fx.scope}-waiter`, fx.image, true)).toMatchObject({ status: 'queued', position: 1 });
     await expect(asAna.cancel('local', `${fx.scope}-waiter`)).rejects.toMatchObject({ code: 'NOT_OWNER' });
     const leaving = new AbortController();
-    const positions: number[] = [];
-    const waiting = asBen.waitForGrant('local', `${fx.scope}-waiter`, { signal: leaving.signal, pollMs: 200, onPosition: (p) => positions.push(p) });
+    // Its queue positions are the operation's `gpu-queue` steps; cancelling the operation leaves the queue.
+    const bus = new EventBus();
+    const positions: string[] = [];
+    bus.on('operationStep', (s) => s.step === 'gpu-queue' && positions.push(s.detail ?? ''));
+    const waiting = asBen.waitForGrant(new Operation({ id: 'wait-waiter', signal: leaving.signal, bus }), 'local', `${fx.scope}-waiter`, { pollMs: 200 });
     await eventually(async () => positions.length > 0);
     leaving.abort();
     await expect(waiting).rejects.toMatchObject({ code: 'CANCELLED' });
-    expect(positions).toEqual([1]);
+    expect(positions).toEqual(['position 1 of 1 in the GPU queue of local']);
     expect(await asBen.queue('local')).toEqual([]);
     await expect(asBen.releaseOwn('local', `${fx.scope}-hog`)).rejects.toMatchObject({ code: 'NOT_OWNER' });
     expect(await asAna.releaseOwn('local', `${fx.scope}-hog`)).toHaveLength(4);

@@ -2,6 +2,7 @@ import type { GpuClaimResult } from '../../shared/contract/hosts';
 import { flag, stringOption } from '../args';
 import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
+import { follow } from '../follow';
 import { BenchtopError } from '../../main/core/errors';
 import { clock, formatBoard, formatQueue } from './gpus-format';
 import { slurmExtend, slurmGpus } from './slurm-cli';
@@ -28,9 +29,17 @@ async function claim(ctx: CliContext, target: string): Promise<number> {
   if (result.status === 'queued' && wait) {
     ctx.err(`Waiting in the GPU queue of ${target} (Ctrl-C leaves it): position ${result.position}.`);
     const sessionId = result.sessionId;
-    const gpus = await ctx.core.ops.run(ctx.newOpId(), ({ signal }) => ctx.core.gpus.waitForGrant(target, sessionId, {
-      signal, onPosition: (position, of) => ctx.err(`Position ${position} of ${of}.`),
-    }));
+    const gpus = await ctx.core.ops.run(ctx.newOpId(), async (op) => {
+      // Each new place in the line is the wait's `gpu-queue` step: "position N of M in the GPU queue of HOST".
+      const off = follow(ctx, op.id, { operationStep: (s) => {
+        if (s.step === 'gpu-queue') ctx.err(`${s.detail ?? s.step}.`);
+      } }, { children: false });
+      try {
+        return await ctx.core.gpus.waitForGrant(op, target, sessionId);
+      } finally {
+        off();
+      }
+    });
     const lease = (await ctx.core.gpus.list(target)).find((l) => l.sessionId === sessionId);
     result = { status: 'granted', sessionId, gpus, expires: lease?.expires };
   }

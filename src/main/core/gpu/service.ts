@@ -8,6 +8,7 @@ import { LOCAL } from '../engine/service';
 import { BenchtopError } from '../errors';
 import { OWNER_LABEL, ownerFromLabels, type Owner } from '../identity/owner';
 import type { Logger } from '../log/logger';
+import { Operation } from '../operation';
 import { ensureAgent, type AgentConfig } from './agent';
 import { busyCards, readBooks, type GpuBooks } from './books';
 import { describeLease, LEASE_LABELS, SCOPE_LABEL, type LeaseRecordInput } from './lease-labels';
@@ -65,11 +66,8 @@ export interface ClaimRequest {
   kind?: 'session' | 'reservation';
 }
 
-/** Waiting in a host's queue: position updates, and the signal that leaves the queue. */
-export interface QueueWait {
-  signal?: AbortSignal;
-  onPosition?: (position: number, of: number) => void;
-  /** How often the queue is read (default 1 s). */
+/** How often a wait in a host's queue reads the queue (default 1 s). */
+export interface QueueWaitOptions {
   pollMs?: number;
 }
 
@@ -236,10 +234,11 @@ export class GpuService {
    * it already holds count as won. Without `wait` a claim that cannot be met now is GPU_BUSY; with
    * it, the claim joins the host's queue and resolves when the host's agent grants it.
    */
-  async claim(target: string, want: ClaimRequest, sessionId: string, image: string, wait?: QueueWait): Promise<string[]> {
+  async claim(target: string, want: ClaimRequest, sessionId: string, image: string, wait?: Operation, options: QueueWaitOptions = {}): Promise<string[]> {
     const result = await this.claimOrQueue(target, want, sessionId, image, !!wait);
     if (result.status === 'granted') return result.gpus;
-    return this.waitForGrant(target, sessionId, wait ?? {});
+    // Queued already (a claim of this session waits there): waiting for it is all there is to do.
+    return this.waitForGrant(wait ?? new Operation({ id: `gpu-wait-${sessionId}`, log: this.#deps.log }), target, sessionId, options);
   }
 
   /** Claims now, or (with `queue`) joins the queue and says where. */
@@ -349,11 +348,16 @@ export class GpuService {
     return { status: 'granted', sessionId, gpus: won, expires: new Date(this.#now() + seconds * 1000).toISOString() };
   }
 
-  /** Waits until the host's agent grants the session's place in the queue; leaving (signal) cancels it. */
-  async waitForGrant(target: string, sessionId: string, wait: QueueWait): Promise<string[]> {
+  /**
+   * Waits under `op` until the host's agent grants the session's place in the queue: each new
+   * position is `op`'s `gpu-queue` step ("position N of M in the GPU queue of HOST"); cancelling
+   * `op` leaves the queue.
+   */
+  async waitForGrant(op: Operation, target: string, sessionId: string, options: QueueWaitOptions = {}): Promise<string[]> {
+    const { signal } = op;
     let lastPosition = 0;
     for (;;) {
-      if (wait.signal?.aborted) {
+      if (signal.aborted) {
         await this.#leaveQueue(target, sessionId);
         throw new BenchtopError('CANCELLED', `Left the GPU queue of ${target}.`, '');
       }
@@ -368,9 +372,9 @@ export class GpuService {
       }
       if (me.position !== lastPosition) {
         lastPosition = me.position;
-        wait.onPosition?.(me.position, line.length);
+        op.step('gpu-queue', `position ${me.position} of ${line.length} in the GPU queue of ${target}`);
       }
-      await sleep(wait.pollMs ?? 1000, wait.signal);
+      await sleep(options.pollMs ?? 1000, signal);
     }
   }
 

@@ -2,7 +2,6 @@ import { mkdir, stat } from 'node:fs/promises';
 import type { ProjectInfo } from '../../../shared/contract/project';
 import { BenchtopError } from '../errors';
 import { LOCAL } from '../engine/service';
-import type { QueueWait } from '../gpu/service';
 import type { Operation } from '../operation';
 
 /**
@@ -55,8 +54,8 @@ export const localWorkspace: WorkspaceResolver = {
 
 /** GPU leases on the target (core.gpus). */
 export interface GpuLeaser {
-  /** All or nothing; with `wait`, a claim that cannot be met now waits in the host's queue. */
-  claim(target: string, want: { count: number; idleMinutes?: number }, sessionId: string, image: string, wait?: QueueWait): Promise<string[]>;
+  /** All or nothing; with `wait`, a claim that cannot be met now waits in the host's queue under that operation. */
+  claim(target: string, want: { count: number; idleMinutes?: number }, sessionId: string, image: string, wait?: Operation): Promise<string[]>;
   release(sessionId: string, target: string): Promise<unknown>;
   /** Before a session starts on a target: its host agent runs (idle stop, expiry, queue with the laptop closed). */
   prepare?(target: string, image: string): Promise<unknown>;

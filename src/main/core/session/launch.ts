@@ -5,7 +5,7 @@ import { engineMessage } from '../engine/errors';
 import type { EngineService } from '../engine/service';
 import { BenchtopError } from '../errors';
 import type { Owner } from '../identity/owner';
-import { defaultHolder, type QueueWait } from '../gpu/service';
+import { defaultHolder } from '../gpu/service';
 import { imageFactsOf, jupyterStart } from '../project/jupyter-image';
 import { runSessionLifecycle } from '../project/lifecycle';
 import { sessionEnvironment, type SessionEnvironment } from '../project/session-env';
@@ -26,8 +26,8 @@ export interface LaunchContext {
   workspace: WorkspaceResolver;
   /** Recorded on the container (OWNER_LABEL): whose session it is. */
   owner: Owner;
-  /** Waiting in a host's GPU queue (the start's signal leaves it; positions become progress). */
-  gpuWait?: QueueWait;
+  /** Waiting in a host's GPU queue under this operation (cancelling it leaves the queue; positions are its `gpu-queue` steps). */
+  gpuWait?: Operation;
   /** Where postCreateCommand / postStartCommand output goes, line by line, as it comes. */
   onOutput?: (line: string) => void;
   /** Where a failed clean-up after a failed start is logged (the start's own error is what is thrown). */

@@ -90,8 +90,9 @@ export class SessionLifecycle {
     await launchSession({ engines, settings: this.#d.settings, gpus: this.#d.gpus, workspace: this.#d.workspace, owner: this.#d.owner, log, op,
       // postCreateCommand / postStartCommand output, line by line, as a detail of the start step.
       onOutput: (line) => op.step('start', line),
-      // Every card taken: the start waits in the host's queue (cancelling the start leaves it).
-      gpuWait: { signal, onPosition: (position, of) => op.step('gpu-queue', `position ${position} of ${of} in the GPU queue of ${target}`) } },
+      // Every card taken: the start waits in the host's queue (cancelling the start leaves it; its
+      // positions are the start's `gpu-queue` steps).
+      gpuWait: op },
       { target, id, imageRef, project, pulled });
     try {
       const started = await directory.inspectOrThrow(target, id);
