@@ -32,6 +32,8 @@ const OPERATION_WORDS: Record<string, string> = {
   'start-destination': 'Starting on the destination',
   'stop-source': 'Stopping the source',
   'final-sync': 'Copying the last changes',
+  // a sync's own step
+  'wait-for-sync': 'Waiting for the sync already under way',
 };
 
 /** `Waiting for Jupyter (already running)`; unknown steps keep their name. */
