@@ -374,14 +374,18 @@ sys.stdout.write(listing() + '\0bt-done')
       spare = startChild(containerId); // loads while the next sequences run
       return output().includes('"result"') ? 'ok-before-kill' : 'killed';
     }
-    if (mode === 'cut') setTimeout(() => void fx.core.hosts.connection(target).client().then((c) => c.destroy()), delayMs);
+    // The cut lands at delayMs whether the sync is still running or not; the next step waits for it,
+    // so a quick sync's cut never falls on the test's own exec instead.
+    const cut = mode === 'cut'
+      ? new Promise<void>((resolve) => setTimeout(() => void fx.core.hosts.connection(target).client().then((c) => c.destroy(), () => undefined).finally(resolve), delayMs))
+      : undefined;
     try {
       await f.core.sync.sync(f.core.ops.create(`model-${(op += 1)}`), { projectDir: f.dir, target, containerId, image: f.image, confirmDeletes: mode === 'confirm' });
       return 'ok';
     } catch (error) {
       return (error as BenchtopError).code ?? 'error';
     } finally {
-      if (mode === 'cut') await new Promise((resolve) => setTimeout(resolve, Math.max(0, 450 - delayMs))); // let the cut land before the next step
+      if (cut) await cut;
     }
   }
 });
