@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ClusterGpuJob } from '../../../shared/contract/clusters';
 import { posix } from 'node:path';
 import type { Clock } from '../clock';
 import { systemClock } from '../clock';
@@ -63,22 +64,8 @@ export interface SlurmUpRequest {
   pollMs?: number;
 }
 
-/** One GPU job of a cluster for the GPU board: yours with controls, others read-only. */
-export interface SlurmGpuJob {
-  jobId: string;
-  user: string;
-  name: string;
-  state: string;
-  reason?: string;
-  partition: string;
-  nodes: string;
-  gpus: string[];
-  gpusRequested: number;
-  startedAt?: string;
-  endsAt?: string;
-  session: boolean;
-  mine: boolean;
-}
+/** One GPU job of a cluster for the GPU board: yours with controls, others read-only (the contract's type). */
+export type SlurmGpuJob = ClusterGpuJob;
 
 const JUPYTER_WAIT_MS = 120_000;
 

@@ -1,40 +1,11 @@
+import type { ClusterSession } from '../../../shared/contract/clusters';
 import type { SessionOwner } from '../../../shared/contract/sessions';
 
-/** A Benchtop session on a Slurm cluster: one job, as `benchtop ps` and the app show it. */
-export interface SlurmSessionInfo {
-  /** `<job id>@<cluster host id>`. */
-  id: string;
-  target: string;
-  jobId: string;
-  projectName: string;
-  /** Slurm's state: PENDING, RUNNING, COMPLETING, COMPLETED, CANCELLED, TIMEOUT, FAILED… */
-  jobState: string;
-  /** Benchtop's reading of it. */
-  state: 'pending' | 'starting' | 'ready' | 'ended' | 'failed';
-  /** Pending: the reason in words ("waiting for GPUs", "over your GPU quota (QOS)"), with Slurm's code. */
-  reason?: string;
-  reasonCode?: string;
-  /** Pending: place in the partition's line (1 = next). */
-  position?: number;
-  partition: string;
-  nodes: string;
-  /** The job's GPU indexes on its node (gres_detail), once it runs. */
-  gpus: string[];
-  /** The same as `node:index`, unique over the cluster (every node numbers its cards from 0). */
-  cards: string[];
-  gpusRequested: number;
-  /** ISO: when it started, and when its --time ends it. */
-  startedAt?: string;
-  endsAt?: string;
-  owner?: SessionOwner;
-  mine: boolean;
-  /** Jupyter on this computer's 127.0.0.1 with its token; only for your own ready session, when asked. */
-  url?: string;
-  hostPort?: number;
-  /** Where the notebooks are on the cluster's shared file system. */
-  notebooksDir?: string;
-  message?: string;
-}
+/**
+ * A Benchtop session on a Slurm cluster: one job, as `benchtop ps` and the app show it. The contract's
+ * type is the one definition (the app receives exactly what the core builds).
+ */
+export type SlurmSessionInfo = ClusterSession;
 
 /** The job comment that marks a Benchtop job: `benchtop:v1:<session>:<owner id>:<owner name>:<project>` (each part URI-encoded). */
 export interface JobMark {
