@@ -38,8 +38,15 @@ export function LinkConsent() {
   current.current = stage;
 
   useEffect(() => {
-    const off = api.on('linkOpened', ({ url }) => setQueue((q) => [...q, url]));
-    api.linkPending().then(({ urls }) => setQueue((q) => [...urls.filter((u) => !q.includes(u)), ...q]), (e: unknown) => setStage({ kind: 'error', url: '', error: errorInfo(e) }));
+    // The core hands each link out once (linkPending): the event only says "there is one", so a link
+    // that arrives while the window starts is never planned twice (a second staged clone).
+    const take = () =>
+      api.linkPending().then(
+        ({ urls }) => urls.length > 0 && setQueue((q) => [...q, ...urls]),
+        (e: unknown) => setStage({ kind: 'error', url: '', error: errorInfo(e) }),
+      );
+    const off = api.on('linkOpened', () => void take());
+    void take();
     return off;
   }, []);
 
