@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /** Run one at a time after the rest by vitest.serial.config.ts: they share the test host's GPUs, agent and ports. */
-export const SERIAL_TESTS = [
+export const HOST_SERIAL_TESTS = [
   'test/shared-host/**/*.test.ts',
   'test/shared-host-leases/**/*.test.ts',
   'test/target-agent/**/*.test.ts',
@@ -9,11 +9,10 @@ export const SERIAL_TESTS = [
   'test/sync/watcher.test.ts',
   'test/cli/forwarder.test.ts',
   'test/cloud/notebook.test.ts',
-  // The Slurm test cluster's four GPUs and its two-GPU-per-user quota.
-  'test/slurm-env/**/*.test.ts',
-  'test/slurm/**/*.test.ts',
-  'test/slurm-sync/**/*.test.ts',
 ];
+/** Likewise one at a time, for the Slurm test cluster's four GPUs and its two-GPU-per-user quota. */
+export const CLUSTER_SERIAL_TESTS = ['test/slurm-env/**/*.test.ts', 'test/slurm/**/*.test.ts', 'test/slurm-sync/**/*.test.ts'];
+export const SERIAL_TESTS = [...HOST_SERIAL_TESTS, ...CLUSTER_SERIAL_TESTS];
 
 export default defineConfig({
   test: {

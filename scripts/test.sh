@@ -14,8 +14,14 @@ log=$(mktemp -d)
 status=0
 echo "== unit and integration tests"
 npx vitest run 2>&1 | tee "$log/unit.txt" || status=1
-echo "== tests that share the test host's GPUs, agent and ports, one file at a time"
-npx vitest run --config vitest.serial.config.ts 2>&1 | tee "$log/serial.txt" || status=1
+echo "== tests that share the SSH test host or the Slurm cluster: one file at a time per group, the two groups side by side"
+BENCHTOP_SERIAL_GROUP=host npx vitest run --config vitest.serial.config.ts >"$log/serial-host.txt" 2>&1 &
+host_group=$!
+BENCHTOP_SERIAL_GROUP=cluster npx vitest run --config vitest.serial.config.ts >"$log/serial-cluster.txt" 2>&1 &
+cluster_group=$!
+wait "$host_group" || status=1
+wait "$cluster_group" || status=1
+cat "$log/serial-host.txt" "$log/serial-cluster.txt"
 echo "== the host agent's own rules (python, no engine)"
 python3 -B -m unittest discover -s src/target-agent 2>&1 | tee "$log/agent.txt" || status=1
 # unittest ends with "OK" or "FAILED (failures=N, errors=M)" after "Ran N tests": one summary line of ours.
@@ -24,6 +30,6 @@ echo "== e2e"
 npx playwright test 2>&1 | tee "$log/e2e.txt" || status=1
 
 # One closing line for the whole run, from the reporters' own lines (test/support/*summary-reporter.ts).
-grep -hE '^(unit|agent|e2e): [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log/unit.txt" "$log/serial.txt" "$log/agent.txt" "$log/e2e.txt" |
+grep -hE '^(unit|agent|e2e): [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log/unit.txt" "$log/serial-host.txt" "$log/serial-cluster.txt" "$log/agent.txt" "$log/e2e.txt" |
   awk '{p+=$2; f+=$4; s+=$6} END {printf "\ntests: %d passed, %d failed, %d skipped\n", p, f, s}'
 exit $status
