@@ -39,7 +39,8 @@ async function main(): Promise<void> {
   const project = benchProject(image, env.image.lockfilePath);
   const clients = await openCompute(fx.env);
   const key = await cloudSshKey(join(fx.dir, 'plain'), 'bt-bench-plain');
-  const knownHosts = join(mkdtempSync(join(tmpdir(), 'bt-bench-kh-')), 'known_hosts');
+  // A fresh known_hosts per VM, as for a user whose new VM reuses an address with a new key (trust on first use).
+  const khDir = mkdtempSync(join(tmpdir(), 'bt-bench-kh-'));
   const created: string[] = [];
   const result: Comparison = { title: 'Cloud VM create → ready notebook, minus the GCE server\'s own time', runs, benchtop: [], plain: [], goal: 1 };
   let op = 0;
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
       `until curl -sf -H 'Authorization: token ${token}' http://127.0.0.1:${port}/api/status >/dev/null; do sleep 0.1; done`;
     for (;;) {
       try {
-        await run('ssh', ['-i', key.privateKeyPath, '-o', 'StrictHostKeyChecking=accept-new', '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'BatchMode=yes', `btcloud@${address}`, remote]);
+        await run('ssh', ['-i', key.privateKeyPath, '-o', 'StrictHostKeyChecking=accept-new', '-o', `UserKnownHostsFile=${join(khDir, `${address}-${randomBytes(4).toString('hex')}`)}`, '-o', 'BatchMode=yes', `btcloud@${address}`, remote]);
         return;
       } catch (error) {
         if (!/Connection refused|timed out/i.test(String(error))) throw error;
