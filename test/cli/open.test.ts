@@ -37,7 +37,8 @@ describe('the CLI desktop: the default browser through the platform opener', () 
     const desktop = systemDesktop({ platform: 'linux', env: { PATH: `${opener.bin}:/usr/bin:/bin` }, notice: (t) => notes.push(t) });
     await desktop.openExternal('http://127.0.0.1:8870/?token=abc123');
     await desktop.openNotebook('benchtop-some-session', 'http://127.0.0.1:8871/lab?token=def456');
-    expect(await eventually(() => (opener.opened().length === 2 ? opener.opened() : undefined))).toEqual([
+    // Each opener runs detached, so the two may record in either order.
+    expect((await eventually(() => (opener.opened().length === 2 ? opener.opened() : undefined)))?.sort()).toEqual([
       'http://127.0.0.1:8870/?token=abc123',
       'http://127.0.0.1:8871/lab?token=def456',
     ]);
@@ -109,7 +110,8 @@ describe('benchtop up / open in the browser', () => {
 
     const open = await benchtop(['open', id], withOpener);
     expect(open).toMatchObject({ code: 0, stdout: `${url}\n`, stderr: '' });
-    expect(await eventually(() => (opener.opened().length === 2 ? opener.opened() : undefined))).toEqual([page, page]);
+    // Each opener runs detached, so the two may record in either order.
+    expect((await eventually(() => (opener.opened().length === 2 ? opener.opened() : undefined)))?.sort()).toEqual([page, page]);
 
     const missing = await benchtop(['open', id], { BENCHTOP_BROWSER: undefined, PATH: emptyPath() });
     expect(missing.code).toBe(0);
