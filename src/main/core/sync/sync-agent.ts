@@ -72,7 +72,7 @@ export class SyncAgent {
    */
   request(run: AgentRun, argv: string[], step: string, input?: ExecInput, signal?: AbortSignal): Promise<Buffer> {
     const turn = this.#queue.then(() => this.#request(run, argv, step, input, signal));
-    this.#queue = turn.catch(() => undefined);
+    this.#queue = turn.catch(() => undefined); // the caller gets turn's error; the queue only keeps the order
     return turn;
   }
 
@@ -106,7 +106,7 @@ export class SyncAgent {
         // got so far is an input cut off, which changes nothing.
         if (!settled.signal.aborted) {
           this.#die();
-          await answer.catch(() => undefined);
+          await answer.catch(() => undefined); // the helper was just ended: its answer can only be that; the error above is the one reported
           throw error;
         }
       }
@@ -232,7 +232,7 @@ export async function agentRequest(container: ExecHost, user: string, run: Agent
   const key = `${container.id}\0${user}`;
   const get = async (): Promise<SyncAgent> => {
     const kept = pool.get(key);
-    const agent = kept ? await kept.catch(() => undefined) : undefined;
+    const agent = kept ? await kept.catch(() => undefined) : undefined; // a helper that failed to start was reported to its caller; start a new one
     if (agent?.alive) return agent;
     if (pool.get(key) === kept) pool.delete(key);
     const starting = SyncAgent.start(container, user, () => {
