@@ -88,7 +88,13 @@ describe('the test Slurm cluster, from its login node', () => {
       await onLoginOk(env, user, `mkdir -p ${dir}`);
       outDirs.set(user.name, dir);
     }
-  });
+    // The tests count on free cards (two jobs on one node): jobs other test files left behind, still
+    // running or COMPLETING while their Epilog removes a container, must be gone first.
+    const jobsLeft = async () => (await onLoginOk(env, alice, 'squeue --noheader --states=PENDING,RUNNING,COMPLETING -o %i')).trim();
+    if ((await pollFor(async () => ((await jobsLeft()) === '' ? true : undefined), 3 * WAIT_MS)) === undefined) {
+      throw new Error(`the test cluster still runs other jobs after ${(3 * WAIT_MS) / 1000} s: ${(await jobsLeft()).split('\n').join(', ')}`);
+    }
+  }, 5 * WAIT_MS);
 
   afterAll(async () => {
     for (const user of [alice, bob].filter(Boolean)) {
