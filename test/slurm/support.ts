@@ -77,7 +77,9 @@ export async function clusterFixture(env: SlurmEnv, userName = 'btalice', host: 
       // Whatever a test left queued or running is cancelled, so the cluster's GPUs are free for the next.
       const names = projects.map((p) => `benchtop-${p.name}`);
       if (names.length) {
-        await onLogin(env, user, `scancel --user=${user.name} --name=${names.join(',')}; rm -rf ${projects.map((p) => `'${user.sharedDir}/${p.name}'`).join(' ')}`).catch(() => undefined);
+        // scancel takes one --name (a comma list matches no job: that leaked hour-long jobs holding the cluster).
+        const cancels = names.map((n) => `scancel --user=${user.name} --name=${n}`).join('; ');
+        await onLogin(env, user, `${cancels}; rm -rf ${projects.map((p) => `'${user.sharedDir}/${p.name}'`).join(' ')}`).catch((e: unknown) => console.warn(`cluster clean-up: ${String(e)}`));
       }
       await core.close();
       for (const p of projects) await p.cleanup();
