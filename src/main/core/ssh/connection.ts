@@ -157,8 +157,8 @@ export class SshConnection {
         `Check that ${next.hostname}:${next.port} is the right address as seen from the jump host, and that its sshd allows TCP forwarding (AllowTcpForwarding, PermitOpen).`));
   }
 
-  /** Runs a command through the host's login shell and collects its output. */
-  async exec(command: string, timeoutMs = 30_000): Promise<ExecOutput> {
+  /** Runs a command through the host's login shell and collects its output; `stdin`, when given, is its whole input. */
+  async exec(command: string, timeoutMs = 30_000, stdin?: string | Buffer): Promise<ExecOutput> {
     const client = await this.client();
     const run = new Promise<ExecOutput>((resolve, reject) => {
       client.exec(command, (error, channel) => {
@@ -175,6 +175,7 @@ export class SshConnection {
           exitCode = typeof code === 'number' ? code : null;
         });
         channel.on('close', () => resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), exitCode }));
+        if (stdin !== undefined) channel.end(stdin);
       });
     });
     return withTimeout(run, timeoutMs, () =>
