@@ -32,12 +32,6 @@ LOG_PREFIX=bastion
 source "$REPO_ROOT/scripts/test-env/helpers.sh"
 in_bastion() { nsenter --net="/run/netns/$NS_BASTION" "$@"; }
 in_inner() { nsenter --net="/run/netns/$NS_INNER" "$@"; }
-pid_alive() {
-  local pid
-  [[ -s "$1" ]] || return 1
-  pid="$(cat "$1")"
-  [[ -r "/proc/$pid/cmdline" && "$(tr '\0' ' ' <"/proc/$pid/cmdline")" == *"$2"* ]]
-}
 
 ensure_netns() {
   local ns

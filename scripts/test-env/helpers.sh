@@ -16,3 +16,11 @@ wait_until() {
     sleep 0.3
   done
 }
+
+# pid_alive PIDFILE PATTERN: the pidfile names a live process whose command line contains PATTERN.
+pid_alive() {
+  local pid
+  [[ -s "$1" ]] || return 1
+  pid="$(cat "$1")"
+  [[ -r "/proc/$pid/cmdline" && "$(tr '\0' ' ' <"/proc/$pid/cmdline")" == *"$2"* ]]
+}

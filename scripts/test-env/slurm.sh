@@ -45,12 +45,6 @@ LOG_PREFIX=slurm
 source "$REPO_ROOT/scripts/test-env/helpers.sh"
 readonly NSENTER=(nsenter --net="/run/netns/$NS")
 in_ns() { "${NSENTER[@]}" "$@"; }
-pid_alive() {
-  local pid
-  [[ -s "$1" ]] || return 1
-  pid="$(cat "$1")"
-  [[ -r "/proc/$pid/cmdline" && "$(tr '\0' ' ' <"/proc/$pid/cmdline")" == *"$2"* ]]
-}
 # detach CMD...: start a daemon in its own session with the lock fds closed (test-env.sh's lock must
 # not be held by it), its output into $LOG.
 detach() {

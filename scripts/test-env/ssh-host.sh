@@ -57,13 +57,6 @@ source "$REPO_ROOT/scripts/test-env/helpers.sh"
 # with & forks a subshell, and $! would name that subshell instead of the daemon.
 readonly NSENTER=(nsenter --net="/run/netns/$NS")
 in_ns() { "${NSENTER[@]}" "$@"; }
-# pid_alive PIDFILE PATTERN: the pidfile names a live process whose command line contains PATTERN.
-pid_alive() {
-  local pid
-  [[ -s "$1" ]] || return 1
-  pid="$(cat "$1")"
-  [[ -r "/proc/$pid/cmdline" && "$(tr '\0' ' ' <"/proc/$pid/cmdline")" == *"$2"* ]]
-}
 stop_pidfile() {
   if [[ -s "$1" ]]; then
     kill "$(cat "$1")" 2>/dev/null || true
