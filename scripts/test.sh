@@ -32,4 +32,6 @@ npx playwright test 2>&1 | tee "$log/e2e.txt" || status=1
 # One closing line for the whole run, from the reporters' own lines (test/support/*summary-reporter.ts).
 grep -hE '^(unit|agent|e2e): [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log/unit.txt" "$log/serial-host.txt" "$log/serial-cluster.txt" "$log/agent.txt" "$log/e2e.txt" |
   awk '{p+=$2; f+=$4; s+=$6} END {printf "\ntests: %d passed, %d failed, %d skipped\n", p, f, s}'
+# What failed, again at the very end, where a CI log's tail is read.
+{ grep -hE "^failed: " "$log/unit.txt" "$log/serial-host.txt" "$log/serial-cluster.txt" "$log/e2e.txt"; grep -hE "^(FAIL|ERROR): " "$log/agent.txt" | sed "s/^/failed: agent /"; } | sed "s/\x1b\[[0-9;]*m//g" || true
 exit $status
