@@ -86,11 +86,16 @@ export async function removeProjectContainers(project: TestProject): Promise<voi
   await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
 }
 
-/** Waits for a condition on events, without timing assertions: the test timeout is the limit. */
-export async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, everyMs = 100): Promise<T> {
+/**
+ * Waits for a condition on events. Not a timing assertion: the cap (2 minutes unless given) is only
+ * there so a condition that never comes fails with what was awaited, not as a bare test timeout.
+ */
+export async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, everyMs = 100, what = 'the awaited condition', capMs = 120_000): Promise<T> {
+  const deadline = Date.now() + capMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${capMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
