@@ -1,5 +1,6 @@
 import { BENCHTOP_VERSION } from '../main/core/version';
 import { GLOBAL_OPTIONS, optionsHelp, type OptionSpecs } from './args';
+import type { CommandEntry } from './commands';
 import type { Command } from './commands/types';
 
 /** Everything a command accepts: its own options, then the global ones. */
@@ -12,7 +13,7 @@ export function commandHelp(command: Command): string {
   return `${command.usage}\n\nOptions:\n${optionsHelp(commandOptions(command))}`;
 }
 
-export function mainHelp(commands: readonly Command[]): string {
+export function mainHelp(commands: readonly CommandEntry[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return `benchtop ${BENCHTOP_VERSION} — identical Jupyter analysis environments, locally or on GPU hosts
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { coreLogger } from '../main/core/log/core-logger';
 import type { Logger } from '../main/core/log/logger';
-import { defaultSettingsDir } from '../main/core/settings/conf-store';
+import { defaultSettingsDir } from '../main/core/settings/settings-dir';
 import { flag, type ParsedArgs } from './args';
 
 /**

@@ -4,7 +4,7 @@ import { runLocalNvidiaSmi } from '../main/core/gpu/run-nvidia-smi';
 import { MachineCheckService } from '../main/core/machine/service';
 import { openConfSettings } from '../main/core/settings/conf-store';
 
-export { Operation } from '../main/core/operation';
+import { Operation } from '../main/core/operation';
 
 /**
  * The machine check of this computer without a project, built from the same pieces Core gives it
@@ -20,4 +20,12 @@ export function lightMachineCheck(env: NodeJS.ProcessEnv): MachineCheckService {
     env,
     gpuProbe: () => runLocalNvidiaSmi({ env }),
   });
+}
+
+/**
+ * The check's operation on the fast path: nobody follows it (no event bus, no log lines of its own),
+ * so its id needs to be unique in this process only, and no random UUID (node:crypto) is loaded for it.
+ */
+export function lightOperation(): Operation {
+  return new Operation({ id: `cli-${process.pid}-${Date.now().toString(36)}` });
 }

@@ -44,8 +44,8 @@ function failed(ctx: { json: boolean; out(text: string): void; err(text: string)
 export async function main(argv: readonly string[]): Promise<number> {
   const at = commandIndex(argv);
   const name = at >= 0 ? argv[at] : undefined;
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     let args: ParsedArgs;
     try {
       args = parseArgs(at >= 0 ? argv.slice(0, at) : argv, { ...GLOBAL_OPTIONS, version: { type: 'boolean', help: '' } });
@@ -64,6 +64,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`benchtop: unknown command "${name}". Run \`benchtop --help\` for the list.\n`);
     return EXIT.USAGE;
   }
+  // Only this command's code loads (its options, help and run), not the other commands'.
+  const command = await entry.load();
   let args: ParsedArgs;
   try {
     args = parseArgs([...argv.slice(0, at), ...argv.slice(at + 1)], commandOptions(command));

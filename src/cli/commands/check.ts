@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { flag, stringOption } from '../args';
 import { BenchtopError } from '../../main/core/errors';
 import { EXIT } from '../exit-codes';
-import { SLURM_UP_OPTIONS, slurmCheck } from './slurm-cli';
+import { SLURM_UP_OPTIONS } from './slurm-options';
 import type { Command } from './types';
 
 /** Without a folder, the current one is checked as a project when it is one. */
@@ -16,7 +15,6 @@ function projectDirFor(dir: string | undefined): string | undefined {
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'Check this computer against a project: OS, CPU, memory, disk, engine, GPUs, ports, proxy',
   usage: `benchtop check [DIR] [--json] [--refresh]
 benchtop check [DIR] --target CLUSTER [--gpus N] [--time D] [--json]
 
@@ -38,6 +36,7 @@ Exit codes: 0 nothing failed (warnings allowed), 1 a check failed, 2 the check c
     const target = stringOption(ctx.args, 'target');
     if (target) {
       if (!ctx.core.slurm.isCluster(target)) throw new BenchtopError('INVALID_ARGUMENT', `${target} is not a Slurm cluster; check --target is for clusters.`, 'Run `benchtop host ls`; `benchtop check` alone checks this computer.');
+      const { slurmCheck } = await import('./slurm-cli');
       return slurmCheck(ctx, projectDirFor(ctx.args.positional[0]) ?? process.cwd(), target);
     }
     const report = await ctx.handlers.machineCheck({
@@ -51,8 +50,8 @@ Exit codes: 0 nothing failed (warnings allowed), 1 a check failed, 2 the check c
   // Without a project nothing but the check's own probes is needed: they run without the core.
   async runLight(ctx) {
     if (projectDirFor(ctx.args.positional[0]) || stringOption(ctx.args, 'target')) return undefined;
-    const { lightMachineCheck, Operation } = await import('../light-machine-check');
-    const report = await lightMachineCheck(ctx.env).check(new Operation({ id: `cli-${randomUUID()}` }), { refresh: flag(ctx.args, 'refresh') });
+    const { lightMachineCheck, lightOperation } = await import('../light-machine-check');
+    const report = await lightMachineCheck(ctx.env).check(lightOperation(), { refresh: flag(ctx.args, 'refresh') });
     ctx.out(ctx.json ? JSON.stringify(report, null, 2) : report.text);
     return report.summary.fail > 0 ? EXIT.NEGATIVE : EXIT.OK;
   },

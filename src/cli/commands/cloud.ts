@@ -80,7 +80,6 @@ async function withSteps<T>(ctx: CliContext, opId: string, work: () => Promise<T
 
 export const cloudCommand: Command = {
   name: 'cloud',
-  summary: 'GPU VMs on Google Compute Engine: create, config, ls, prices, start, stop, resize, rm',
   usage: USAGE,
   options: {
     gpu: { type: 'string', value: 'TYPE', help: 'create: the GPU type (nvidia-tesla-t4, nvidia-l4, nvidia-tesla-v100, nvidia-tesla-a100, nvidia-a100-80gb, nvidia-h100-80gb)' },

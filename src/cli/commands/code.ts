@@ -5,7 +5,6 @@ import type { Command } from './types';
 
 export const codeCommand: Command = {
   name: 'code',
-  summary: 'Open VS Code attached to a running session’s container',
   usage: `benchtop code [SESSION] [--json]
 
 Attaches VS Code (with the Dev Containers extension; Remote - SSH too for a session on a host) to

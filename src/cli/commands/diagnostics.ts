@@ -3,7 +3,6 @@ import type { Command } from './types';
 
 export const diagnosticsCommand: Command = {
   name: 'diagnostics',
-  summary: 'Print what to attach to a help request: versions, the machine check report, the recent log',
   usage: `benchtop diagnostics [--json]
 
 Runs the machine check and prints its report with the end of Benchtop's log (the CLI's log folder is

@@ -31,7 +31,6 @@ function show(ctx: { json: boolean; out(text: string): void }, info: EngineInfo)
 
 export const engineCommand: Command = {
   name: 'engine',
-  summary: 'Show which container engine a target uses: endpoint, version, API, storage driver, runtimes',
   usage: `benchtop engine [--target local|HOST] [--json]
 
 Finds the local engine from DOCKER_HOST, then the current Docker context, then the usual sockets

@@ -35,7 +35,6 @@ async function serve(ctx: CliContext): Promise<number> {
 
 export const forwarderCommand: Command = {
   name: 'forwarder',
-  summary: 'The background process that keeps host sessions’ notebook URLs answering: status, stop',
   usage: `benchtop forwarder [status]   [--json]
 benchtop forwarder stop       [--json]
 benchtop forwarder serve      [--verbose]

@@ -51,7 +51,6 @@ async function claim(ctx: CliContext, target: string): Promise<number> {
 
 export const gpusCommand: Command = {
   name: 'gpus',
-  summary: 'The GPU board of a host (holders, expiry, use, queue); claim, extend, release, queue',
   usage: `benchtop gpus [--target local|HOST] [--reap] [--json]
 benchtop gpus claim   --target HOST [--count N | --gpu ID[,ID…]] [--hours H] [--wait] [--json]
 benchtop gpus extend  SESSION --target HOST [--hours H] [--json]

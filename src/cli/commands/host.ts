@@ -101,7 +101,6 @@ If that is the fingerprint the host's admin gave you, run:
 
 export const hostCommand: Command = {
   name: 'host',
-  summary: 'Shared GPU hosts over SSH: add (with host-key trust), trust, test, ls, rm, policy',
   usage: USAGE,
   options: {
     identity: { type: 'string', value: 'FILE', help: 'add: the SSH private key to use' },

@@ -7,7 +7,6 @@ import type { Command } from './types';
 
 export const initCommand: Command = {
   name: 'init',
-  summary: 'Create .devcontainer/devcontainer.json for a project (image, host requirements, Benchtop settings)',
   usage: `benchtop init [DIR] [--image REF] [--json]
 
 Writes .devcontainer/devcontainer.json from Benchtop's template (with comments explaining each key),

@@ -38,7 +38,6 @@ async function drift(ctx: CliContext): Promise<number> {
 
 export const lockCommand: Command = {
   name: 'lock',
-  summary: 'Compare the project\'s lockfile with the pinned image (status) or a running session (drift)',
   usage: `benchtop lock status [DIR] [--config NAME] [--json]
 benchtop lock drift SESSION [--write FILE] [--json]
 

@@ -7,7 +7,6 @@ import type { Command } from './types';
 
 export const logsCommand: Command = {
   name: 'logs',
-  summary: 'Show a session’s Jupyter log (-f to follow); the token is masked',
   usage: 'benchtop logs ID [-f|--follow] [--tail N]\n\nCtrl-C stops following.',
   options: {
     follow: { type: 'boolean', short: 'f', help: 'keep printing new lines until Ctrl-C' },

@@ -7,7 +7,6 @@ import type { Command } from './types';
 
 export const moveCommand: Command = {
   name: 'move',
-  summary: "Move a project's session to a host (or back with `local`), notebooks and all",
   usage: `benchtop move TARGET [DIR] [--json]
 
 Moves the running session of DIR's project (default: the current folder) to TARGET, a host id or

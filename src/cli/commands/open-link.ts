@@ -35,7 +35,6 @@ async function askYes(question: string): Promise<boolean> {
 
 export const openLinkCommand: Command = {
   name: 'open-link',
-  summary: 'Do what a benchtop:// link asks (clone and start a project, or join a team), after you agree',
   usage: `benchtop open-link 'benchtop://open?repo=https://…&ref=…' [--dir DIR] [--yes] [--no-open] [--json]
 benchtop open-link 'benchtop://join?team=https://…/team.json' [--yes]
 

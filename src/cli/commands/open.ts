@@ -5,7 +5,6 @@ import type { Command } from './types';
 
 export const openCommand: Command = {
   name: 'open',
-  summary: 'Open a ready session’s notebook in the browser and print its URL',
   usage: `benchtop open ID [--json]
 
 Opens the notebook in the default browser (xdg-open, open, or start) and prints its URL on stdout.

@@ -29,7 +29,6 @@ export function printLockfileUpdate(ctx: CliContext, update: LockfileUpdate | un
 
 export const pinCommand: Command = {
   name: 'pin',
-  summary: 'Pin the project to an image version by digest (the newest when no version is given)',
   usage: `benchtop pin [VERSION] [--dir DIR] [--config NAME] [--json]
 
 Resolves VERSION (a tag of the project's image; default: the newest release tag) to its digest on

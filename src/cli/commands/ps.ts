@@ -7,7 +7,6 @@ import type { Command } from './types';
 
 export const psCommand: Command = {
   name: 'ps',
-  summary: 'List sessions on this computer and on added hosts, with their state',
   usage: `benchtop ps [--json]
 
 Sessions are found from the engines' container labels, so this also lists sessions started by

@@ -41,7 +41,6 @@ export function showProgress(ctx: CliContext, opId: string): () => void {
 
 export const pullCommand: Command = {
   name: 'pull',
-  summary: 'Pull an image (by digest) with progress; skips what the engine already has',
   usage: `benchtop pull <image-ref> [--json]
 
 Pulls through the local engine with the registry login Benchtop knows (Settings or \`docker login\`),

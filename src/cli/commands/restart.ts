@@ -5,7 +5,6 @@ import type { Command } from './types';
 
 export const restartCommand: Command = {
   name: 'restart',
-  summary: 'Restart a session (fresh kernel state; re-checks the pin and lockfile)',
   usage: 'benchtop restart ID [--json]\n\nPrints the new notebook URL on stdout when Jupyter is ready again.',
   options: {},
   async run(ctx) {

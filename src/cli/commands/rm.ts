@@ -4,7 +4,6 @@ import type { Command } from './types';
 
 export const rmCommand: Command = {
   name: 'rm',
-  summary: 'Remove a session’s container (never the notebooks: they live in the project folder)',
   usage: 'benchtop rm ID [--json]',
   options: {},
   async run(ctx) {

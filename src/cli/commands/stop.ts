@@ -11,7 +11,6 @@ export function sessionIdArg(positional: string[], command: string): string {
 
 export const stopCommand: Command = {
   name: 'stop',
-  summary: 'Stop a session (notebooks stay in the project folder)',
   usage: 'benchtop stop ID [--json]\n\nA cluster session (JOB@CLUSTER) is cancelled with scancel; its notebooks stay in the cluster\'s shared folder.',
   options: {},
   async run(ctx) {

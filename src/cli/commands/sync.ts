@@ -13,7 +13,6 @@ import type { Command } from './types';
 
 export const syncCommand: Command = {
   name: 'sync',
-  summary: "Two-way sync of a project's notebooks and lockfile with its volume on a host",
   usage: `benchtop sync [DIR] [--target HOST] [--yes] [--adopt VOLUME] [--json]
 benchtop sync restore [--list] [PATH] [--project DIR] [--target HOST] [--json]
 

@@ -3,9 +3,8 @@ import type { CliContext } from '../context';
 import type { LightContext } from '../light-context';
 
 export interface Command {
+  /** The command word (the same as its entry in ./index.ts, which also holds its one-line summary). */
   name: string;
-  /** One line for `benchtop --help`. */
-  summary: string;
   /** Synopsis and description for `benchtop <name> --help`; the option list is printed from `options`. */
   usage: string;
   /**

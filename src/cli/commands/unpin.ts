@@ -4,7 +4,6 @@ import type { Command } from './types';
 
 export const unpinCommand: Command = {
   name: 'unpin',
-  summary: 'Replace the digest pin with the version tag it was pinned from',
   usage: `benchtop unpin [--dir DIR] [--config NAME] [--json]
 
 Writes "image": "<repository>:<version>" back (the version from the pin's comment, or the tag that

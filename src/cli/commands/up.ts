@@ -8,7 +8,6 @@ import type { Command } from './types';
 
 export const upCommand: Command = {
   name: 'up',
-  summary: 'Start the project’s Jupyter session (pull the pinned image, start, wait until ready)',
   usage: `benchtop up [DIR] [--target local|HOST|CLUSTER] [--config NAME] [--no-open] [--json]
 benchtop up [DIR] --target CLUSTER [--gpus N] [--time 4h] [--no-wait] [--json]
 

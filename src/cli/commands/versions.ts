@@ -6,7 +6,6 @@ import type { Command } from './types';
 
 export const versionsCommand: Command = {
   name: 'versions',
-  summary: 'List the versions of the project\'s image: digest, date, size, pinned / newer / local',
   usage: `benchtop versions [DIR] [--json]
 
 Reads every tag of the project's image repository from its registry. Marks the pinned version (*),

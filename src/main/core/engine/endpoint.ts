@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -116,7 +115,8 @@ export function contextEndpoint(r: ResolveEnv): ResolvedEndpoint | null {
     }
   }
   if (!name || name === 'default') return null;
-  const id = createHash('sha256').update(name).digest('hex');
+  // node:crypto only here (a named context): loading it costs every short command a few milliseconds.
+  const id = process.getBuiltinModule('node:crypto').createHash('sha256').update(name).digest('hex');
   const metaPath = join(dockerDir, 'contexts', 'meta', id, 'meta.json');
   if (!r.exists(metaPath)) {
     throw new BenchtopError('DOCKER_CONTEXT_INVALID', `Docker context "${name}" is selected but ${metaPath} does not exist.`,

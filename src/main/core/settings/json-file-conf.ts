@@ -1,7 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { Settings } from './schema';
 import type { ConfLike, ConfOptions } from './store';
 
@@ -52,7 +51,8 @@ export class JsonFileConf implements ConfLike {
   /** Write beside, then rename over: a reader (another process) sees the old file or the new one, never half. */
   #write(value: Partial<Settings>): void {
     mkdirSync(dirname(this.path), { recursive: true });
-    const temporary = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    // node:crypto loaded on write only: a command that just reads settings does not pay for it.
+    const temporary = `${this.path}.${process.pid}.${process.getBuiltinModule('node:crypto').randomBytes(4).toString('hex')}.tmp`;
     try {
       writeFileSync(temporary, JSON.stringify(value, undefined, '\t'), { mode: 0o666 });
       renameSync(temporary, this.path);
