@@ -23,7 +23,8 @@
  * argv[1..3] are the scan, apply and hash scripts' sources.
  */
 export const REMOTE_AGENT_SCRIPT = String.raw`
-import json, os, sys, traceback
+import errno, json, os, sys, traceback
+can_splice = hasattr(os, 'splice')
 scripts = {}
 for name, source in zip(('scan', 'apply', 'hash'), sys.argv[1:4]):
     scripts[name] = compile(source, '<bt-' + name + '>', 'exec')
@@ -69,6 +70,37 @@ class Input:
     def drain(self):
         while not self.ended:
             self.read(1 << 20)
+    def copy_to(self, fd, n):
+        # Moves the next n bytes of input into the file fd, by splice (no copy through this process)
+        # where stdin is a pipe, else read and write. Returns n, or less when the input ended first.
+        global can_splice
+        want = n
+        while n > 0 and not self.ended:
+            if self.left == 0:
+                self.left = int.from_bytes(read_fd(4), 'big')
+                if self.left == 0:
+                    self.ended = True
+                    break
+            take = min(n, self.left)
+            moved = 0
+            if can_splice:
+                try:
+                    moved = os.splice(0, fd, take)
+                except OSError as e:
+                    if e.errno not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EXDEV):
+                        raise
+                    can_splice = False
+                else:
+                    if moved == 0:
+                        raise Gone()
+            if not can_splice:
+                data = memoryview(read_fd(take))
+                moved = len(data)
+                while data:
+                    data = data[os.write(fd, data):]
+            self.left -= moved
+            n -= moved
+        return want - n
 
 class Output:
     def __init__(self):

@@ -3,7 +3,7 @@ import { extract as tarExtract, type Header } from 'tar-stream';
 import { BenchtopError } from '../errors';
 import { DONE_MARKER, DONE_MARKER_SH, execOk } from './container-exec';
 import { withScopedSignal } from './scoped-signal';
-import { agentRequest } from './sync-agent';
+import { agentRequest, prestartAgent } from './sync-agent';
 import type { TrashEntry, TrashEntryRef } from '../../../shared/contract/hosts';
 import { batchTime, TRASH_REL, type TrashKind } from './trash';
 import { LOCKFILE_REL, STAGING_DIR, type FileEntry, type Tree } from './tree';
@@ -91,6 +91,11 @@ export class RemoteTree {
   get user(): string {
     if (!this.#user) throw new Error('RemoteTree: scan() or learnOwner() first, they learn whom the volume belongs to');
     return this.#user;
+  }
+
+  /** Starts the helper process that lists the volume, ahead of the scan (see prestartAgent). */
+  prestart(): void {
+    prestartAgent(this.container, ROOT_USER);
   }
 
   /** Learns whom the volume's root belongs to, for the steps that run as that owner. */

@@ -118,6 +118,16 @@ export async function runSync(run: SyncRun): Promise<SyncOutcome> {
   // Up: the plan and every upload, fed to one python3 run in the container that applies them.
   emit('uploading', true);
   const sent = new Map<string, string>();
+  // Each file sent unhashed is looked at again right after it was read, while the rest of the upload
+  // is still on its way (after the apply step, a first sync's thousands of stats would cost a round
+  // of their own): the stamp then vouches for what was sent only if it did not move meanwhile.
+  const after = new Map<string, Promise<FileEntry | undefined>>();
+  const restat = (from: string, entry: FileEntry) => {
+    if (entry.sha256 !== undefined) return;
+    const now = fileEntry(local.pathOf(from));
+    now.catch(() => undefined); // awaited (and its error thrown) in recordUploads
+    after.set(from, now);
+  };
   // The same list, in the same order, as the apply plan's `moves` (toApplyPlan): the apply step
   // pairs each move with the upload at its index.
   const uploads: UploadItem[] = plan.upload.filter((u) => asFile(localTree, u.from)).map(({ from, to }) => {
@@ -131,6 +141,7 @@ export async function runSync(run: SyncRun): Promise<SyncOutcome> {
         stream.on('end', () => {
           sent.set(to, hash.digest('hex'));
           counts.files += 1;
+          restat(from, entry);
         });
         return stream;
       },
@@ -138,6 +149,7 @@ export async function runSync(run: SyncRun): Promise<SyncOutcome> {
         const content = await local.readWhole(from, entry.size);
         sent.set(to, createHash('sha256').update(content).digest('hex'));
         counts.files += 1;
+        restat(from, entry);
         return content;
       },
     };
@@ -149,7 +161,7 @@ export async function runSync(run: SyncRun): Promise<SyncOutcome> {
     emit('uploading');
   }, signal);
   for (const [rel, why] of Object.entries(report.unsafe ?? {})) refusedList.push(`"${rel}" was not written in the volume on ${run.targetName}: ${why}`);
-  const uploaded = await recordUploads(plan, report, localTree, sent, next, (rel) => fileEntry(local.pathOf(rel)));
+  const uploaded = await recordUploads(plan, report, localTree, sent, next, (rel) => after.get(rel) ?? fileEntry(local.pathOf(rel)));
 
   // Down: one tar of the snapshots the apply step linked, each written locally temp-then-rename.
   let downloaded = 0;
@@ -258,8 +270,8 @@ function toApplyPlan(plan: SyncPlan, remoteTree: Tree, localTree: Tree): Omit<Ap
 async function recordUploads(plan: SyncPlan, report: ApplyReport, localTree: Tree, sent: Map<string, string>, next: Base,
   statNow: (rel: string) => Promise<FileEntry | undefined>): Promise<number> {
   let uploaded = 0;
-  // Each file sent unhashed is looked at again now, several at a time (one after the other, a
-  // first sync's thousands of stats cost seconds on a busy machine).
+  // Each file sent unhashed is looked at again (`statNow`: mostly done already, right after it was
+  // read), several at a time.
   const unhashed = plan.upload.filter(({ from, to }) => Array.isArray(report.done[to]) && sent.has(to) && asFile(localTree, from)?.sha256 === undefined).map((u) => u.from);
   const nowOf = new Map<string, FileEntry | undefined>();
   await Promise.all(Array.from({ length: 16 }, async () => {

@@ -191,6 +191,9 @@ export class SyncService {
         volume = state.volume;
       } else {
         session = request.containerId ? (await engines.docker(target)).getContainer(request.containerId) : undefined;
+        // Given by its full id, the container is reached by that same id below once its mount is
+        // checked: its helper process can start meanwhile (it does nothing until the scan asks).
+        if (session && FULL_ID.test(session.id)) new RemoteTree(session).prestart();
         const mounted = session ? await engines.call(target, 'inspect the session container', () => mountedVolume(session as Docker.Container)) : undefined;
         ({ volume, changed } = await engines.call(target, 'find the notebooks volume', (docker) => resolveVolume(docker, {
           project, target, owner: this.#deps.owner, recorded: state.volume, mounted: mounted?.volume, adopt: request.adoptVolume,
@@ -220,9 +223,12 @@ export class SyncService {
         stageId, confirmed: request.confirmDeletes === true,
         localPaths: { caseInsensitive: await this.#localCaseInsensitive(project.notebooksDir) },
       });
-      if (outcome.nextBase) await this.#states.write(project.dir, target, volume, outcome.nextBase, new Date(clock.now()));
-      // Versions expire only as syncs keep more (and when the list is read): a sync that changed nothing skips it.
-      if (outcome.nextBase) await trash.expire(clock.now());
+      // Versions expire only as syncs keep more (and when the list is read): a sync that changed
+      // nothing skips it. The local trash and the state file are apart, so both go at once.
+      if (outcome.nextBase) {
+        const { nextBase } = outcome;
+        await Promise.all([this.#states.write(project.dir, target, volume, nextBase, new Date(clock.now())), trash.expire(clock.now())]);
+      }
       const { nextBase: _next, ...counts } = outcome;
       return { ...counts, durationMs: clock.now() - started, volume: volume.name };
     } finally {
@@ -370,6 +376,9 @@ export class SyncService {
     return caches;
   }
 }
+
+/** A container's full id, as the engine gives it (a name or a short id is looked up again). */
+const FULL_ID = /^[0-9a-f]{64}$/;
 
 interface VerifiedMount {
   /** The container's full id (a name can be given to a new container later). */

@@ -227,32 +227,47 @@ const pools = new WeakMap<object, Map<string, Promise<SyncAgent>>>();
  */
 export async function agentRequest(container: ExecHost, user: string, run: AgentRun, argv: string[], step: string,
   options: { input?: ExecInput; signal?: AbortSignal; repeatable?: boolean } = {}): Promise<Buffer> {
-  let pool = pools.get(container.modem);
-  if (!pool) pools.set(container.modem, (pool = new Map()));
-  const key = `${container.id}\0${user}`;
-  const get = async (): Promise<SyncAgent> => {
-    const kept = pool.get(key);
-    const agent = kept ? await kept.catch(() => undefined) : undefined; // a helper that failed to start was reported to its caller; start a new one
-    if (agent?.alive) return agent;
-    if (pool.get(key) === kept) pool.delete(key);
-    const starting = SyncAgent.start(container, user, () => {
-      if (pool.get(key) === starting) pool.delete(key);
-    });
-    pool.set(key, starting);
-    starting.catch(() => {
-      if (pool.get(key) === starting) pool.delete(key);
-    });
-    return starting;
-  };
-  const agent = await get();
+  const agent = await agentFor(container, user);
   const reused = agent.answered > 0;
   try {
     return await agent.request(run, argv, step, options.input, options.signal);
   } catch (error) {
     const stale = reused && options.repeatable && !agent.alive && !options.signal?.aborted && !(error instanceof BenchtopError);
     if (!stale) throw error;
-    return (await get()).request(run, argv, step, options.input, options.signal);
+    return (await agentFor(container, user)).request(run, argv, step, options.input, options.signal);
   }
+}
+
+/**
+ * Starts the container's helper process for `user` now, if none is kept or starting, so that its
+ * exec overlaps the sync's other first steps (checking the volume, listing this side). It only
+ * starts python: nothing is asked of it until a request comes. A start that fails is reported by
+ * the request that follows, which starts it again.
+ */
+export function prestartAgent(container: ExecHost, user: string): void {
+  agentFor(container, user).catch(() => undefined); // see above: the next request reports it
+}
+
+/** The kept helper process of `container` for `user`, or a new one when there is none alive. */
+async function agentFor(container: ExecHost, user: string): Promise<SyncAgent> {
+  let pool = pools.get(container.modem);
+  if (!pool) pools.set(container.modem, (pool = new Map()));
+  const key = `${container.id}\0${user}`;
+  const kept = pool.get(key);
+  const agent = kept ? await kept.catch(() => undefined) : undefined; // a helper that failed to start was reported to its caller; start a new one
+  if (agent?.alive) return agent;
+  // Another caller may have started one while this one waited for the kept one.
+  const now = pool.get(key);
+  if (now && now !== kept) return now;
+  pool.delete(key);
+  const starting = SyncAgent.start(container, user, () => {
+    if (pool.get(key) === starting) pool.delete(key);
+  });
+  pool.set(key, starting);
+  starting.catch(() => {
+    if (pool.get(key) === starting) pool.delete(key);
+  });
+  return starting;
 }
 
 /** Ends every kept helper process of this engine connection's containers (tests, shutdown). */
