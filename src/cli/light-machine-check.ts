@@ -3,7 +3,6 @@ import { EngineService } from '../main/core/engine/service';
 import { runLocalNvidiaSmi } from '../main/core/gpu/run-nvidia-smi';
 import { MachineCheckService } from '../main/core/machine/service';
 import { openConfSettings } from '../main/core/settings/conf-store';
-
 import { Operation } from '../main/core/operation';
 
 /**

@@ -5,6 +5,7 @@ import { COMMANDS } from './commands';
 import type { Command } from './commands/types';
 import { EXIT } from './exit-codes';
 import { commandHelp, commandOptions, mainHelp } from './help';
+import { createLightContext } from './light-context';
 import { formatError } from './output';
 import type { Logger } from '../main/core/log/logger';
 
@@ -93,7 +94,6 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 async function runCommand(command: Command, args: ParsedArgs, commandLine: string, onInterrupt: (action: () => void) => void): Promise<number> {
   if (command.runLight) {
-    const { createLightContext } = await import('./light-context');
     const light = createLightContext(args);
     const log = light.log.child('cli');
     log.info(commandLine, { version: BENCHTOP_VERSION, cwd: process.cwd(), path: 'light' });

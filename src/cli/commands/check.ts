@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { flag, stringOption } from '../args';
 import { BenchtopError } from '../../main/core/errors';
 import { EXIT } from '../exit-codes';
+import { lightMachineCheck, lightOperation } from '../light-machine-check';
 import { SLURM_UP_OPTIONS } from './slurm-options';
 import type { Command } from './types';
 
@@ -50,7 +51,6 @@ Exit codes: 0 nothing failed (warnings allowed), 1 a check failed, 2 the check c
   // Without a project nothing but the check's own probes is needed: they run without the core.
   async runLight(ctx) {
     if (projectDirFor(ctx.args.positional[0]) || stringOption(ctx.args, 'target')) return undefined;
-    const { lightMachineCheck, lightOperation } = await import('../light-machine-check');
     const report = await lightMachineCheck(ctx.env).check(lightOperation(), { refresh: flag(ctx.args, 'refresh') });
     ctx.out(ctx.json ? JSON.stringify(report, null, 2) : report.text);
     return report.summary.fail > 0 ? EXIT.NEGATIVE : EXIT.OK;

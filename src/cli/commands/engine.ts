@@ -2,6 +2,7 @@ import { EXIT } from '../exit-codes';
 import { stringOption } from '../args';
 import { table } from '../output';
 import type { EngineInfo } from '../../shared/contract/engine';
+import { EngineService } from '../../main/core/engine/service';
 import type { Command } from './types';
 
 const LOCAL = 'local';
@@ -44,7 +45,6 @@ Finds the local engine from DOCKER_HOST, then the current Docker context, then t
   // This computer's engine needs no core: one small service asks it over plain HTTP.
   async runLight(ctx) {
     if ((stringOption(ctx.args, 'target') ?? LOCAL) !== LOCAL) return undefined;
-    const { EngineService } = await import('../../main/core/engine/service');
     return show(ctx, await new EngineService().info(LOCAL));
   },
 };

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { interpretNvidiaSmi, NVIDIA_SMI_ARGS, type NvidiaSmiOutcome } from './nvidia-smi';
@@ -18,6 +17,10 @@ export const NVIDIA_SMI_TIMEOUT_MS = 2000;
  */
 export function runLocalNvidiaSmi(options: LocalNvidiaSmiOptions = {}): Promise<NvidiaSmiOutcome> {
   const timeoutMs = options.timeoutMs ?? NVIDIA_SMI_TIMEOUT_MS;
+  // Not on PATH: the answer spawning it would give (ENOENT), without starting a process or loading
+  // node:child_process (a short command such as `benchtop check` on a computer without a GPU).
+  if (surelyNotOnPath('nvidia-smi', options.env ?? process.env)) return Promise.resolve({ state: 'missing', detail: 'nvidia-smi is not installed' });
+  const { spawn } = process.getBuiltinModule('node:child_process');
   return new Promise((resolve) => {
     let stdout = '';
     let stderr = '';
@@ -60,6 +63,15 @@ export function runLocalNvidiaSmi(options: LocalNvidiaSmiOptions = {}): Promise<
     });
     child.on('close', (exitCode) => finish(interpretNvidiaSmi({ stdout, stderr, exitCode })));
   });
+}
+
+/**
+ * True when spawning `name` would certainly fail with ENOENT: PATH is set, has no empty entry (the
+ * current folder) and no folder of it holds `name`. Windows (PATHEXT) is always left to the spawn.
+ */
+function surelyNotOnPath(name: string, env: NodeJS.ProcessEnv): boolean {
+  if (process.platform === 'win32' || !env.PATH || env.PATH.split(delimiter).includes('')) return false;
+  return findOnPath(name, env) === undefined;
 }
 
 /** The first `name` in a PATH folder this user can see into, if any. */
