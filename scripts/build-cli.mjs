@@ -1,4 +1,5 @@
-// Bundles the `benchtop` CLI (src/cli) into out/cli/benchtop.js; npm packages stay external but a few (below).
+// Bundles the `benchtop` CLI (src/cli) into out/cli/benchtop.js, and its start-up front into out/cli/fast.cjs;
+// npm packages stay external but a few (below).
 // Split into chunks so each command loads only what it uses (`--version` does not load conf or
 // tar-stream; dockerode and ssh2 load on first engine or SSH use).
 import { build } from 'esbuild';
@@ -48,6 +49,25 @@ await build({
   banner: { js: "import { createRequire as __benchtopCreateRequire } from 'node:module'; const require = __benchtopCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+// The start-up front (src/cli/fast.ts, which bin/benchtop.js requires): `--version` and the fast paths
+// of `engine` and `check` in one CommonJS file, so they start no ES module loader and load no chunks.
+// Whatever it cannot answer runs the split bundle above. It must need nothing ESM-only (a warning here,
+// such as import.meta in CommonJS, fails the build).
+const front = await build({
+  entryPoints: { fast: join(root, 'src/cli/fast.ts') },
+  outdir,
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  plugins: [bundleOnlyListedPackages],
+  sourcemap: 'linked',
+  mainFields: ['module', 'main'],
+  logLevel: 'warning',
+});
+if (front.warnings.length > 0) throw new Error(`build-cli: the start-up front (src/cli/fast.ts) built with ${front.warnings.length} warning(s), above.`);
 
 mkdirSync(finalDir, { recursive: true });
 const fresh = new Set(readdirSync(outdir));

@@ -49,10 +49,12 @@ Exit codes: 0 nothing failed (warnings allowed), 1 a check failed, 2 the check c
     return report.summary.fail > 0 ? EXIT.NEGATIVE : EXIT.OK;
   },
   // Without a project nothing but the check's own probes is needed: they run without the core.
-  async runLight(ctx) {
-    if (projectDirFor(ctx.args.positional[0]) || stringOption(ctx.args, 'target')) return undefined;
-    const report = await lightMachineCheck(ctx.env).check(lightOperation(), { refresh: flag(ctx.args, 'refresh') });
-    ctx.out(ctx.json ? JSON.stringify(report, null, 2) : report.text);
-    return report.summary.fail > 0 ? EXIT.NEGATIVE : EXIT.OK;
+  light: {
+    applies: (args) => !projectDirFor(args.positional[0]) && !stringOption(args, 'target'),
+    async run(ctx) {
+      const report = await lightMachineCheck(ctx.env).check(lightOperation(), { refresh: flag(ctx.args, 'refresh') });
+      ctx.out(ctx.json ? JSON.stringify(report, null, 2) : report.text);
+      return report.summary.fail > 0 ? EXIT.NEGATIVE : EXIT.OK;
+    },
   },
 };

@@ -43,8 +43,8 @@ Finds the local engine from DOCKER_HOST, then the current Docker context, then t
     return show(ctx, await ctx.core.engines.info(stringOption(ctx.args, 'target') ?? 'local'));
   },
   // This computer's engine needs no core: one small service asks it over plain HTTP.
-  async runLight(ctx) {
-    if ((stringOption(ctx.args, 'target') ?? LOCAL) !== LOCAL) return undefined;
-    return show(ctx, await new EngineService().info(LOCAL));
+  light: {
+    applies: (args) => (stringOption(args, 'target') ?? LOCAL) === LOCAL,
+    run: async (ctx) => show(ctx, await new EngineService().info(LOCAL)),
   },
 };

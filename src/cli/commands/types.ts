@@ -1,4 +1,4 @@
-import type { OptionSpecs } from '../args';
+import type { OptionSpecs, ParsedArgs } from '../args';
 import type { CliContext } from '../context';
 import type { LightContext } from '../light-context';
 
@@ -15,8 +15,13 @@ export interface Command {
   /** Returns the exit code (see ../exit-codes.ts). Throwing a BenchtopError exits 2 with its code. */
   run(ctx: CliContext): Promise<number>;
   /**
-   * A fast path without the core, tried first: returns the exit code, or undefined when this command
-   * line needs the whole core after all (then `run` runs).
+   * A fast path without the core (../light-run.ts), taken instead of `run` for the command lines it
+   * `applies` to. The CLI's start-up front (../fast.ts) answers these without loading the rest.
    */
-  runLight?(ctx: LightContext): Promise<number | undefined>;
+  light?: {
+    /** Whether this command line is answered without the core (decided from the arguments alone). */
+    applies(args: ParsedArgs): boolean;
+    /** Returns the exit code, as `run` does. */
+    run(ctx: LightContext): Promise<number>;
+  };
 }
