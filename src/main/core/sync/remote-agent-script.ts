@@ -9,7 +9,8 @@
  * request's input, its stdout the answer. It keeps no state between requests (the folders and
  * files a script opened are closed after it), so every request is judged on what the volume holds
  * then, as before. It runs as one user for its whole life: root for the listing (which writes
- * nothing but the removal of stale staging folders), the volume's owner for everything that writes.
+ * nothing but the removal of stale staging folders), the volume's owner for everything that writes;
+ * the root one runs the owner's requests in a child that has become the owner (`as`, below).
  *
  * Its stdin, per request: `BTREQ\n`, a 4-byte big-endian length and that much JSON
  * (`{"run": "scan"|"apply"|"hash", "argv": [...]}`), then the script's input as pieces (a 4-byte
@@ -17,7 +18,11 @@
  * of its input skipped; one reading past the end gets an end of file.
  * Its stdout, per request: `0` (done) or `1` (failed), an 8-byte big-endian length, that many bytes:
  * the script's output, or what failed. After a failure the process exits: the next request starts a
- * fresh one. An end of its stdin (the client went away, the connection dropped) ends it at once; a
+ * fresh one. A done answer is `S` instead of `0` when the helper runs as root with the capabilities to
+ * change user: a request may then say `"as": [uid, gid]`, and runs in a forked child that becomes
+ * that user (never root) before it reads its input, so the listing (as root) and the steps that write
+ * (as the volume's owner) share one exec and one python start. Elsewhere `as` is ignored (a folder
+ * host's helper already runs as the account that owns the folder). An end of its stdin (the client went away, the connection dropped) ends it at once; a
  * script reading input then stops as if cut off (the apply step then changes nothing).
  *
  * argv[1..3] are the scan, apply and hash scripts' sources.
@@ -25,10 +30,34 @@
 export const REMOTE_AGENT_SCRIPT = String.raw`
 import errno, json, os, sys, traceback
 can_splice = hasattr(os, 'splice')
+sources = dict(zip(('scan', 'apply', 'hash'), sys.argv[1:4]))
 scripts = {}
-for name, source in zip(('scan', 'apply', 'hash'), sys.argv[1:4]):
-    scripts[name] = compile(source, '<bt-' + name + '>', 'exec')
 del sys.argv[1:]
+
+def script(name):
+    # Compiled on first use: a helper that only lists never compiles the apply step.
+    if name not in scripts:
+        scripts[name] = compile(sources[name], '<bt-' + name + '>', 'exec')
+    return scripts[name]
+
+def can_become():
+    # Root with CAP_SETUID and CAP_SETGID: a request may then run as another user, in a child that
+    # becomes that user before it reads anything.
+    if os.getuid() != 0 or not hasattr(os, 'fork'):
+        return False
+    try:
+        with open('/proc/self/status') as f:
+            for line in f:
+                if line.startswith('CapEff:'):
+                    caps = int(line.split()[1], 16)
+                    return caps & (1 << 6) != 0 and caps & (1 << 7) != 0
+    except (OSError, ValueError):
+        pass
+    return False
+
+BECOME = can_become()
+# "Done", and whether this helper can run requests as another user ('S') or not ('0').
+DONE = b'S' if BECOME else b'0'
 
 class Gone(BaseException):
     pass  # stdin ended: nobody is listening any more
@@ -123,6 +152,56 @@ def open_fds():
     return set(os.listdir('/proc/self/fd'))
 
 real_in, real_out = sys.stdin, sys.stdout
+
+def run(request):
+    # One script, its input, its output: the answer's payload.
+    inp, out = Input(), Output()
+    before = open_fds()
+    sys.argv[1:] = request['argv']
+    sys.stdin, sys.stdout = Stdin(inp), out
+    try:
+        exec(script(request['run']), {'__name__': '__bt_' + request['run'] + '__'})
+    finally:
+        sys.stdin, sys.stdout = real_in, real_out
+        del sys.argv[1:]
+        for fd in open_fds() - before:
+            try:
+                os.close(int(fd))
+            except OSError:
+                pass
+    inp.drain()
+    return b''.join(out.parts)
+
+def run_as(request, uid, gid):
+    # In a child that is uid:gid (never root) before it reads the request's input or touches the
+    # volume; it answers itself. The helper goes on only if the child answered and exited cleanly.
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            if uid <= 0 or gid < 0:
+                raise PermissionError('bt-cannot-become: a sync step never writes as root')
+            try:
+                os.setgroups([])
+                os.setgid(gid)
+                os.setuid(uid)
+            except OSError as e:
+                raise PermissionError('bt-cannot-become %d:%d: %s' % (uid, gid, e))
+            if (os.getuid(), os.geteuid(), os.getgid(), os.getegid()) != (uid, uid, gid, gid):
+                raise PermissionError('bt-cannot-become %d:%d' % (uid, gid))
+            answer(DONE, run(request))
+            code = 0
+        except Gone:
+            pass
+        except BaseException:
+            try:
+                answer(b'1', traceback.format_exc().encode('utf-8', 'replace'))
+            except BaseException:
+                pass  # nobody is listening any more
+        finally:
+            os._exit(code)
+    return os.waitpid(pid, 0)[1] == 0
+
 while True:
     try:
         head = read_fd(6)
@@ -133,27 +212,18 @@ while True:
         break
     try:
         request = json.loads(read_fd(int.from_bytes(read_fd(4), 'big')))
-        inp, out = Input(), Output()
-        before = open_fds()
-        sys.argv[1:] = request['argv']
-        sys.stdin, sys.stdout = Stdin(inp), out
-        try:
-            exec(scripts[request['run']], {'__name__': '__bt_' + request['run'] + '__'})
-        finally:
-            sys.stdin, sys.stdout = real_in, real_out
-            del sys.argv[1:]
-            for fd in open_fds() - before:
-                try:
-                    os.close(int(fd))
-                except OSError:
-                    pass
-        inp.drain()
+        become = request.get('as')
+        if become is not None and BECOME:
+            if run_as(request, int(become[0]), int(become[1])):
+                continue
+            break
+        payload = run(request)
     except Gone:
         break
     except BaseException:
         answer(b'1', traceback.format_exc().encode('utf-8', 'replace'))
         break
-    answer(b'0', b''.join(out.parts))
+    answer(DONE, payload)
 `;
 
 /**

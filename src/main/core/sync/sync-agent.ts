@@ -34,6 +34,8 @@ export class SyncAgent {
   #idle?: NodeJS.Timeout;
   /** Requests answered so far (a fresh agent has 0). */
   answered = 0;
+  /** It said (in an answer) that it runs as root and may run a request as another user (`as`). */
+  canBecome = false;
 
   private constructor(private readonly stream: Hijacked, private readonly onDead: () => void) {
     stream.on('end', () => this.#die());
@@ -70,13 +72,13 @@ export class SyncAgent {
    * Runs one script with `argv` and `input` as its stdin, and resolves with its output. A cancel
    * ends the helper process (a script reading its input then stops as if cut off).
    */
-  request(run: AgentRun, argv: string[], step: string, input?: ExecInput, signal?: AbortSignal): Promise<Buffer> {
-    const turn = this.#queue.then(() => this.#request(run, argv, step, input, signal));
+  request(run: AgentRun, argv: string[], step: string, input?: ExecInput, signal?: AbortSignal, as?: string): Promise<Buffer> {
+    const turn = this.#queue.then(() => this.#request(run, argv, step, input, signal, as));
     this.#queue = turn.catch(() => undefined); // the caller gets turn's error; the queue only keeps the order
     return turn;
   }
 
-  async #request(run: AgentRun, argv: string[], step: string, input: ExecInput | undefined, signal: AbortSignal | undefined): Promise<Buffer> {
+  async #request(run: AgentRun, argv: string[], step: string, input: ExecInput | undefined, signal: AbortSignal | undefined, as: string | undefined): Promise<Buffer> {
     signal?.throwIfAborted();
     if (!this.#alive) throw this.#gone();
     this.#busy();
@@ -95,7 +97,7 @@ export class SyncAgent {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const header = Buffer.from(JSON.stringify({ run, argv }), 'utf8');
+      const header = Buffer.from(JSON.stringify({ run, argv, ...(as ? { as: as.split(':').map(Number) } : {}) }), 'utf8');
       const length = Buffer.alloc(4);
       length.writeUInt32BE(header.length);
       try {
@@ -162,7 +164,9 @@ export class SyncAgent {
       if (!this.#head) {
         if (this.#held < 9) return;
         const head = this.#take(9);
-        this.#head = { status: head[0] === 0x30 ? 0 : 1, size: Number(head.readBigUInt64BE(1)) };
+        // `0` done, `S` done by a helper that can run requests as another user, anything else failed.
+        if (head[0] === 0x53) this.canBecome = true;
+        this.#head = { status: head[0] === 0x30 || head[0] === 0x53 ? 0 : 1, size: Number(head.readBigUInt64BE(1)) };
       }
       if (this.#held < this.#head.size) return;
       const { status, size } = this.#head;
@@ -219,6 +223,10 @@ export class SyncAgent {
  * it: an agent lives only as long as its container, and names are unique among live containers.
  */
 const pools = new WeakMap<object, Map<string, Promise<SyncAgent>>>();
+/** Containers where a helper could not become the volume's owner (see agentRequest). */
+const noBecoming = new Set<string>();
+/** The user the listing's helper runs as (remote-tree.ts). */
+const ROOT = '0:0';
 
 /**
  * Runs one request on the container's helper process for `user`, starting one if there is none.
@@ -227,6 +235,20 @@ const pools = new WeakMap<object, Map<string, Promise<SyncAgent>>>();
  */
 export async function agentRequest(container: ExecHost, user: string, run: AgentRun, argv: string[], step: string,
   options: { input?: ExecInput; signal?: AbortSignal; repeatable?: boolean } = {}): Promise<Buffer> {
+  // The owner's steps go to the root helper that listed the volume, when it can become the owner:
+  // no second exec, no second python start.
+  const root = user === ROOT ? undefined : await rootThatBecomes(container);
+  if (root) {
+    try {
+      return await root.request(run, argv, step, options.input, options.signal, user);
+    } catch (error) {
+      // This container will not let it become the owner (no such user, a seccomp rule): its later
+      // syncs run the owner's steps in a helper of their own, started as the owner.
+      if (error instanceof BenchtopError && error.message.includes('bt-cannot-become')) noBecoming.add(`${container.id}`);
+      const stale = options.repeatable && !root.alive && !options.signal?.aborted && !(error instanceof BenchtopError);
+      if (!stale) throw error;
+    }
+  }
   const agent = await agentFor(container, user);
   const reused = agent.answered > 0;
   try {
@@ -246,6 +268,14 @@ export async function agentRequest(container: ExecHost, user: string, run: Agent
  */
 export function prestartAgent(container: ExecHost, user: string): void {
   agentFor(container, user).catch(() => undefined); // see above: the next request reports it
+}
+
+/** The root helper, when it is kept, alive and said it can become another user (and this container let it). */
+async function rootThatBecomes(container: ExecHost): Promise<SyncAgent | undefined> {
+  if (noBecoming.has(container.id)) return undefined;
+  const kept = pools.get(container.modem)?.get(`${container.id}\0${ROOT}`);
+  const agent = kept ? await kept.catch(() => undefined) : undefined; // one that failed to start was reported to its caller
+  return agent?.alive && agent.canBecome ? agent : undefined;
 }
 
 /** The kept helper process of `container` for `user`, or a new one when there is none alive. */
