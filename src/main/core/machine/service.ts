@@ -65,6 +65,12 @@ export class MachineCheckService {
     const project = request.project ?? (request.projectDir ? await this.#openProject(request.projectDir) : undefined);
     if (request.refresh) this.forget();
     const ctx = this.#context(project);
+    // The slow probes first (the engine's answers, nvidia-smi), and one I/O poll to send their
+    // questions: the checks' own work (binding a hundred ports…) then overlaps with the waiting for
+    // the answers instead of holding back the questions.
+    void ctx.engine();
+    void ctx.gpus();
+    await afterNextPoll();
     const checks = this.#deps.checks ?? MACHINE_CHECKS;
     let done = 0;
     const all = Promise.all(
@@ -136,6 +142,11 @@ function describeImage(project: ProjectFacts): string {
   if (!project.pinned) return project.image || 'a project without an image';
   const { repository, digest, version } = project.pinned;
   return `${repository}@${digest.slice(0, 19)}${version ? ` (${version})` : ''}`;
+}
+
+/** Resolves once the event loop has polled for I/O again (two check phases from now: a connection made now is writable by then). */
+async function afterNextPoll(): Promise<void> {
+  for (let i = 0; i < 2; i += 1) await new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Rejects with CANCELLED when the user cancels the operation (the probes finish on their own deadlines). */

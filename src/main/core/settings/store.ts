@@ -50,8 +50,9 @@ export function openSettingsStore(dir: string, open: (options: ConfOptions) => C
     );
     conf = open(options);
   }
+  const stored = conf.store; // read once: each read of `store` reads the file again
   for (const key of Object.keys(SETTINGS_VALIDATORS) as (keyof Settings)[]) {
-    const value = conf.store[key];
+    const value = stored[key];
     if (value !== undefined && !SETTINGS_VALIDATORS[key](value)) {
       warnings.push(`Setting "${key}" had an invalid value (${JSON.stringify(value)}); the default is used instead.`);
       conf.set(key, DEFAULT_SETTINGS[key]);

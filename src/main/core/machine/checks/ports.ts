@@ -12,22 +12,11 @@ function canBind(port: number): Promise<boolean> {
   });
 }
 
-/**
- * Binding a hundred ports keeps this thread busy for milliseconds. The checks start together, so
- * this waits until the event loop has polled for I/O once more (two check phases from now): by then
- * the slow probes started beside it (the engine's requests, nvidia-smi) have sent their questions,
- * and their waiting for the answers overlaps with the binding instead of following it.
- */
-async function afterNextPoll(): Promise<void> {
-  for (let i = 0; i < 2; i += 1) await new Promise((resolve) => setImmediate(resolve));
-}
-
 /** Sessions publish Jupyter on 127.0.0.1 in the `sessionPorts` range; something else may hold them. */
 export const portsCheck: MachineCheck = {
   id: 'ports',
   title: 'Session ports',
   async run(ctx) {
-    await afterNextPoll();
     const { first, last } = ctx.sessionPorts;
     const tried = Math.min(last - first + 1, MAX_TRIED);
     const ports = Array.from({ length: tried }, (_, i) => first + i);
