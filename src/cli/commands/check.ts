@@ -3,7 +3,6 @@ import { join, resolve } from 'node:path';
 import { flag, stringOption } from '../args';
 import { BenchtopError } from '../../main/core/errors';
 import { EXIT } from '../exit-codes';
-import { lightMachineCheck, lightOperation } from '../light-machine-check';
 import { SLURM_UP_OPTIONS } from './slurm-options';
 import type { Command } from './types';
 
@@ -52,6 +51,8 @@ Exit codes: 0 nothing failed (warnings allowed), 1 a check failed, 2 the check c
   light: {
     applies: (args) => !projectDirFor(args.positional[0]) && !stringOption(args, 'target'),
     async run(ctx) {
+      // Loaded here, not at the top: `engine`, which shares the CLI's start-up front, needs none of it.
+      const { lightMachineCheck, lightOperation } = await import('../light-machine-check');
       const report = await lightMachineCheck(ctx.env).check(lightOperation(), { refresh: flag(ctx.args, 'refresh') });
       ctx.out(ctx.json ? JSON.stringify(report, null, 2) : report.text);
       return report.summary.fail > 0 ? EXIT.NEGATIVE : EXIT.OK;
