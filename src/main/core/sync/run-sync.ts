@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
 import type { SyncProgress } from '../../../shared/contract/hosts';
 import { BenchtopError } from '../errors';
 import { checkMassDelete, checkRoots } from './guards';
@@ -147,7 +147,8 @@ export async function runSync(run: SyncRun): Promise<SyncOutcome> {
       },
       load: async () => {
         const content = await local.readWhole(from, entry.size);
-        sent.set(to, createHash('sha256').update(content).digest('hex'));
+        // Hashed on the thread pool, beside the upload, not on the thread that sends it.
+        sent.set(to, Buffer.from(await webcrypto.subtle.digest('SHA-256', content)).toString('hex'));
         counts.files += 1;
         restat(from, entry);
         return content;
