@@ -6,6 +6,7 @@ import type { NvidiaSmiOutcome } from '../gpu/nvidia-smi';
 import type { Operation } from '../operation';
 import type { SettingsStore } from '../settings/store';
 import { withTimeout } from '../timeout';
+import { stopwatch } from './elapsed';
 import { MACHINE_CHECKS } from './checks';
 import { ENGINE_CHECK_TIMEOUT_MS, gatherEngineFacts } from './engine-facts';
 import { gatherImageFacts, IMAGE_FACTS_TIMEOUT_MS, type RegistryImageFacts } from './image-facts';
@@ -61,7 +62,7 @@ export class MachineCheckService {
     const { clock } = this.#deps;
     const { signal } = op;
     const startedAt = clock.now();
-    const started = performance.now();
+    const elapsed = stopwatch();
     const project = request.project ?? (request.projectDir ? await this.#openProject(request.projectDir) : undefined);
     if (request.refresh) this.forget();
     const ctx = this.#context(project);
@@ -85,7 +86,7 @@ export class MachineCheckService {
     const results = await Promise.race([all, cancelled(signal)]);
     const summary: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, skipped: 0 };
     for (const r of results) summary[r.status] += 1;
-    const report = { startedAt: new Date(startedAt).toISOString(), durationMs: Math.round(performance.now() - started), results, summary };
+    const report = { startedAt: new Date(startedAt).toISOString(), durationMs: Math.round(elapsed()), results, summary };
     const header = `Benchtop machine check${project ? ` for ${describeImage(project)}` : ''}`;
     return { ...report, text: reportText(report, header) };
   }
@@ -159,7 +160,7 @@ function cancelled(signal: AbortSignal): Promise<never> {
 }
 
 async function runOne(check: MachineCheck, ctx: CheckContext): Promise<CheckResult> {
-  const started = performance.now();
+  const elapsed = stopwatch();
   let outcome;
   try {
     outcome = await withTimeout(check.run(ctx), CHECK_DEADLINE_MS,
@@ -169,5 +170,5 @@ async function runOne(check: MachineCheck, ctx: CheckContext): Promise<CheckResu
     outcome = { status: 'warn' as const, value: `the check could not run: ${info.message}`, code: info.code,
       hint: info.hint || 'Run the check again; if it keeps failing, report it with this text.' };
   }
-  return { id: check.id, title: check.title, ...outcome, durationMs: Math.round(performance.now() - started) };
+  return { id: check.id, title: check.title, ...outcome, durationMs: Math.round(elapsed()) };
 }
