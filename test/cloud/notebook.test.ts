@@ -68,9 +68,9 @@ describe('a notebook on a cloud GPU VM', () => {
     const stopped = await eventually(async () => {
       const s = (await fx!.core.sessions.list()).find((x) => x.id === onVm.id);
       return s && s.state !== 'ready' && s.state !== 'starting' ? s : undefined;
-    }, 2000);
+    }, 2000, 'the on-target agent stopping the idle session (1 idle minute)', 240_000);
     expect(stopped.state).toBe('stopped');
-    const off = await eventually(async () => (await fx!.core.cloud.list()).find((v) => v.name === vm!.name && v.status === 'TERMINATED'), 2000);
+    const off = await eventually(async () => (await fx!.core.cloud.list()).find((v) => v.name === vm!.name && v.status === 'TERMINATED'), 2000, 'the VM powering itself off (2 minutes without a session)', 240_000);
     expect(off).toMatchObject({ status: 'TERMINATED', mine: true, runningCost: 0 });
   }, 600_000);
 });
