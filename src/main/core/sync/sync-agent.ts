@@ -10,6 +10,8 @@ export type AgentRun = 'scan' | 'apply' | 'hash';
 
 /** An idle helper process is ended after this long (the session watcher syncs every few seconds). */
 export const AGENT_IDLE_MS = 120_000;
+/** How often a request that has not been answered yet asks whether its container can answer at all. */
+const STUCK_CHECK_MS = 5000;
 /** Input is sent in pieces of at most this size: each piece is one write through HTTP and SSH. */
 const INPUT_CHUNK = 256 * 1024;
 const REQUEST_HEAD = Buffer.from('BTREQ\n', 'latin1');
@@ -37,7 +39,9 @@ export class SyncAgent {
   /** It said (in an answer) that it runs as root and may run a request as another user (`as`). */
   canBecome = false;
 
-  private constructor(private readonly stream: Hijacked, private readonly onDead: () => void) {
+  private constructor(private readonly stream: Hijacked, private readonly onDead: () => void,
+    /** Why the place cannot answer now (a paused container), asked while a request waits. */
+    private readonly stuck: () => Promise<string | undefined>) {
     stream.on('end', () => this.#die());
     stream.on('close', () => this.#die());
     stream.on('error', (error: Error) => this.#die(error));
@@ -51,7 +55,7 @@ export class SyncAgent {
       AttachStdin: true, AttachStdout: true, AttachStderr: true, User: user,
     });
     const stream = (await exec.start({ hijack: true, stdin: true })) as Hijacked;
-    const agent = new SyncAgent(stream, onDead);
+    const agent = new SyncAgent(stream, onDead, () => whyStuck(container));
     const sink = (write: (chunk: Buffer) => void) => ({ write: (chunk: Buffer) => (write(chunk), true) }) as unknown as NodeJS.WritableStream;
     container.modem.demuxStream(stream, sink((chunk) => agent.#stdout(chunk)), sink((chunk) => {
       agent.#stderr = (agent.#stderr + chunk.toString('utf8')).slice(-4000);
@@ -96,6 +100,14 @@ export class SyncAgent {
       this.#die();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
+    // A frozen helper (its container paused after it started) never answers and never reads: the
+    // request fails once the engine says so, instead of waiting for ever.
+    const watch = setInterval(() => {
+      this.stuck().then((why) => {
+        if (why && !settled.signal.aborted) this.#die(new Error(why));
+      }, () => undefined); // the engine not answering either: the request's own outcome says what happened
+    }, STUCK_CHECK_MS);
+    watch.unref();
     try {
       const header = Buffer.from(JSON.stringify({ run, argv, ...(as ? { as: as.split(':').map(Number) } : {}) }), 'utf8');
       const length = Buffer.alloc(4);
@@ -123,6 +135,7 @@ export class SyncAgent {
       return payload;
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      clearInterval(watch);
       this.#answer = undefined;
       if (this.#alive) this.#rest();
     }
@@ -268,6 +281,16 @@ export async function agentRequest(container: ExecHost, user: string, run: Agent
  */
 export function prestartAgent(container: ExecHost, user: string): void {
   agentFor(container, user).catch(() => undefined); // see above: the next request reports it
+}
+
+/** Why a container's helper cannot answer now, if the engine says so (a folder host has no such state). */
+async function whyStuck(container: ExecHost): Promise<string | undefined> {
+  const inspect = (container as { inspect?: () => Promise<{ State?: { Paused?: boolean; Running?: boolean } }> }).inspect;
+  if (typeof inspect !== 'function') return undefined;
+  const { State: state } = await inspect.call(container);
+  if (state?.Paused) return 'the session container is paused, so the sync helper in it cannot answer';
+  if (state?.Running === false) return 'the session container is not running any more';
+  return undefined;
 }
 
 /** The root helper, when it is kept, alive and said it can become another user (and this container let it). */
