@@ -90,7 +90,7 @@ test('keyboard only: add and trust a host, then move a session to it', async ({ 
   await page.keyboard.press('Enter');
   await expect(dialog.or(page.getByRole('alert')).first()).toBeHidden({ timeout: 400_000 });
   expect(await page.getByRole('alert').allTextContents()).toEqual([]);
-  const remote = page.getByRole('listitem', { name: `basic-analysis on ${hostId}` });
+  const remote = page.getByRole('listitem', { name: `basic-analysis on ${hostId}`, exact: true });
   await expect(remote).toContainText('ready');
   await expect(remote.getByRole('button', { name: `Open basic-analysis on ${hostId}`, exact: true })).toBeFocused();
 });

@@ -232,7 +232,7 @@ test('with a cluster as the default target, Welcome\'s one Start button submits 
   await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Sessions' })).toBeVisible({ timeout: 60_000 });
-  const session = page.getByRole('listitem', { name: `${name} on ${hostId}` });
+  const session = page.getByRole('listitem', { name: `${name} on ${hostId}`, exact: true });
   await expect(session).toContainText(/\((Slurm: )?(PENDING|RUNNING|CONFIGURING)\)/, { timeout: 30_000 });
   await expect.poll(async () => (await onLogin(env, alice, `squeue --noheader --me --name=benchtop-${name} --format=%T`)).stdout.trim(), { timeout: 30_000 }).toMatch(/^(PENDING|RUNNING|CONFIGURING)$/);
   expect(await page.getByRole('alert').allTextContents()).toEqual([]);
