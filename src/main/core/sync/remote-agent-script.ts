@@ -175,6 +175,10 @@ def run(request):
 def run_as(request, uid, gid):
     # In a child that is uid:gid (never root) before it reads the request's input or touches the
     # volume; it answers itself. The helper goes on only if the child answered and exited cleanly.
+    # The script is compiled, and the modules the scripts import are loaded, here, once: every
+    # child starts with them.
+    script(request['run'])
+    import hashlib, shutil, stat
     pid = os.fork()
     if pid == 0:
         code = 1
