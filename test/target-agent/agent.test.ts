@@ -174,16 +174,18 @@ describe('idle stop by the host agent', () => {
 async function runInKernel(base: string, token: string, kernelId: string, code: string): Promise<void> {
   const { default: WebSocket } = await import('ws');
   const ws = new WebSocket(`${base.replace('http', 'ws')}api/kernels/${kernelId}/channels?token=${token}`);
+  const msgId = `m-${Date.now()}`;
   await new Promise<void>((resolve, reject) => {
     ws.on('open', () => {
       ws.send(JSON.stringify({
-        header: { msg_id: `m-${Date.now()}`, username: 'test', session: `s-${Date.now()}`, msg_type: 'execute_request', version: '5.3' },
+        header: { msg_id: msgId, username: 'test', session: `s-${Date.now()}`, msg_type: 'execute_request', version: '5.3' },
         parent_header: {}, metadata: {}, channel: 'shell', content: { code, silent: false, store_history: false, user_expressions: {}, allow_stdin: false },
       }));
-      // Busy once the kernel says so; the socket can close, the cell keeps running.
+      // Busy with this cell once the kernel says so (not the busy of the kernel_info request the server
+      // sends on connecting: closing then could drop the cell); the socket can close, the cell keeps running.
       ws.on('message', (raw) => {
-        const msg = JSON.parse(String(raw)) as { msg_type?: string; header?: { msg_type?: string }; content?: { execution_state?: string } };
-        if ((msg.header?.msg_type ?? msg.msg_type) === 'status' && msg.content?.execution_state === 'busy') {
+        const msg = JSON.parse(String(raw)) as { msg_type?: string; header?: { msg_type?: string }; parent_header?: { msg_id?: string }; content?: { execution_state?: string } };
+        if ((msg.header?.msg_type ?? msg.msg_type) === 'status' && msg.content?.execution_state === 'busy' && msg.parent_header?.msg_id === msgId) {
           ws.close();
           resolve();
         }

@@ -9,12 +9,14 @@ import { BenchtopError } from '../errors';
 import { OWNER_LABEL, ownerFromLabels, type Owner } from '../identity/owner';
 import type { Logger } from '../log/logger';
 import { Operation } from '../operation';
-import { ensureAgent, type AgentConfig } from './agent';
+import type { AgentConfig } from './agent';
+import { AgentKeeper } from './agent-keeper';
+import { buildBoard } from './board';
+import { assertOwner, checkQuota, expiryOf, leaseSeconds, plural, resolveGpu } from './claim-rules';
+import { HostVolumes } from './policy-store';
 import { busyCards, readBooks, type GpuBooks } from './books';
-import { describeLease, LEASE_LABELS, SCOPE_LABEL, type LeaseRecordInput } from './lease-labels';
-import { NOTICE_LABEL, noticeFromLabels } from './notice-labels';
+import { describeLease, LEASE_LABELS, type LeaseRecordInput } from './lease-labels';
 import { gpuId, interpretNvidiaSmi, type CommandOutput, type NvidiaSmiOutcome } from './nvidia-smi';
-import { mergePolicy, newestPolicy, policyFromLabels, policyLabels, POLICY_LABEL } from './policy';
 import { queueEntries } from './queue-labels';
 import { readGpuRecords, type GpuRecords } from './records';
 import { Limiter } from './limiter';
@@ -96,10 +98,8 @@ export const defaultSessionState: SessionStateLookup = async (_target, sessionId
   }
 };
 
-const AGENT_RECHECK_MS = 5 * 60_000;
 /** How long a card seen taken is not asked for again by this process (a burst of claims). */
 const JUST_TAKEN_MS = 1000;
-const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 /**
  * GPU inventory, leases, the queue and the policy on a target (`local` or a host id). Docker never
@@ -114,11 +114,14 @@ export class GpuService {
   readonly #limiters = new Map<string, Limiter>();
   /** Cards this process just saw taken (409), so a burst of claims does not ask the engine again. */
   readonly #justTaken = new Map<string, { lease: GpuLease; at: number }>();
-  readonly #agentChecked = new Map<string, number>();
-  readonly #agentInFlight = new Map<string, Promise<boolean>>();
+  readonly #agents: AgentKeeper;
+  readonly #volumes: HostVolumes;
 
   constructor(deps: GpuServiceDeps) {
     this.#deps = deps;
+    const owner = () => this.owner;
+    this.#agents = new AgentKeeper({ engines: deps.engines, owner, log: deps.log, agentConfig: deps.agentConfig });
+    this.#volumes = new HostVolumes({ engines: deps.engines, owner, scope: deps.scope, log: deps.log });
   }
 
   get owner(): Owner {
@@ -201,29 +204,13 @@ export class GpuService {
 
   // -- policy -----------------------------------------------------------------------------------
 
-  async policy(target: string): Promise<HostPolicy> {
-    const volumes = await this.#deps.engines.call(target, 'read host policy', (d) => d.listVolumes({ filters: { label: [`${POLICY_LABEL}=1`] } }));
-    return policyFromLabels(newestPolicy((volumes.Volumes ?? []).filter((v) => this.#inScope(v.Labels))));
+  policy(target: string): Promise<HostPolicy> {
+    return this.#volumes.policy(target);
   }
 
   /** Sets the fields given (the rest keep their value); the newest policy volume wins, older ones are removed. */
-  async setPolicy(target: string, change: Partial<HostPolicy>): Promise<HostPolicy> {
-    const current = await this.policy(target);
-    const next = mergePolicy(current, change);
-    const setAt = await this.#deps.engines.call(target, 'read engine clock', async (d) => (await d.info() as { SystemTime?: string }).SystemTime ?? new Date().toISOString());
-    const stamp = setAt.replace(/[^0-9]/g, '').slice(0, 20);
-    const labels = { ...policyLabels(next, this.owner.name, setAt), ...(this.#deps.scope ? { [SCOPE_LABEL]: this.#deps.scope } : {}) };
-    await this.#deps.engines.call(target, 'write host policy', (d) => d.createVolume({ Name: `benchtop-policy-${stamp}`, Labels: labels }));
-    const all = await this.#deps.engines.call(target, 'read host policy', (d) => d.listVolumes({ filters: { label: [`${POLICY_LABEL}=1`] } }));
-    for (const v of (all.Volumes ?? []).filter((x) => this.#inScope(x.Labels) && x.Name !== `benchtop-policy-${stamp}`)) {
-      await this.#deps.engines.call(target, 'remove old host policy', (d) => d.getVolume(v.Name).remove())
-        .catch((error: unknown) => this.#deps.log?.ignored(`removing the older policy volume ${v.Name} on ${target}`, error));
-    }
-    return { ...next, setBy: this.owner.name, setAt };
-  }
-
-  #inScope(labels: Record<string, string> | null | undefined): boolean {
-    return this.#deps.scope ? labels?.[SCOPE_LABEL] === this.#deps.scope : !labels?.[SCOPE_LABEL];
+  setPolicy(target: string, change: Partial<HostPolicy>): Promise<HostPolicy> {
+    return this.#volumes.setPolicy(target, change);
   }
 
   // -- claims -----------------------------------------------------------------------------------
@@ -249,7 +236,7 @@ export class GpuService {
     if (!Number.isInteger(count) || count < 1) {
       throw new BenchtopError('INVALID_ARGUMENT', `Cannot claim ${String(want.count)} GPUs.`, 'Ask for a whole number of GPUs, 1 or more.');
     }
-    const agent = await this.#ensureAgent(target, image);
+    const agent = await this.#agents.ensure(target, image);
     const first = await this.#books(target);
     let { books, records } = first;
     const inventory = this.#inventoryOf(target, first.usage!.outcome);
@@ -257,13 +244,13 @@ export class GpuService {
       throw new BenchtopError('GPU_UNAVAILABLE', `${target} has no NVIDIA GPU.`,
         target === LOCAL ? 'Run the session on a GPU host (add one on the Hosts page) or start it without GPUs.' : 'Pick a host with GPUs or start the session without GPUs.');
     }
-    const chosen = [...new Set(ids.length ? ids.map((id) => this.#resolve(target, inventory, id)) : inventory.map(gpuId))];
+    const chosen = [...new Set(ids.length ? ids.map((id) => resolveGpu(target, inventory, id)) : inventory.map(gpuId))];
     if (chosen.length < count) {
       throw new BenchtopError('GPU_UNAVAILABLE', `The session asks for ${count} GPUs but ${target} has ${inventory.length}.`,
         'Ask for fewer GPUs or pick a bigger host.');
     }
-    const seconds = this.#leaseSeconds(books.policy, want.hours);
-    this.#checkQuota(target, books, count, sessionId);
+    const seconds = leaseSeconds(books.policy, want.hours);
+    checkQuota(target, books, this.owner, count, sessionId);
     await this.#reassert(target, books);
     const kind = want.kind ?? 'session';
     const input = (gpu: string): LeaseRecordInput => ({
@@ -281,7 +268,7 @@ export class GpuService {
     };
 
     const mine = chosen.filter((g) => books.leases.get(g)?.lease.sessionId === sessionId);
-    if (mine.length >= count) return { status: 'granted', sessionId, gpus: mine.slice(0, count), expires: this.#expiry(books, sessionId) };
+    if (mine.length >= count) return { status: 'granted', sessionId, gpus: mine.slice(0, count), expires: expiryOf(books, sessionId) };
     // First come, first served: nobody claims past a queue that waits (or a session already in it).
     const waiting = queueEntries(records.queue, this.owner);
     const ahead = waiting.filter((e) => e.sessionId !== sessionId);
@@ -396,7 +383,7 @@ export class GpuService {
     const records = await this.#records(target);
     const entry = records.queue.find((q) => q.labels['dev.benchtop.queue.session'] === sessionId);
     if (!entry) throw new BenchtopError('LEASE_NOT_FOUND', `No claim of ${sessionId} waits in the GPU queue of ${target}.`, 'Run `benchtop gpus queue --target ' + target + '` to see the queue.');
-    this.#assertOwner(entry.labels, `the queued claim of ${sessionId}`);
+    assertOwner(entry.labels, this.owner, `the queued claim of ${sessionId}`);
     await this.#store(target).remove([entry.containerId]);
     return { cancelled: true };
   }
@@ -411,12 +398,12 @@ export class GpuService {
     if (!held.length) {
       throw new BenchtopError('LEASE_NOT_FOUND', `${sessionId} holds no GPU on ${target}.`, 'Run `benchtop gpus --target ' + target + '` to see the leases.');
     }
-    this.#assertOwner(held[0].base.labels, `the lease of ${sessionId}`);
+    assertOwner(held[0].base.labels, this.owner, `the lease of ${sessionId}`);
     if (held.some((h) => Date.parse(h.lease.expires ?? '') <= books.engineNow)) {
       throw new BenchtopError('LEASE_EXPIRED', `The lease of ${sessionId} on ${target} has expired; the host's agent is freeing its cards.`,
         'Claim GPUs again (start the session again).');
     }
-    const seconds = this.#leaseSeconds(books.policy, hours);
+    const seconds = leaseSeconds(books.policy, hours);
     const store = this.#store(target);
     for (const h of held) {
       const l = h.base.labels;
@@ -442,7 +429,7 @@ export class GpuService {
     const records = await this.#records(target);
     const any = records.leases.find((r) => r.labels[LEASE_LABELS.session] === sessionId) ?? records.queue.find((q) => q.labels['dev.benchtop.queue.session'] === sessionId);
     if (!any) throw new BenchtopError('LEASE_NOT_FOUND', `${sessionId} holds no GPU on ${target} and is not in its queue.`, 'Run `benchtop gpus --target ' + target + '` to see the leases.');
-    this.#assertOwner(any.labels, `the lease of ${sessionId}`);
+    assertOwner(any.labels, this.owner, `the lease of ${sessionId}`);
     return this.release(sessionId, target);
   }
 
@@ -475,83 +462,16 @@ export class GpuService {
 
   /** Hosts → GPUs: every card with its holder, expiry and use, the queue, the policy and the agent's notices. */
   async board(target: string): Promise<GpuBoard> {
-    const { books, records, usage, inventory } = await this.#books(target, 'board');
-    const outcome = usage!.outcome;
-    const cards = inventory.map((g) => {
-      const id = gpuId(g);
-      const held = books.leases.get(id);
-      const unrecorded = books.unrecorded.get(id);
-      const unleased = books.unleased.get(id);
-      return {
-        index: g.index, uuid: g.uuid, name: g.name, memoryMiB: g.memoryMiB,
-        memoryUsedMiB: usage!.memoryUsedMiB.get(g.uuid), utilizationPercent: g.utilizationPercent,
-        state: held || unrecorded ? 'leased' as const : unleased ? 'unleased' as const : 'free' as const,
-        lease: held?.lease ?? (unrecorded ? this.#unrecordedLease(target, id, unrecorded, books) : undefined),
-        ...(unleased ? { unleasedBy: unleased } : {}),
-      };
-    });
-    const known = new Set(inventory.map(gpuId));
-    return {
-      target,
-      engineTime: new Date(books.engineNow).toISOString(),
-      policy: books.policy,
-      cards,
-      queue: queueEntries(records.queue, this.owner),
-      notices: records.noticeVolumes.map((v) => noticeFromLabels(target, v.Labels, this.owner)).filter((n): n is NonNullable<typeof n> => !!n)
-        .sort((a, b) => a.at.localeCompare(b.at)),
-      orphanLeases: [...books.leases.entries()].filter(([id]) => !known.has(id)).map(([, h]) => h.lease),
-      agent: records.agent ? { running: records.agent.running, version: records.agent.version } : { running: false },
-      ...(outcome.state === 'ok' || outcome.state === 'none' ? {} : { problem: outcome.detail }),
-    };
-  }
-
-  #unrecordedLease(target: string, gpu: string, s: { session: string; labels: Record<string, string> }, books: GpuBooks): GpuLease {
-    const owner = ownerFromLabels(s.labels);
-    return {
-      host: target, gpu, holder: owner?.name ?? s.labels['dev.benchtop.user'] ?? 'unknown', ownerId: owner?.id ?? '', mine: owner?.id === this.owner.id,
-      sessionId: s.session, since: new Date(books.engineNow).toISOString(), kind: 'session', idleMinutes: Number(s.labels['dev.benchtop.idle-minutes']) || 0,
-    };
+    const read = await this.#books(target, 'board');
+    return buildBoard(target, { ...read, usage: read.usage! }, this.owner);
   }
 
   /** The agent's notices on a target (one volume list; no nvidia-smi). */
-  async notices(target: string): Promise<GpuNotice[]> {
-    const volumes = await this.#deps.engines.call(target, 'read GPU notices', (d) => d.listVolumes({ filters: { label: [`${NOTICE_LABEL}=1`] } }));
-    return (volumes.Volumes ?? []).filter((v) => this.#inScope(v.Labels)).map((v) => noticeFromLabels(target, v.Labels, this.owner))
-      .filter((n): n is GpuNotice => !!n).sort((a, b) => a.at.localeCompare(b.at));
+  notices(target: string): Promise<GpuNotice[]> {
+    return this.#volumes.notices(target);
   }
 
   // -- the agent --------------------------------------------------------------------------------
-
-  /**
-   * Starts (or updates) the host's agent where the target has one configured; at most every few
-   * minutes per target. Answers whether an agent is there to hand out queued claims.
-   */
-  #ensureAgent(target: string, image: string): Promise<boolean> {
-    // Concurrent claims on one host share one check.
-    let pending = this.#agentInFlight.get(target);
-    if (!pending) {
-      pending = this.#checkAgent(target, image).finally(() => this.#agentInFlight.delete(target));
-      this.#agentInFlight.set(target, pending);
-    }
-    return pending;
-  }
-
-  async #checkAgent(target: string, image: string): Promise<boolean> {
-    const config = await this.#deps.agentConfig?.(target).catch((error: unknown) => this.#deps.log?.ignored(`setting up the host agent of ${target}`, error));
-    if (!config) return false;
-    const last = this.#agentChecked.get(target) ?? 0;
-    if (Date.now() - last < AGENT_RECHECK_MS) return true;
-    try {
-      const outcome = await this.#deps.engines.call(target, 'start the host agent', (d) => ensureAgent(d, image, config, this.owner), 60_000);
-      if (outcome !== 'running') this.#deps.log?.info(`host agent on ${target}: ${outcome}`);
-      this.#agentChecked.set(target, Date.now());
-      return true;
-    } catch (error) {
-      // Claims still work without it; idle stop, expiry and the queue wait until a client starts it.
-      this.#deps.log?.warn(`could not start the host agent on ${target}`, { error });
-      return false;
-    }
-  }
 
   /**
    * An image already on the target to make records from, for claims that bring none (a reservation
@@ -572,35 +492,13 @@ export class GpuService {
    * the laptop closed, GPUs or not). The image: any with python3, e.g. the session image.
    */
   prepare(target: string, image: string): Promise<boolean> {
-    return this.#ensureAgent(target, image);
+    return this.#agents.ensure(target, image);
   }
 
   // -- helpers ----------------------------------------------------------------------------------
 
   #now(): number {
     return (this.#deps.clock ?? systemClock).now();
-  }
-
-  #leaseSeconds(policy: HostPolicy, hours: number | undefined): number {
-    if (hours !== undefined && !(hours > 0)) {
-      throw new BenchtopError('INVALID_ARGUMENT', `A lease of ${hours} hours is not a lease.`, 'Ask for a positive number of hours (fractions allowed).');
-    }
-    if (hours !== undefined && hours > policy.maxLeaseHours) {
-      throw new BenchtopError('QUOTA_EXCEEDED', `The host allows leases of at most ${policy.maxLeaseHours} hours; ${hours} were asked.`,
-        `Ask for ${policy.maxLeaseHours} hours or less, and extend the lease later if you still need it.`);
-    }
-    return (hours ?? policy.leaseHours) * 3600;
-  }
-
-  #checkQuota(target: string, books: GpuBooks, count: number, sessionId: string): void {
-    const max = books.policy.maxGpusPerUser;
-    if (!max) return;
-    const mine = [...books.leases.values()].filter((h) => h.lease.ownerId === this.owner.id && h.lease.sessionId !== sessionId).length;
-    if (mine + count > max) {
-      throw new BenchtopError('QUOTA_EXCEEDED',
-        `${target} allows ${plural(max, 'GPU')} per user; you hold ${mine} and asked for ${count} more.`,
-        'Release a lease you no longer need (`benchtop gpus release SESSION`), or ask the host\'s admin.');
-    }
   }
 
   /** Cards a running session uses whose lease record vanished get it back, so every client sees them held. */
@@ -614,26 +512,5 @@ export class GpuService {
       }, s.image).catch((error: unknown) => this.#deps.log?.ignored(`re-asserting the lease of ${gpu} for ${s.session} on ${target}`, error));
       if (typeof outcome === 'string') this.#deps.log?.info(`re-asserted the vanished lease of ${gpu} for the running session ${s.session} on ${target}`);
     }
-  }
-
-  #expiry(books: GpuBooks, sessionId: string): string | undefined {
-    return [...books.leases.values()].find((h) => h.lease.sessionId === sessionId)?.lease.expires;
-  }
-
-  #assertOwner(labels: Record<string, string>, what: string): void {
-    const owner = ownerFromLabels(labels);
-    if (owner?.id !== this.owner.id) {
-      throw new BenchtopError('NOT_OWNER', `${what[0].toUpperCase()}${what.slice(1)} belongs to ${owner?.name ?? 'someone else'}, not to you.`,
-        'Only its holder can change it; ask them, or wait for it to expire.');
-    }
-  }
-
-  #resolve(target: string, inventory: GpuInfo[], id: string): string {
-    const gpu = inventory.find((g) => g.uuid === id || String(g.index) === id);
-    if (!gpu) {
-      throw new BenchtopError('GPU_UNAVAILABLE', `${target} has no GPU "${id}" (it has ${inventory.map((g) => `${g.index} ${gpuId(g)}`).join(', ')}).`,
-        'Use an index or UUID from `benchtop gpus`.');
-    }
-    return gpuId(gpu);
   }
 }
