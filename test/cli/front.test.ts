@@ -1,6 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands';
 import { FAST_COMMANDS } from '../../src/cli/fast';
 import { runCli } from '../support/cli';
+import { SilentEngines } from '../support/silent-engine';
 import { eventually } from '../session/support';
 
 // The start-up front (src/cli/fast.ts → out/cli/fast.cjs, which bin/benchtop.js runs first) answers
@@ -19,24 +19,17 @@ const root = new URL('../..', import.meta.url).pathname;
 const scratch = mkdtempSync(join(tmpdir(), 'bt-test-front-'));
 const home = join(scratch, 'home');
 const hangingSocket = join(scratch, 'hanging.sock');
-let engine: Server;
-const held = new Set<Socket>();
+const engines = new SilentEngines();
 
 const bundle = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli('bundle', args, { env: { BENCHTOP_HOME: home, ...env }, cwd: root });
 const source = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli('source', args, { env: { BENCHTOP_HOME: home, ...env }, cwd: root });
 
 beforeAll(async () => {
   await run(process.execPath, [join(root, 'scripts/build-cli.mjs')]);
-  // An engine that accepts every connection and never answers.
-  engine = createServer((socket) => {
-    held.add(socket);
-    socket.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => engine.listen(hangingSocket, () => resolve()));
+  await engines.listen(hangingSocket);
 });
 afterAll(async () => {
-  for (const socket of held) socket.destroy();
-  await new Promise<void>((resolve) => engine.close(() => resolve()));
+  await engines.close();
   rmSync(scratch, { recursive: true, force: true });
 });
 

@@ -1,28 +1,22 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../session/support';
+import { SilentEngines } from '../support/silent-engine';
 
 const root = new URL('../..', import.meta.url).pathname;
 const scratch = mkdtempSync(join(tmpdir(), 'bt-test-interrupt-'));
 const hangingSocket = join(scratch, 'hanging.sock');
-let engine: Server;
-const held = new Set<Socket>();
+const engines = new SilentEngines();
 
 // An engine that accepts every connection and never answers: the command waits until interrupted.
 beforeAll(async () => {
-  engine = createServer((socket) => {
-    held.add(socket);
-    socket.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => engine.listen(hangingSocket, () => resolve()));
+  await engines.listen(hangingSocket);
 });
 afterAll(async () => {
-  for (const socket of held) socket.destroy();
-  await new Promise<void>((resolve) => engine.close(() => resolve()));
+  await engines.close();
   rmSync(scratch, { recursive: true, force: true });
 });
 

@@ -1,27 +1,17 @@
 import { chmodSync, mkdtempSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SilentEngines } from '../support/silent-engine';
 import { result, testCore } from './support';
 
 const dir = mkdtempSync(join(tmpdir(), 'bt-test-engine-'));
 chmodSync(dir, 0o755);
-const servers: Server[] = [];
-const sockets: Socket[] = [];
-afterAll(() => {
-  for (const s of sockets) s.destroy();
-  for (const s of servers) s.close();
-});
+const engines = new SilentEngines();
+afterAll(() => engines.close());
 
 /** A unix socket that accepts connections and never answers: a wedged engine. */
-async function hangingSocket(name: string): Promise<string> {
-  const path = join(dir, name);
-  const server = createServer((socket) => sockets.push(socket));
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(path, resolve));
-  return path;
-}
+const hangingSocket = (name: string): Promise<string> => engines.listen(join(dir, name));
 
 describe('machine check when the engine is not usable', () => {
   it('fails the engine check naming the endpoint it tried when nothing listens, and still answers the rest', async () => {

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckReport } from '../../src/shared/contract/machine';
+import { SilentEngines } from '../support/silent-engine';
 import { result } from './support';
 
 const execFileAsync = promisify(execFile);
@@ -14,8 +14,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'bt-test-check-cli-'));
 chmodSync(scratch, 0o755);
 const home = join(scratch, 'home');
 mkdirSync(home);
-const servers: Server[] = [];
-const sockets: Socket[] = [];
+const engines = new SilentEngines();
 
 /** Runs the built CLI; `as` runs it as another user (tests run as root). A 20 s kill guards against hangs. */
 async function benchtop(args: string[], env: NodeJS.ProcessEnv = {}, as?: string) {
@@ -32,20 +31,14 @@ async function benchtop(args: string[], env: NodeJS.ProcessEnv = {}, as?: string
 }
 
 async function listen(path: string, mode: number): Promise<void> {
-  const server = createServer((socket) => sockets.push(socket));
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(path, resolve));
-  chmodSync(path, mode);
+  await engines.listen(path, mode);
 }
 
 beforeAll(async () => {
   await execFileAsync(process.execPath, [join(root, 'scripts/build-cli.mjs')]);
   chownSync(home, userInfo({ encoding: 'utf8' }).uid === 0 ? 65534 : userInfo().uid, -1);
 });
-afterAll(() => {
-  for (const s of sockets) s.destroy();
-  for (const s of servers) s.close();
-});
+afterAll(() => engines.close());
 
 describe('benchtop check', () => {
   it('prints the checklist and exits 0 on this machine', async () => {
