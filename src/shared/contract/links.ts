@@ -14,6 +14,8 @@ export type ParsedLink =
 /** One host the team file lists, as the consent dialog shows it. */
 export interface LinkPlanHost {
   id: string;
+  /** `slurm`: a Slurm cluster's login node (shown as a cluster). */
+  kind?: 'slurm';
   address: string;
   fingerprints: string[];
 }

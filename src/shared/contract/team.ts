@@ -1,11 +1,27 @@
+/** A team cluster's own job settings; `sharedDir` may say `{user}` (the analyst's login name). */
+export interface TeamClusterSettings {
+  partition?: string;
+  account?: string;
+  qos?: string;
+  /** Absolute, or relative to the user's home on the cluster; e.g. `/shared/{user}/benchtop`. */
+  sharedDir?: string;
+  runtime?: 'podman' | 'docker';
+  /** The device file of GPU `{index}` on node `{node}`. */
+  gpuDevicePattern?: string;
+}
+
 /** One shared host as the team file lists it. */
 export interface TeamHost {
   id: string;
-  /** `[user@]hostname[:port]`. */
+  /** `slurm`: a Slurm cluster's login node (sessions there are jobs); absent: an SSH host. */
+  kind?: 'slurm';
+  /** `[user@]hostname[:port]`; a cluster's usually has no user (each analyst logs in as themself). */
   address: string;
   /** The host's SSH key fingerprints (`SHA256:…`): keys with one of these are trusted without asking. */
   fingerprints: string[];
   dockerSocket?: string;
+  /** A cluster's job settings (the top-level `slurm` defaults fill what it leaves out). */
+  slurm?: TeamClusterSettings;
 }
 
 /** The committed team settings (`.benchtop/team.json`, or a URL), validated. */

@@ -17,7 +17,13 @@ export interface StagedProject {
 }
 
 function hostsOf(team: TeamFile | undefined): LinkPlanHost[] {
-  return (team?.hosts ?? []).map((h) => ({ id: h.id, address: h.address, fingerprints: [...h.fingerprints] }));
+  return (team?.hosts ?? []).map((h) => ({ id: h.id, address: h.address, fingerprints: [...h.fingerprints], ...(h.kind === 'slurm' ? { kind: h.kind } : {}) }));
+}
+
+/** The consent step for one host: a cluster is named as one (its login node is what is trusted). */
+function addStep(h: LinkPlanHost): string {
+  const what = h.kind === 'slurm' ? `Add Slurm cluster ${h.id} (login node ${h.address}, as you)` : `Add host ${h.id} (${h.address})`;
+  return `${what}, trusting only key ${h.fingerprints.join(' or ')}`;
 }
 
 function registryOf(image: string): string | undefined {
@@ -39,7 +45,7 @@ export function openPlan(
   const hosts = hostsOf(team);
   const registry = team?.registry ?? registryOf(project.image);
   const steps = [`Clone ${link.repo}${link.ref ? ` (${link.ref})` : ''} at commit ${staged.commit.slice(0, 12)} into ${staged.targetDir}`];
-  for (const h of hosts) steps.push(`Add host ${h.id} (${h.address}), trusting only key ${h.fingerprints.join(' or ')}`);
+  for (const h of hosts) steps.push(addStep(h));
   steps.push('Check this computer');
   const amount = size ? `, up to ${(size / 1e6).toFixed(0)} MB` : '';
   steps.push(project.pinned ? `Pull ${project.pinned.repository}@${project.pinned.digest}${registry ? ` from ${registry}` : ''} (unless it is here already${amount})` : `Pull ${project.image}${amount}`);
@@ -65,7 +71,7 @@ export function openPlan(
 export function joinPlan(planId: string, link: Extract<ParsedLink, { action: 'join' }>, team: TeamFile): LinkPlan {
   const hosts = hostsOf(team);
   const steps = [`Use the team file ${link.team} for your settings (registry, hosts, cloud, defaults)`];
-  for (const h of hosts) steps.push(`Add host ${h.id} (${h.address}), trusting only key ${h.fingerprints.join(' or ')}`);
+  for (const h of hosts) steps.push(addStep(h));
   const plan: LinkPlan = { planId, link, teamSource: team.source, hosts, steps, warnings: [] };
   if (team.name) plan.teamName = team.name;
   if (team.registry) plan.registry = team.registry;

@@ -1,6 +1,7 @@
 import type { HostPolicy } from '../../../shared/contract/hosts';
 import type { TeamFile } from '../../../shared/contract/team';
 import { DEFAULT_SETTINGS } from '../settings/schema';
+import { isTeamHost } from './cluster';
 
 /**
  * Team file values acted on where the user (or the host's admin) has set nothing of their own. The
@@ -14,7 +15,7 @@ export function effectiveDefaultTarget(userValue: string, team: TeamFile | undef
   const target = team?.defaultTarget ?? DEFAULT_SETTINGS.defaultTarget;
   // The team names its hosts by its own ids; this install knows a joined host by the id it was added under.
   const teamHost = team?.hosts.find((h) => h.id === target);
-  return (teamHost && added.find((h) => h.spec === teamHost.address)?.id) ?? target;
+  return (teamHost && added.find((h) => isTeamHost(h.spec, teamHost))?.id) ?? target;
 }
 
 /** The team's GPU policy defaults in the host policy's terms. */

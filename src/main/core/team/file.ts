@@ -1,5 +1,5 @@
 import { findNodeAtLocation, getNodeValue, type Node } from 'jsonc-parser';
-import type { TeamFile, TeamHost } from '../../../shared/contract/team';
+import type { TeamClusterSettings, TeamFile, TeamHost } from '../../../shared/contract/team';
 import { BenchtopError } from '../errors';
 import { parseJsoncTree, positionOf } from '../project/jsonc';
 
@@ -22,6 +22,11 @@ const REGISTRY = /^[A-Za-z0-9.-]+(?::\d{1,5})?$/;
 const ZONE = /^[a-z]+-[a-z]+\d+-[a-z]$/;
 /** A partition, account or QOS name as Slurm prints it. */
 const SLURM_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+/** A path segment on the cluster: letters, digits, `._-` and the given `{placeholders}`, never `.` or `..`. */
+const segment = (...names: string[]) => String.raw`(?!\.\.?(?:/|$))(?:[A-Za-z0-9._-]|${names.map((n) => String.raw`\{${n}\}`).join('|')})+`;
+/** A folder on the cluster: absolute or under the home folder; `{user}` is the analyst's login name. */
+const SHARED_DIR = new RegExp(`^/?${segment('user')}(?:/${segment('user')})*/?$`);
+const DEVICE_PATTERN = new RegExp(`^(?:/${segment('node', 'index')})+$`);
 
 class TeamReader {
   constructor(readonly text: string, readonly file: string, readonly root: Node) {}
@@ -72,11 +77,29 @@ class TeamReader {
   }
 }
 
+/** A cluster's own job settings (`hosts[i].slurm`). */
+function clusterSettings(r: TeamReader, path: Path): TeamClusterSettings | undefined {
+  if (!r.object(path, ['partition', 'account', 'qos', 'sharedDir', 'runtime', 'gpuDevicePattern'])) return undefined;
+  const out: TeamClusterSettings = {};
+  for (const key of ['partition', 'account', 'qos'] as const) {
+    const value = r.string([...path, key], SLURM_NAME, '"gpu" (the name as sinfo / sacctmgr print it)');
+    if (value) out[key] = value;
+  }
+  const shared = r.string([...path, 'sharedDir'], SHARED_DIR, '"/shared/{user}/benchtop" ({user}: each analyst\'s login name) or "benchtop" (under the home folder)');
+  if (shared) out.sharedDir = shared;
+  const runtime = r.string([...path, 'runtime'], /^(?:podman|docker)$/, '"podman" or "docker"');
+  if (runtime) out.runtime = runtime as TeamClusterSettings['runtime'];
+  const devices = r.string([...path, 'gpuDevicePattern'], DEVICE_PATTERN, '"/dev/nvidia{index}"');
+  if (devices) out.gpuDevicePattern = devices;
+  return out;
+}
+
 function hosts(r: TeamReader): TeamHost[] {
   const seen = new Set<string>();
   return r.list(['hosts']).map((_, i) => {
     const base = ['hosts', i];
-    r.object(base, ['id', 'address', 'fingerprints', 'dockerSocket']);
+    r.object(base, ['id', 'kind', 'address', 'fingerprints', 'dockerSocket', 'slurm']);
+    const kind = r.string([...base, 'kind'], /^(?:ssh|slurm)$/, '"ssh" (the default) or "slurm" (a Slurm cluster\'s login node)');
     const id = r.string([...base, 'id'], HOST_ID, '"gpu-box" (lower-case letters, digits, -)');
     if (!id) r.fail(base, 'needs an "id"', 'Write e.g. "id": "gpu-box".');
     if (seen.has(id)) r.fail([...base, 'id'], `"${id}" is listed twice`, 'Keep one entry per host.');
@@ -91,6 +114,18 @@ function hosts(r: TeamReader): TeamHost[] {
         `Print them on the host with \`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub\` and add "fingerprints": ["SHA256:…"].`);
     }
     const host: TeamHost = { id, address, fingerprints };
+    if (kind === 'slurm') {
+      host.kind = 'slurm';
+      if (r.value([...base, 'dockerSocket']) !== undefined) {
+        r.fail([...base, 'dockerSocket'], 'is for SSH hosts: a Slurm cluster runs sessions as jobs, not on an engine of its login node', 'Remove it, or remove "kind": "slurm" if this is an SSH host.');
+      }
+      const settings = clusterSettings(r, [...base, 'slurm']);
+      if (settings) host.slurm = settings;
+      return host;
+    }
+    if (r.value([...base, 'slurm']) !== undefined) {
+      r.fail([...base, 'slurm'], 'is for Slurm clusters only', 'Add "kind": "slurm" if this host is a cluster\'s login node, or remove it.');
+    }
     const socket = r.string([...base, 'dockerSocket'], /^\/[^\0]*$/, '"/run/user/1000/docker.sock"');
     if (socket) host.dockerSocket = socket;
     return host;

@@ -37,7 +37,7 @@ export function layeredSettings(team: TeamFile | undefined, user: UserSettings, 
   for (const [key, value] of Object.entries(team?.gpuPolicy ?? {})) values.push(pick(`gpuPolicy.${key}`, [fromTeam(`gpuPolicy.${key}`, value)]));
   // Hosts: the team's, with the user's own added (a user host of the same id wins).
   const hosts = new Map<string, SettingOrigin>();
-  for (const h of team?.hosts ?? []) hosts.set(h.id, { key: `hosts.${h.id}`, value: `${h.address} (${h.fingerprints.join(', ')})`, source: 'team', from: team?.source });
+  for (const h of team?.hosts ?? []) hosts.set(h.id, { key: `hosts.${h.id}`, value: `${h.kind === 'slurm' ? 'Slurm cluster ' : ''}${h.address} (${h.fingerprints.join(', ')})`, source: 'team', from: team?.source });
   for (const h of user.hosts) hosts.set(h.id, { key: `hosts.${h.id}`, value: h.spec, source: 'user', from: userFile });
   values.push(...hosts.values());
   return values;

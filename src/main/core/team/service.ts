@@ -3,6 +3,8 @@ import type { TeamFile, TeamHost, TeamSettingsView } from '../../../shared/contr
 import { BenchtopError } from '../errors';
 import type { Logger } from '../log/logger';
 import type { SettingsStore } from '../settings/store';
+import { localUserName } from '../hosts/host-config';
+import { clusterLoginName, isTeamHost, teamHostAddRequest } from './cluster';
 import { effectiveDefaultTarget } from './effective';
 import { layeredSettings, type ProjectLayer } from './layers';
 import { readProjectTeamFile, readTeamSource } from './load';
@@ -72,8 +74,9 @@ export class TeamService {
   }
 
   /**
-   * Adds every host of the team file. A host key is trusted without asking only when its
-   * fingerprint is one the team file lists; any other key is left for the user to judge.
+   * Adds every host of the team file (a cluster as a slurm host, logged in as this user). A host key
+   * is trusted without asking only when its fingerprint is one the team file lists; any other key
+   * is left for the user to judge.
    */
   async joinHosts(dir?: string): Promise<TeamHostJoin[]> {
     const team = await this.load(dir);
@@ -82,13 +85,14 @@ export class TeamService {
         'Commit a .benchtop/team.json to the project, or set the team file (a URL) in Settings.');
     }
     const results: TeamHostJoin[] = [];
-    for (const host of team.hosts) results.push(await this.#join(host));
+    for (const host of team.hosts) results.push(await this.#join(host, team));
     return results;
   }
 
-  async #join(host: TeamHost): Promise<TeamHostJoin> {
+  async #join(host: TeamHost, team: TeamFile): Promise<TeamHostJoin> {
     try {
-      const added = await this.#d.hosts.add(host.dockerSocket ? { spec: host.address, dockerSocket: host.dockerSocket } : { spec: host.address });
+      const login = clusterLoginName(host, this.#d.settings.get('userName'), localUserName(process.env));
+      const added = await this.#d.hosts.add(teamHostAddRequest(host, team, login));
       if (added.status === 'added') return { id: host.id, status: 'added', hostId: added.host.id };
       if (!host.fingerprints.includes(added.fingerprint)) {
         return { id: host.id, status: 'key-not-listed', hostId: added.hostId, fingerprint: added.fingerprint };
@@ -98,7 +102,7 @@ export class TeamService {
     } catch (error) {
       const e = error instanceof BenchtopError ? error : new BenchtopError('INTERNAL', String(error));
       // Joining again (a second link, the button pressed twice) leaves a host already added and trusted as it is.
-      const known = this.#d.settings.get('hosts').find((h) => h.spec === host.address);
+      const known = this.#d.settings.get('hosts').find((h) => isTeamHost(h.spec, host));
       if (e.code === 'HOST_EXISTS' && known) return { id: host.id, status: 'added', hostId: known.id };
       return { id: host.id, status: 'failed', code: e.code, message: e.message };
     }

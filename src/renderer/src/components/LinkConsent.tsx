@@ -212,7 +212,7 @@ export function LinkConsent() {
               <tbody>
                 {plan.hosts.map((h) => (
                   <tr key={h.id}>
-                    <td>{h.id}</td>
+                    <td>{h.kind === 'slurm' ? `Slurm cluster ${h.id}` : h.id}</td>
                     <td className="mono">{h.address}</td>
                     <td className="mono fingerprint">{h.fingerprints.join(' ')}</td>
                   </tr>

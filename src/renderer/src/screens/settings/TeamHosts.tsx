@@ -45,7 +45,7 @@ export function TeamHosts() {
               const r = results?.find((x) => x.id === h.id);
               return (
                 <tr key={h.id}>
-                  <td>{h.id}</td>
+                  <td>{h.kind === 'slurm' ? `Slurm cluster ${h.id}` : h.id}</td>
                   <td className="mono">{h.address}</td>
                   <td className="mono fingerprint">{h.fingerprints.join(' ')}</td>
                   <td>{r ? `${RESULT[r.status]}${r.message ? ` — ${r.message}` : ''}` : '–'}</td>

@@ -1,0 +1,40 @@
+import type { HostAddRequest } from '../../../shared/contract/hosts';
+import type { SlurmHostOptions } from '../../../shared/contract/slurm';
+import type { TeamFile, TeamHost } from '../../../shared/contract/team';
+
+/**
+ * How a team file's host becomes this install's host: an SSH host is added by its address; a Slurm
+ * cluster (`"kind": "slurm"`) as `slurm://<login name>@<login node>`, where the login name is the
+ * address's own user part, else the analyst's (each logs in as themself), and with its job settings
+ * over the team's `slurm` defaults. `{user}` in the cluster's sharedDir becomes that login name.
+ */
+
+/** A name `ssh` and Slurm accept as a login name. */
+const LOGIN_NAME = /^[a-z_][a-z0-9_.-]{0,31}$/i;
+
+const userOf = (address: string) => /^([^@]+)@/.exec(address)?.[1];
+const withoutUser = (address: string) => address.replace(/^[^@]*@/, '');
+
+/** The login name a team cluster is joined as: its address's, else the user's name (settings), else the OS account's. */
+export function clusterLoginName(host: TeamHost, userName: string, osUserName: string): string {
+  return userOf(host.address) ?? (LOGIN_NAME.test(userName) ? userName : osUserName);
+}
+
+/** The host add request that joins one team host; `login` is the login name for a cluster. */
+export function teamHostAddRequest(host: TeamHost, team: Pick<TeamFile, 'slurm'>, login: string): HostAddRequest {
+  if (host.kind !== 'slurm') return host.dockerSocket ? { spec: host.address, dockerSocket: host.dockerSocket } : { spec: host.address };
+  const slurm: SlurmHostOptions = { ...team.slurm, ...host.slurm };
+  if (slurm.sharedDir) slurm.sharedDir = slurm.sharedDir.replaceAll('{user}', login);
+  return { spec: `slurm://${login}@${withoutUser(host.address)}`, slurm };
+}
+
+/**
+ * Whether a host this install has (its spec as added) is the team's host: an SSH host by its exact
+ * address; a cluster by its login node whatever name it logs in with.
+ */
+export function isTeamHost(spec: string, host: TeamHost): boolean {
+  if (host.kind !== 'slurm') return spec === host.address;
+  if (!/^slurm:\/\//i.test(spec)) return false;
+  const added = spec.replace(/^slurm:\/\//i, '');
+  return withoutUser(added) === withoutUser(host.address) && (userOf(host.address) === undefined || userOf(added) === userOf(host.address));
+}
