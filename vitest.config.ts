@@ -11,7 +11,7 @@ export const HOST_SERIAL_TESTS = [
   'test/cloud/notebook.test.ts',
 ];
 /** Likewise one at a time, for the Slurm test cluster's four GPUs and its two-GPU-per-user quota. */
-export const CLUSTER_SERIAL_TESTS = ['test/slurm-env/**/*.test.ts', 'test/slurm/**/*.test.ts', 'test/slurm-sync/**/*.test.ts'];
+export const CLUSTER_SERIAL_TESTS = ['test/slurm-env/**/*.test.ts', 'test/slurm/**/*.test.ts', 'test/slurm-sync/**/*.test.ts', 'test/team/cluster-join.test.ts'];
 export const SERIAL_TESTS = [...HOST_SERIAL_TESTS, ...CLUSTER_SERIAL_TESTS];
 
 export default defineConfig({
