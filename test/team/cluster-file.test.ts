@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { teamHostAddRequest, isTeamHost, clusterLoginName } from '../../src/main/core/team/cluster';
+import { clusterLoginName, isTeamHost, loginNodeOf, teamHostAddRequest } from '../../src/main/core/team/cluster';
 import { effectiveDefaultTarget } from '../../src/main/core/team/effective';
 import { parseTeamFile } from '../../src/main/core/team/file';
 import { joinPlan } from '../../src/main/core/links/plan';
@@ -80,10 +80,14 @@ describe('joining a team cluster', () => {
   const team = parseTeamFile(JSON.stringify(TEAM), 'team.json');
   const [cluster] = team.hosts;
 
-  it('logs in as the user: the address\'s user, else the settings name, else the OS account', () => {
-    expect(clusterLoginName(cluster, 'btalice', 'root')).toBe('btalice');
-    expect(clusterLoginName(cluster, 'Ana Lyst', 'ana')).toBe('ana');
-    expect(clusterLoginName({ ...cluster, address: 'svc@login.hpc.example.com' }, 'btalice', 'root')).toBe('svc');
+  it('logs in as the user: the address\'s user, else the settings name, else whatever ssh says (undefined here)', () => {
+    expect(clusterLoginName(cluster, 'btalice')).toBe('btalice');
+    expect(clusterLoginName(cluster, 'Ana Lyst')).toBeUndefined();
+    expect(clusterLoginName(cluster, '')).toBeUndefined();
+    expect(clusterLoginName({ ...cluster, address: 'svc@login.hpc.example.com' }, 'btalice')).toBe('svc');
+    expect(loginNodeOf('svc@login.hpc.example.com:2222')).toEqual({ alias: 'login.hpc.example.com', port: 2222 });
+    expect(loginNodeOf('[fd00::1]:22')).toEqual({ alias: 'fd00::1', port: 22 });
+    expect(loginNodeOf('login')).toEqual({ alias: 'login' });
   });
 
   it('adds it as a slurm host with its settings over the team defaults and {user} filled in', () => {

@@ -51,18 +51,25 @@ describe.skipIf(!env)('joining a team that lists a Slurm cluster (real cluster)'
     return project;
   }
 
+  /**
+   * A new hire's install: nothing trusted yet, their own key named in their ssh config; their login
+   * name either in Settings (`userName`) or only as the ssh config's `User` for the login node.
+   */
+  function newHire(user: SlurmUser, nameIn: 'settings' | 'ssh config'): { core: Core; home: string; knownHosts: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'bt-test-team-cluster-'));
+    const known = join(dir, 'known_hosts');
+    writeFileSync(known, '');
+    writeFileSync(join(dir, 'ssh_config'), `Host ${e.login.host}\n  IdentityFile ${user.key}\n  IdentitiesOnly yes\n${nameIn === 'ssh config' ? `  User ${user.name}\n` : ''}`);
+    const coreEnv: NodeJS.ProcessEnv = { ...process.env, HOME: dir, BENCHTOP_KNOWN_HOSTS: known, BENCHTOP_SSH_CONFIG: join(dir, 'ssh_config'), BENCHTOP_FORWARDER: 'off' };
+    delete coreEnv.SSH_AUTH_SOCK;
+    const settings = openConfSettings(join(dir, 'settings'));
+    if (nameIn === 'settings') settings.set('userName', user.name);
+    return { core: new Core({ settings, shell: 'cli', env: coreEnv }), home: dir, knownHosts: known };
+  }
+
   beforeAll(() => {
     alice = e.users.find((u) => u.name === 'btalice')!;
-    // A new hire's install: nothing trusted yet, their own key named in their ssh config, their name in Settings.
-    home = mkdtempSync(join(tmpdir(), 'bt-test-team-cluster-'));
-    knownHosts = join(home, 'known_hosts');
-    writeFileSync(knownHosts, '');
-    writeFileSync(join(home, 'ssh_config'), `Host ${e.login.host}\n  IdentityFile ${alice.key}\n  IdentitiesOnly yes\n`);
-    const coreEnv: NodeJS.ProcessEnv = { ...process.env, HOME: home, BENCHTOP_KNOWN_HOSTS: knownHosts, BENCHTOP_SSH_CONFIG: join(home, 'ssh_config'), BENCHTOP_FORWARDER: 'off' };
-    delete coreEnv.SSH_AUTH_SOCK;
-    const settings = openConfSettings(join(home, 'settings'));
-    settings.set('userName', alice.name);
-    core = new Core({ settings, shell: 'cli', env: coreEnv });
+    ({ core, home, knownHosts } = newHire(alice, 'settings'));
     api = createHandlers(core);
   });
 
@@ -103,6 +110,22 @@ describe.skipIf(!env)('joining a team that lists a Slurm cluster (real cluster)'
     const again = await api.teamJoinHosts({ dir: p.dir });
     expect(again.hosts).toEqual([{ id: 'btcluster', status: 'added' }]);
     expect(core.hosts.configs().filter((h) => h.kind === 'slurm')).toHaveLength(1);
+  }, 180_000);
+
+  it('with no name in Settings, the join logs in as the ssh config\'s User for the login node', async () => {
+    const bob = e.users.find((u) => u.name === 'btbob')!;
+    const hire = newHire(bob, 'ssh config');
+    try {
+      const p = await projectWithTeam(teamFile(e, e.login.hostKeyFingerprint));
+      const [joined] = await hire.core.team.joinHosts(p.dir);
+      expect(joined).toMatchObject({ id: 'btcluster', status: 'trusted' });
+      const [cluster] = hire.core.hosts.configs();
+      expect(cluster).toMatchObject({ kind: 'slurm', spec: `slurm://${bob.name}@${e.login.host}:${e.login.port}`, user: bob.name, slurm: { sharedDir: bob.sharedDir } });
+      expect((await hire.core.hosts.test(cluster.id)).status).toBe('ok');
+    } finally {
+      await hire.core.close();
+      rmSync(hire.home, { recursive: true, force: true });
+    }
   }, 180_000);
 
   it('benchtop host lists it, its check and GPU jobs answer, and Start with no target submits a job there', async () => {

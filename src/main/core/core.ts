@@ -172,6 +172,7 @@ export class Core {
         return { dir: project.dir, devcontainerPath: project.devcontainerPath, idleMinutes: project.config.idleMinutes };
       },
       hosts: this.hosts,
+      env: this.env,
       log: this.log.child('team'),
     });
     this.machine = new MachineCheckService({

@@ -5,7 +5,7 @@ import type { TeamFile, TeamHost } from '../../../shared/contract/team';
 /**
  * How a team file's host becomes this install's host: an SSH host is added by its address; a Slurm
  * cluster (`"kind": "slurm"`) as `slurm://<login name>@<login node>`, where the login name is the
- * address's own user part, else the analyst's (each logs in as themself), and with its job settings
+ * address's own user part, else the analyst's own (each logs in as themself), and with its job settings
  * over the team's `slurm` defaults. `{user}` in the cluster's sharedDir becomes that login name.
  */
 
@@ -15,9 +15,21 @@ const LOGIN_NAME = /^[a-z_][a-z0-9_.-]{0,31}$/i;
 const userOf = (address: string) => /^([^@]+)@/.exec(address)?.[1];
 const withoutUser = (address: string) => address.replace(/^[^@]*@/, '');
 
-/** The login name a team cluster is joined as: its address's, else the user's name (settings), else the OS account's. */
-export function clusterLoginName(host: TeamHost, userName: string, osUserName: string): string {
-  return userOf(host.address) ?? (LOGIN_NAME.test(userName) ? userName : osUserName);
+/**
+ * The login name a team cluster is joined as when the install decides it: the address's own user
+ * part, else the user's name in Settings when it is a login name; undefined leaves it to ssh
+ * (~/.ssh/config's User for the login node, else the OS account).
+ */
+export function clusterLoginName(host: TeamHost, userName: string): string | undefined {
+  return userOf(host.address) ?? (LOGIN_NAME.test(userName) ? userName : undefined);
+}
+
+/** The login node of an address (`[user@]host[:port]`, `[v6]:port`), as ssh is asked for it. */
+export function loginNodeOf(address: string): { alias: string; port?: number } {
+  const rest = withoutUser(address);
+  const m = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(rest);
+  const alias = m?.[1] ?? m?.[2] ?? rest;
+  return m?.[3] ? { alias, port: Number(m[3]) } : { alias };
 }
 
 /** The host add request that joins one team host; `login` is the login name for a cluster. */

@@ -3,8 +3,9 @@ import type { TeamFile, TeamHost, TeamSettingsView } from '../../../shared/contr
 import { BenchtopError } from '../errors';
 import type { Logger } from '../log/logger';
 import type { SettingsStore } from '../settings/store';
-import { localUserName } from '../hosts/host-config';
-import { clusterLoginName, isTeamHost, teamHostAddRequest } from './cluster';
+import { localUserName, type HostPaths } from '../hosts/host-config';
+import { resolveSshHost } from '../ssh/resolve';
+import { clusterLoginName, isTeamHost, loginNodeOf, teamHostAddRequest } from './cluster';
 import { effectiveDefaultTarget } from './effective';
 import { layeredSettings, type ProjectLayer } from './layers';
 import { readProjectTeamFile, readTeamSource } from './load';
@@ -13,7 +14,9 @@ export interface TeamServiceDeps {
   settings: SettingsStore;
   /** The project's own layer: its devcontainer.json and the idle minutes it sets, if any. */
   project: (dir: string) => Promise<ProjectLayer & { dir: string }>;
-  hosts: { add(req: HostAddRequest): Promise<HostAddResult>; trust(hostId: string, fingerprint: string): Promise<HostInfo> };
+  hosts: { add(req: HostAddRequest): Promise<HostAddResult>; trust(hostId: string, fingerprint: string): Promise<HostInfo>; readonly paths: HostPaths };
+  /** For ssh's answer to who a team cluster is logged in to as (process.env when absent). */
+  env?: NodeJS.ProcessEnv;
   fetch?: typeof fetch;
   log?: Logger;
 }
@@ -89,9 +92,19 @@ export class TeamService {
     return results;
   }
 
+  /** Who this user logs in to a team cluster as: the team file's or Settings' name, else as ssh would (~/.ssh/config's User, else the OS account). */
+  async #loginName(host: TeamHost): Promise<string> {
+    const chosen = clusterLoginName(host, this.#d.settings.get('userName'));
+    if (chosen) return chosen;
+    const env = this.#d.env ?? process.env;
+    const paths = this.#d.hosts.paths;
+    const resolved = await resolveSshHost(loginNodeOf(host.address), { configPath: paths.sshConfigPath, home: paths.home, env, knownHostsPath: paths.knownHostsPath, ssh: paths.ssh });
+    return resolved.user || localUserName(env);
+  }
+
   async #join(host: TeamHost, team: TeamFile): Promise<TeamHostJoin> {
     try {
-      const login = clusterLoginName(host, this.#d.settings.get('userName'), localUserName(process.env));
+      const login = host.kind === 'slurm' ? await this.#loginName(host) : '';
       const added = await this.#d.hosts.add(teamHostAddRequest(host, team, login));
       if (added.status === 'added') return { id: host.id, status: 'added', hostId: added.host.id };
       if (!host.fingerprints.includes(added.fingerprint)) {
