@@ -31,21 +31,19 @@ export class SshFolderHost implements ExecHost {
 
   async exec(options: { Cmd: string[] }): Promise<ExecHandle> {
     const command = options.Cmd.map(shellQuote).join(' ');
-    let started: Promise<ClientChannel> | undefined;
-    let exit: Promise<number> | undefined;
+    let started: Promise<Opened> | undefined;
     return {
       start: async () => {
         started ??= this.#open(command);
-        const channel = await started;
-        // The exit status comes before the channel closes; a channel closed without one (the connection cut) is -1.
-        exit = new Promise((resolve) => {
-          channel.once('exit', (code: number | null) => resolve(typeof code === 'number' ? code : -1));
-          channel.once('close', () => resolve(-1));
-        });
-        return channel as unknown as NodeJS.ReadWriteStream;
+        return (await started).channel as unknown as NodeJS.ReadWriteStream;
       },
-      // Docker's exec inspect answers at once and the caller polls; here the answer waits for the exit status.
-      inspect: async () => ({ Running: false, ExitCode: exit ? await exit : null }),
+      // Docker's exec inspect answers at once and the caller polls; here the answer waits for the
+      // exit status. Ended by a signal, or closed without a status (the connection cut), it is -1.
+      inspect: async () => {
+        if (!started) return { Running: false, ExitCode: null };
+        const code = await (await started).exit;
+        return { Running: false, ExitCode: typeof code === 'number' ? code : -1 };
+      },
     };
   }
 
@@ -56,15 +54,11 @@ export class SshFolderHost implements ExecHost {
     const name = path.slice(at + 1);
     // One byte first says whether the path is there (Y: the tar follows), so a missing one is a 404 as Docker has it.
     const script = 'if [ -e "$1/$2" ] || [ -L "$1/$2" ]; then printf Y; cd "$1" && exec tar -cf - -- "$2"; else printf N; fi';
-    const channel = await this.#open(['sh', '-c', script, 'sh', dir, name].map(shellQuote).join(' '));
+    const { channel, exit } = await this.#open(['sh', '-c', script, 'sh', dir, name].map(shellQuote).join(' '));
     const out = new PassThrough();
     let stderr = '';
     channel.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-400);
-    });
-    const exit = new Promise<number | null>((resolve) => {
-      channel.once('exit', (code: number | null) => resolve(code));
-      channel.once('close', () => resolve(null));
     });
     return new Promise((resolve, reject) => {
       let first = true;
@@ -88,7 +82,10 @@ export class SshFolderHost implements ExecHost {
       channel.once('end', () => {
         void exit.then((code) => {
           if (first) reject(new BenchtopError('SYNC_FAILED', `Reading ${path} on ${this.label} ended without an answer${stderr ? ` (${stderr.trim()})` : ''}.`, 'Nothing was lost; sync again.'));
-          else if (code !== 0) out.destroy(new Error(`tar of ${path} on ${this.label} failed (exit ${code})${stderr ? `: ${stderr.trim()}` : ''}`));
+          else if (code !== 0) {
+            const how = typeof code === 'number' ? `exit ${code}` : code ?? 'no exit status';
+            out.destroy(new Error(`tar of ${path} on ${this.label} failed (${how})${stderr ? `: ${stderr.trim()}` : ''}`));
+          }
           else out.end();
         });
       });
@@ -100,15 +97,35 @@ export class SshFolderHost implements ExecHost {
     });
   }
 
-  async #open(command: string): Promise<ClientChannel> {
+  /**
+   * Opens an exec channel and, in the same tick, starts listening for how it ends: ssh2 parses a
+   * whole TCP read at once, so a quick command's output, EOF and exit status can all arrive with the
+   * exec's reply, and an `exit` listener added after an await would miss the status (a small tar
+   * then "failed" with none). ssh2 also passes the status to `close`, which is the fallback.
+   */
+  async #open(command: string): Promise<Opened> {
     const client = await this.client();
     return new Promise((resolve, reject) => {
       client.exec(command, (error, channel) => {
         if (error) {
           reject(new BenchtopError('HOST_UNREACHABLE', `${this.label} refused to run the sync's helper: ${error.message}`,
             'Check that the account may run commands there (no forced command in authorized_keys) and that python3 is installed.'));
-        } else resolve(channel);
+          return;
+        }
+        const exit = new Promise<ExitStatus>((done) => {
+          const ended = (code?: number | null, signal?: string) => done(typeof code === 'number' ? code : signal ? `signal ${signal}` : null);
+          channel.once('exit', ended);
+          channel.once('close', ended);
+        });
+        resolve({ channel, exit });
       });
     });
   }
+}
+
+/** How a remote command ended: its exit code, the signal that ended it, or null when the channel closed without saying (the connection cut). */
+type ExitStatus = number | string | null;
+interface Opened {
+  channel: ClientChannel;
+  exit: Promise<ExitStatus>;
 }
