@@ -27,6 +27,9 @@ export function modelRunSize(sequences: number, seed: number): { SEQUENCES: numb
   };
 }
 
+/** `BENCHTOP_MODEL_TRACE=1` prints every sequence and how its sync ended (to follow a failing seed). */
+const TRACE = process.env.BENCHTOP_MODEL_TRACE === '1';
+
 export type Side = 'local' | 'remote';
 export type Op =
   | { kind: 'create'; side: Side; folder: number; name: number }
@@ -379,6 +382,7 @@ export async function runModel(d: ModelDriver): Promise<Record<string, number>> 
     // 2. One sync, in the way this sequence says.
     const outcome = await timed(`sync ${seq.mode}`, () => d.sync(seq));
     counts[`${seq.mode}:${outcome}`] = (counts[`${seq.mode}:${outcome}`] ?? 0) + 1;
+    if (TRACE) console.log(`sync model trace: ${where} → ${outcome}`);
     // 3. The invariant: checked with the next remote round's first listing (or the last one, below).
     pending = { where, before, outcome, localAfter: new Map() };
   }
