@@ -28,7 +28,8 @@ admin gives you, then run \`benchtop host trust\` (or pass --trust to add in one
 policy shows the host's GPU rules, or (with options, once, by its admin) sets them: they are stored on
 the host's engine, shown and obeyed by every teammate's Benchtop and enforced by the host's agent.
 join adds the hosts of the team file (DIR/.benchtop/team.json, else the team file set in Settings),
-trusting exactly the key fingerprints it lists; a host showing another key is left untrusted.
+trusting exactly the key fingerprints it lists; a host showing another key is left untrusted. A
+listed Slurm cluster is added as slurm://YOU@LOGIN-NODE (your Settings user name, else ssh's User).
 Exit codes: 0 done; 1 the host needs trust (add) or is not reachable (test); 2 error.`;
 
 /** `host join [DIR]`: the team file's hosts, trusted by exactly the fingerprints it lists. */
