@@ -20,7 +20,7 @@
  * Known to fail (a real bug, open): a file renamed over another of the same size whose mtime is the
  * same to the nanosecond (both written by one sync's apply step, within one tick of the kernel's
  * coarse clock) keeps the old file's stamp, so the next sync takes it as unchanged and the sides
- * stay different ("sides differ", sequence 107 or 80 of seed 20261202 in about half the runs).
+ * stay different ("sides differ", sequence 107 or 80 of seed 20261202, in most runs now).
  * The stamp (size, mtime_ns) needs the inode too, on both sides.
  */
 import { join } from 'node:path';
