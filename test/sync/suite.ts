@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SyncProgress } from '../../src/shared/contract/hosts';
@@ -95,6 +95,31 @@ export function defineSyncSuite(title: string, setup: () => Promise<SuiteSide>):
       expect(await localList(f.notebooks)).toEqual(['d new dir', 'd new dir/sub', 'f kept.ipynb', 'f new dir/sub/résumé.ipynb']);
       expect(await f.remoteList()).toEqual(['d new dir', 'd new dir/sub', 'f kept.ipynb', 'f new dir/sub/résumé.ipynb']);
       expect(await sync({ viaHelper: true })).toMatchObject({ uploaded: 0, downloaded: 0, deleted: 0 });
+    });
+
+    it('sees a file renamed over another of the same size and mtime, on either side', async () => {
+      // Same size and the same mtime to the nanosecond: what two writes in one tick of a coarse
+      // clock give. Only the inode tells the renamed file from the one it replaced.
+      await writeFile(join(f.notebooks, 'a.ipynb'), 'AAAA');
+      await writeFile(join(f.notebooks, 'b.ipynb'), 'BBBB');
+      await f.remote('true'); // the session is up before the first sync
+      await sync();
+      await f.remote('touch -d @1700000000.123456789 c.ipynb d.ipynb && printf CCCC > c.ipynb && printf DDDD > d.ipynb && touch -d @1700000000.123456789 c.ipynb d.ipynb');
+      await sync();
+      expect(await readFile(join(f.notebooks, 'd.ipynb'), 'utf8')).toBe('DDDD');
+      await f.remote('mv d.ipynb c.ipynb');
+      expect(await sync()).toMatchObject({ downloaded: 1, conflicts: [] });
+      expect(await readFile(join(f.notebooks, 'c.ipynb'), 'utf8')).toBe('DDDD');
+
+      const when = new Date(1_700_000_100_000);
+      await writeFile(join(f.notebooks, 'a.ipynb'), 'EEEE');
+      await utimes(join(f.notebooks, 'a.ipynb'), when, when);
+      await utimes(join(f.notebooks, 'b.ipynb'), when, when);
+      await sync();
+      await rename(join(f.notebooks, 'b.ipynb'), join(f.notebooks, 'a.ipynb'));
+      expect(await sync()).toMatchObject({ uploaded: 1, conflicts: [] });
+      expect(await f.remote('cat a.ipynb')).toBe('BBBB');
+      expect(await f.remoteList()).toEqual(['f a.ipynb', 'f c.ipynb']);
     });
 
     it('keeps both versions when a notebook changed on both sides, and an edit beats a deletion', async () => {

@@ -278,7 +278,7 @@ export async function fileEntry(path: string): Promise<FileEntry | undefined> {
   try {
     const s = await stat(path, { bigint: true });
     if (!s.isFile()) return undefined;
-    return { type: 'file', size: Number(s.size), mtime: s.mtimeNs.toString(), mode: Number(s.mode & 0o777n) };
+    return { type: 'file', size: Number(s.size), mtime: `${s.mtimeNs}:${s.ino}`, mode: Number(s.mode & 0o777n) };
   } catch (error) {
     if (systemCode(error) === 'ENOENT' || systemCode(error) === 'ENOTDIR') return undefined;
     throw error;

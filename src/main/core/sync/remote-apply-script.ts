@@ -87,7 +87,7 @@ def stamp_of(s):
         return None
     if not stat.S_ISREG(s.st_mode):
         return ['other']
-    return [s.st_size, str(s.st_mtime_ns)]
+    return [s.st_size, '%d:%d' % (s.st_mtime_ns, s.st_ino)]  # the stamp the scan prints (remote-scan-script.ts)
 
 def matches(fd, name, expect):
     now = stamp_of(lst(fd, name))

@@ -5,13 +5,14 @@
  *
  * First it removes leftover staging folders of interrupted syncs (the caller holds the sync lock for
  * this project and target, so every staging folder present now is stale). Its stdin is JSON:
- * `{ "rel": [[size, "mtime ns"], …] }`, the stamps whose content the caller already knows; a regular
+ * `{ "rel": [[size, "mtime_ns:inode"], …] }`, the stamps whose content the caller already knows; a regular
  * file up to argv[2] bytes whose stamp is not among them is hashed, and its hash kept only if the
  * file did not change while it was read. Links and special files are listed by no one: neither
  * followed nor synced. Names are passed through as bytes, as `find` would print them.
  *
  * Output: `uid gid\0` of the volume's root, then per folder or regular file
- * `y size mtime_ns mode_octal sha256|- path\0`, then the done marker (container-exec.ts).
+ * `y size stamp mode_octal sha256|- path\0` (a file's stamp is `mtime_ns:inode`, a folder's its
+ * mtime_ns), then the done marker (container-exec.ts).
  * Skipped like Jupyter's and Benchtop's own: `.ipynb_checkpoints` and `.benchtop-sync` anywhere,
  * half-written `*.benchtop-tmp-*` files, and the trash (`.benchtop/trash`).
  */
@@ -41,7 +42,7 @@ def digest(path, st):
         after = os.fstat(fd)
     finally:
         os.close(fd)
-    if (after.st_size, after.st_mtime_ns) != (st.st_size, st.st_mtime_ns):
+    if (after.st_size, after.st_mtime_ns, after.st_ino) != (st.st_size, st.st_mtime_ns, st.st_ino):
         return b'-'
     return h.hexdigest().encode()
 
@@ -62,14 +63,17 @@ def walk(path, prefix):
             walk(e.path, rel + b'/')
         elif stat.S_ISREG(st.st_mode):
             sha = b'-'
+            # The inode is part of the stamp: a file renamed over another of the same size and mtime
+            # (both written in one tick of a coarse clock) is still seen as changed.
+            mark = b'%d:%d' % (st.st_mtime_ns, st.st_ino)
             if 0 < st.st_size <= limit:
                 stamps = known.get(rel.decode('utf-8', 'surrogateescape'), ())
-                if [st.st_size, str(st.st_mtime_ns)] not in stamps:
+                if [st.st_size, mark.decode()] not in stamps:
                     try:
                         sha = digest(e.path, st)
                     except OSError:
                         pass  # gone or unreadable now: the caller hashes it later if it needs to
-            out.append(b'f %d %d %o %s %s\0' % (st.st_size, st.st_mtime_ns, stat.S_IMODE(st.st_mode), sha, rel))
+            out.append(b'f %d %s %o %s %s\0' % (st.st_size, mark, stat.S_IMODE(st.st_mode), sha, rel))
 
 walk(root, b'')
 out.append(b'\0bt-done')

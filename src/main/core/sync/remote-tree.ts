@@ -127,8 +127,8 @@ export class RemoteTree {
     const tree: Tree = new Map();
     for (const record of records) {
       if (!record) continue;
-      const match = /^([fd]) (\d+) (\d+) ([0-7]+) ([0-9a-f]{64}|-) (.*)$/s.exec(record);
-      if (!match) continue;
+      const match = /^([fd]) (\d+) (\d+(?::\d+)?) ([0-7]+) ([0-9a-f]{64}|-) (.*)$/s.exec(record);
+      if (!match) throw new BenchtopError('SYNC_FAILED', `The listing of ${this.root} on the other side has a line Benchtop cannot read: ${JSON.stringify(record.slice(0, 120))}.`, 'Sync again; if it repeats, send the diagnostics (Settings → Copy diagnostics).');
       const [, kind, size, mtime, mode, sha256, rel] = match;
       if (rel === '.benchtop' || (rel.startsWith('.benchtop/') && rel !== LOCKFILE_REL)) continue;
       if (kind === 'd') tree.set(rel, { type: 'dir' });

@@ -1,12 +1,17 @@
 /**
  * The shape both sides of a sync are described in: a map from a POSIX path relative to the
- * notebooks root to what is there. Files carry size, mtime (nanoseconds, as a string so no
- * precision is lost) and, once known, their sha256; folders are listed too so empty ones sync.
+ * notebooks root to what is there. Files carry size, a change stamp (mtime in nanoseconds and the
+ * inode, as a string so no precision is lost) and, once known, their sha256; folders are listed too
+ * so empty ones sync.
  */
 export interface FileEntry {
   type: 'file';
   size: number;
-  /** Nanoseconds since the epoch, as a decimal string. */
+  /**
+   * The change stamp `mtime_ns:inode` (decimal). The inode is there because a rename over a file of
+   * the same size keeps the mtime of the file renamed, which a coarse clock can make equal to the
+   * replaced one's; stamps of older states (mtime only) simply never match, so those files are hashed.
+   */
   mtime: string;
   /** Permission bits (0o644…); the executable bit is kept across sides. */
   mode: number;
