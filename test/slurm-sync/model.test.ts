@@ -17,11 +17,10 @@
  * `BENCHTOP_SYNC_SEED=S` replays a seed; the seed is printed either way. `BENCHTOP_MODEL_TRACE=1`
  * prints every sequence, how its sync ended and what it moved.
  *
- * Known to fail (a real bug, open): a file renamed over another of the same size whose mtime is the
- * same to the nanosecond (both written by one sync's apply step, within one tick of the kernel's
- * coarse clock) keeps the old file's stamp, so the next sync takes it as unchanged and the sides
- * stay different ("sides differ", sequence 107 or 80 of seed 20261202, in most runs now).
- * The stamp (size, mtime_ns) needs the inode too, on both sides.
+ * It found a real bug: a file renamed over another of the same size whose mtime was the same to the
+ * nanosecond (both written by one sync's apply step, within one tick of the kernel's coarse clock)
+ * kept the old file's stamp, so the next sync took it as unchanged and the sides stayed different
+ * (seed 20261202, sequence 107). The stamp is now mtime_ns:inode on both sides.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
