@@ -1,17 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { BenchtopError } from '../../src/main/core/errors';
 import { execIn } from '../../src/main/core/sync/container-exec';
 import { NOTEBOOKS_ROOT } from '../../src/main/core/sync/remote-tree';
-import { sshHostFixture, type HostsFixture } from '../hosts/support';
-import { testEnv } from '../support/env';
-import { sha256, syncFixture, type SyncFixture } from './support';
+import { sha256, type SyncFixture } from './support';
+import { sshHostReady, sshHostSync } from './ssh-host-sync';
 
-const ready = existsSync(new URL('../../.test-env/ssh-host.json', import.meta.url)) && existsSync(new URL('../../.test-env/env.json', import.meta.url));
 
 /** `uid` of every sync helper process in the container (its command line holds `BTREQ`). */
 const HELPERS = 'for p in /proc/[0-9]*; do if grep -aq "BT[R]EQ" "$p/cmdline" 2>/dev/null; then awk \'/^Uid:/ { print $2 }\' "$p/status"; fi; done';
@@ -22,26 +19,14 @@ const HELPERS = 'for p in /proc/[0-9]*; do if grep -aq "BT[R]EQ" "$p/cmdline" 2>
  * test host: that child killed in the middle of an upload, and a container that does not let root
  * change user.
  */
-describe.skipIf(!ready)("the sync helper's steps as the volume's owner (SSH host)", () => {
-  let fx: HostsFixture;
-  let target = '';
-  let image = '';
+describe.skipIf(!sshHostReady)("the sync helper's steps as the volume's owner (SSH host)", () => {
+  const host = sshHostSync();
   let f: SyncFixture;
   let n = 0;
   let extra: Docker.Container | undefined;
-
-  beforeAll(async () => {
-    const env = testEnv();
-    image = `${env.registry}/${env.image.repository}@${env.image.versions[env.image.latest].digest}`;
-    ({ fx, target } = await sshHostFixture(image));
-  });
-  afterAll(async () => {
-    await fx?.close();
-  });
   afterEach(async () => {
     await extra?.remove({ force: true }).catch(() => undefined);
     extra = undefined;
-    await f?.cleanup();
   });
 
   const sync = async (container: Docker.Container, opId = `become-${(n += 1)}`) =>
@@ -52,7 +37,7 @@ describe.skipIf(!ready)("the sync helper's steps as the volume's owner (SSH host
     (await execIn(container, ['sh', '-c', `cd ${NOTEBOOKS_ROOT} && stat -c '%u:%g %n' -- *.ipynb`])).stdout.toString().trim().split('\n');
 
   it('runs the steps that write in a child that is the owner; that child killed mid-upload fails the sync with both sides intact, and the next one finishes', async () => {
-    f = await syncFixture({ image, core: fx.core, target });
+    f = await host.fixture();
     const session = await f.session();
     for (const name of ['nb-0.ipynb', 'nb-1.ipynb']) await writeFile(join(f.notebooks, name), `{"cells": ["${name}"]}`);
     expect(await sync(session)).toMatchObject({ uploaded: 2 });
@@ -92,10 +77,10 @@ describe.skipIf(!ready)("the sync helper's steps as the volume's owner (SSH host
   });
 
   it('in a container where root may not change user, the steps that write run in a helper started as the owner', async () => {
-    f = await syncFixture({ image, core: fx.core, target });
+    f = await host.fixture();
     // A session of the same volume whose root lacks CAP_SETUID and CAP_SETGID.
     extra = await f.docker.createContainer({
-      name: `bt-test-nosetuid-${randomBytes(4).toString('hex')}`, Image: image, Entrypoint: ['sleep', 'infinity'], Cmd: [],
+      name: `bt-test-nosetuid-${randomBytes(4).toString('hex')}`, Image: host.image, Entrypoint: ['sleep', 'infinity'], Cmd: [],
       HostConfig: { Mounts: [{ Type: 'volume', Source: f.volume, Target: NOTEBOOKS_ROOT }], NetworkMode: 'none', CapDrop: ['SETUID', 'SETGID'] },
     });
     await extra.start();

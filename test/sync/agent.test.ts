@@ -2,40 +2,24 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BenchtopError } from '../../src/main/core/errors';
 import { execIn } from '../../src/main/core/sync/container-exec';
-import { sshHostFixture, type HostsFixture } from '../hosts/support';
-import { testEnv } from '../support/env';
-import { localList, sha256, syncFixture, type SyncFixture } from './support';
+import { localList, sha256, type SyncFixture } from './support';
+import { sshHostReady, sshHostSync } from './ssh-host-sync';
 
-const ready = existsSync(new URL('../../.test-env/ssh-host.json', import.meta.url)) && existsSync(new URL('../../.test-env/env.json', import.meta.url));
 
 /**
  * The sync's helper processes in the session container (sync-agent.ts) outlive one sync; these are
  * the ways they fail, against the SSH test host: killed in the middle of a sync, dead between two,
  * and fed names that look like their own protocol or like shell.
  */
-describe.skipIf(!ready)('the sync helper kept in the session container (SSH host)', () => {
-  let fx: HostsFixture;
-  let target = '';
-  let image = '';
+describe.skipIf(!sshHostReady)('the sync helper kept in the session container (SSH host)', () => {
+  const host = sshHostSync();
   let f: SyncFixture;
   let n = 0;
 
-  beforeAll(async () => {
-    const env = testEnv();
-    image = `${env.registry}/${env.image.repository}@${env.image.versions[env.image.latest].digest}`;
-    ({ fx, target } = await sshHostFixture(image));
-  });
-  afterAll(async () => {
-    await fx?.close();
-  });
-  afterEach(async () => {
-    await f?.cleanup();
-  });
-
-  const fixture = async () => (f = await syncFixture({ image, core: fx.core, target }));
+  const fixture = async () => (f = await host.fixture());
   const sync = async (opId = `agent-${(n += 1)}`) => f.core.sync.sync(f.core.ops.create(opId), { projectDir: f.dir, target: f.target, containerId: (await f.session()).id, image: f.image });
   /** SIGKILLs the sync's helper processes in the session container (as root); returns how many. */
   const killHelpers = async () => {

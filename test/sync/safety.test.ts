@@ -3,14 +3,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BenchtopError } from '../../src/main/core/errors';
 import type { SyncRequest } from '../../src/main/core/sync/service';
-import { sshHostFixture, type HostsFixture } from '../hosts/support';
-import { testEnv } from '../support/env';
-import { localList, syncFixture, type SyncFixture } from './support';
+import { localList, type SyncFixture } from './support';
+import { sshHostReady, sshHostSync } from './ssh-host-sync';
 
-const ready = existsSync(new URL('../../.test-env/ssh-host.json', import.meta.url)) && existsSync(new URL('../../.test-env/env.json', import.meta.url));
 const root = new URL('../..', import.meta.url).pathname;
 
 /** Sends `n` notebooks up and returns their names. */
@@ -20,26 +18,12 @@ async function notebooks(f: SyncFixture, n: number, prefix = 'nb'): Promise<stri
   return names;
 }
 
-describe.skipIf(!ready)('sync never loses notebooks (SSH host)', () => {
-  let fx: HostsFixture;
-  let target = '';
-  let image = '';
+describe.skipIf(!sshHostReady)('sync never loses notebooks (SSH host)', () => {
+  const host = sshHostSync();
   let f: SyncFixture;
   let n = 0;
 
-  beforeAll(async () => {
-    const env = testEnv();
-    image = `${env.registry}/${env.image.repository}@${env.image.versions[env.image.latest].digest}`;
-    ({ fx, target } = await sshHostFixture(image));
-  });
-  afterAll(async () => {
-    await fx?.close();
-  });
-  afterEach(async () => {
-    await f?.cleanup();
-  });
-
-  const fixture = async () => (f = await syncFixture({ image, core: fx.core, target }));
+  const fixture = async () => (f = await host.fixture());
   /** A sync through the stand-in session's container (or a helper, as after the session stopped). */
   const sync = async (opts: Partial<SyncRequest> & { viaHelper?: boolean } = {}) => {
     const { viaHelper, ...rest } = opts;
@@ -68,7 +52,7 @@ describe.skipIf(!ready)('sync never loses notebooks (SSH host)', () => {
     await rename(f.notebooks, `${f.notebooks}.away`);
     const missing = await failure();
     expect(missing?.code).toBe('SYNC_ROOT_MISSING');
-    expect(missing?.message).toBe(`The notebooks folder ${f.notebooks} is missing, while the last sync with ${target} saw 6 files in it. Nothing was synced or deleted.`);
+    expect(missing?.message).toBe(`The notebooks folder ${f.notebooks} is missing, while the last sync with ${host.target} saw 6 files in it. Nothing was synced or deleted.`);
     // Even a confirmed sync does not take a missing folder for "all deleted".
     expect((await failure({ confirmDeletes: true }))?.code).toBe('SYNC_ROOT_MISSING');
     // A new, empty notebooks path in devcontainer.json is the same thing.
@@ -106,12 +90,12 @@ describe.skipIf(!ready)('sync never loses notebooks (SSH host)', () => {
     for (let i = 0; i < 7; i += 1) await rm(join(f.notebooks, `nb-${i}.ipynb`));
     const mass = await failure();
     expect(mass?.code).toBe('SYNC_MASS_DELETE');
-    expect(mass?.message).toBe(`This sync would delete 7 files in the volume on ${target} ("nb-0.ipynb", "nb-1.ipynb", "nb-2.ipynb", "nb-3.ipynb", "nb-4.ipynb", "nb-5.ipynb", "nb-6.ipynb"). Nothing was synced or deleted.`);
+    expect(mass?.message).toBe(`This sync would delete 7 files in the volume on ${host.target} ("nb-0.ipynb", "nb-1.ipynb", "nb-2.ipynb", "nb-3.ipynb", "nb-4.ipynb", "nb-5.ipynb", "nb-6.ipynb"). Nothing was synced or deleted.`);
     expect(mass?.hint).toMatch(/--yes/);
     expect((await f.remoteList()).length).toBe(10);
     expect(await sync({ confirmDeletes: true })).toMatchObject({ deleted: 7 });
-    const onHost = await f.core.sync.trashList(f.dir, target, { containerId: (await f.session()).id });
-    expect(onHost.filter((e) => e.where === target && e.kind === 'deleted').map((e) => e.path).sort()).toEqual(Array.from({ length: 7 }, (_, i) => `nb-${i}.ipynb`));
+    const onHost = await f.core.sync.trashList(f.dir, host.target, { containerId: (await f.session()).id });
+    expect(onHost.filter((e) => e.where === host.target && e.kind === 'deleted').map((e) => e.path).sort()).toEqual(Array.from({ length: 7 }, (_, i) => `nb-${i}.ipynb`));
     // Back from the host's trash with one call; the next sync carries it up again.
     await f.core.sync.trashRestore(f.dir, onHost.find((e) => e.path === 'nb-4.ipynb') as (typeof onHost)[number], { containerId: (await f.session()).id });
     expect(await readFile(join(f.notebooks, 'nb-4.ipynb'), 'utf8')).toBe('{"cells": ["nb-4.ipynb"]}');
@@ -128,8 +112,8 @@ describe.skipIf(!ready)('sync never loses notebooks (SSH host)', () => {
     await mkdir(join(f.dir, '.benchtop/trash/1000000000000-0123abcd/deleted'), { recursive: true });
     await writeFile(join(f.dir, '.benchtop/trash/1000000000000-0123abcd/deleted/ancient.ipynb'), 'old');
     expect(await sync()).toMatchObject({ uploaded: 1, downloaded: 1 });
-    const kept = await f.core.sync.trashList(f.dir, target, { containerId: (await f.session()).id });
-    expect(kept.map((e) => [e.where, e.kind, e.path, e.size])).toEqual(expect.arrayContaining([['local', 'replaced', 'b.ipynb', 2], [target, 'replaced', 'a.ipynb', 2]]));
+    const kept = await f.core.sync.trashList(f.dir, host.target, { containerId: (await f.session()).id });
+    expect(kept.map((e) => [e.where, e.kind, e.path, e.size])).toEqual(expect.arrayContaining([['local', 'replaced', 'b.ipynb', 2], [host.target, 'replaced', 'a.ipynb', 2]]));
     expect(kept.map((e) => e.path)).not.toContain('ancient.ipynb');
     expect(await f.remote('ls .benchtop/trash')).not.toContain('1000000000000-0123abcd');
   });
@@ -157,16 +141,16 @@ describe.skipIf(!ready)('sync never loses notebooks (SSH host)', () => {
     await sync({ viaHelper: true });
     const other = `bt-test-other-${n}-${Date.now().toString(36)}`;
     await f.docker.createVolume({ Name: other });
-    const stray = await f.docker.createContainer({ Image: image, Entrypoint: ['sleep', 'infinity'], Cmd: [], HostConfig: { Mounts: [{ Type: 'volume', Source: other, Target: '/home/analyst/work' }], NetworkMode: 'none' } });
+    const stray = await f.docker.createContainer({ Image: host.image, Entrypoint: ['sleep', 'infinity'], Cmd: [], HostConfig: { Mounts: [{ Type: 'volume', Source: other, Target: '/home/analyst/work' }], NetworkMode: 'none' } });
     try {
       await stray.start();
-      const changed = await f.core.sync.sync(f.core.ops.create(`safety-${(n += 1)}`), { projectDir: f.dir, target, containerId: stray.id }).then(() => undefined, (e: BenchtopError) => e);
+      const changed = await f.core.sync.sync(f.core.ops.create(`safety-${(n += 1)}`), { projectDir: f.dir, target: host.target, containerId: stray.id }).then(() => undefined, (e: BenchtopError) => e);
       expect(changed?.code).toBe('SYNC_VOLUME_CHANGED');
-      expect(changed?.message).toBe(`The session on ${target} mounts the volume ${other}, but ${f.dir} syncs with ${f.volume}. Nothing was synced or deleted.`);
+      expect(changed?.message).toBe(`The session on ${host.target} mounts the volume ${other}, but ${f.dir} syncs with ${f.volume}. Nothing was synced or deleted.`);
       expect(changed?.hint).toContain(`--adopt ${other}`);
-      const adopted = await f.core.sync.sync(f.core.ops.create(`safety-${(n += 1)}`), { projectDir: f.dir, target, containerId: stray.id, adoptVolume: other });
+      const adopted = await f.core.sync.sync(f.core.ops.create(`safety-${(n += 1)}`), { projectDir: f.dir, target: host.target, containerId: stray.id, adoptVolume: other });
       expect(adopted).toMatchObject({ uploaded: 2, deleted: 0, volume: other });
-      expect((await f.core.sync.recordedVolume(f.dir, target))?.name).toBe(other);
+      expect((await f.core.sync.recordedVolume(f.dir, host.target))?.name).toBe(other);
     } finally {
       await stray.remove({ force: true });
       await f.docker.getVolume(other).remove().catch(() => undefined);
@@ -177,7 +161,7 @@ describe.skipIf(!ready)('sync never loses notebooks (SSH host)', () => {
     await fixture();
     await notebooks(f, 1);
     const holder = spawn('sleep', ['60'], { stdio: 'ignore' });
-    const lock = f.core.sync.lockFileOf(f.dir, target);
+    const lock = f.core.sync.lockFileOf(f.dir, host.target);
     await mkdir(join(lock, '..'), { recursive: true });
     await writeFile(lock, JSON.stringify({ pid: holder.pid, host: hostname(), token: 'other', since: new Date().toISOString(), what: 'sync by another process' }));
     try {
@@ -200,7 +184,7 @@ describe.skipIf(!ready)('sync never loses notebooks (SSH host)', () => {
     await writeFile(join(f.notebooks, 'nb-0.ipynb'), 'edited here');
     await f.remote('printf "edited there" > nb-1.ipynb');
     const container = (await f.session()).id;
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/sync/child-sync.ts'), join(fx.dir, 'settings'), f.dir, target, container], { env: fx.env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/sync/child-sync.ts'), join(host.fx.dir, 'settings'), f.dir, host.target, container], { env: host.fx.env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     await new Promise<void>((resolve) => {
       child.stdout.on('data', (chunk: Buffer) => {
