@@ -1,23 +1,18 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { SlurmEnv } from '../test/slurm-env/support';
 import { testEnv } from '../test/support/env';
 import { expect, test } from './support/app';
 import { callBridge } from './support/bridge-call';
+import { teamLinkFixture, type TeamLinkFixture } from './support/team-link';
 
 // A benchtop://join link whose team file lists the real test Slurm cluster: the consent dialog names
 // it as a Slurm cluster with its login node and fingerprint; confirming adds it as a cluster logged
 // in as the analyst (here the ssh config's User), trusting exactly that key. Team file on loopback.
 const cluster = (testEnv() as unknown as { slurm?: SlurmEnv | null }).slurm ?? undefined;
-let sshDir: string | undefined;
-let server: Server | undefined;
+let fx: TeamLinkFixture | undefined;
 
 test.afterEach(async () => {
-  if (server) await new Promise((done) => server?.close(done));
-  if (sshDir) rmSync(sshDir, { recursive: true, force: true });
+  await fx?.close();
 });
 
 test('a join link shows the team\'s Slurm cluster, then adds it trusting exactly its listed key', async ({ launch }) => {
@@ -25,24 +20,18 @@ test('a join link shows the team\'s Slurm cluster, then adds it trusting exactly
   test.setTimeout(120_000);
   const env = cluster!;
   const alice = env.users.find((u) => u.name === 'btalice')!;
-  sshDir = mkdtempSync(join(tmpdir(), 'bt-e2e-team-cluster-'));
-  const knownHosts = join(sshDir, 'known_hosts');
-  writeFileSync(knownHosts, '');
-  writeFileSync(join(sshDir, 'config'), `Host ${env.login.host}\n  User ${alice.name}\n  IdentityFile ${alice.key}\n  IdentitiesOnly yes\n`);
   const address = `${env.login.host}:${env.login.port}`;
-  const team = JSON.stringify({
+  fx = await teamLinkFixture({
     name: 'Cluster team',
     hosts: [{ id: 'team-hpc', kind: 'slurm', address, fingerprints: [env.login.hostKeyFingerprint], slurm: { sharedDir: `${env.sharedDir}/{user}`, runtime: env.runtime } }],
     defaultTarget: 'team-hpc',
     slurm: { partition: env.partition, account: env.account, qos: env.qos },
-  });
-  server = createServer((req, res) => void (req.url === '/team.json' ? res.writeHead(200, { 'content-type': 'application/json' }).end(team) : res.writeHead(404).end()));
-  await new Promise<void>((done) => server?.listen(0, '127.0.0.1', done));
-  const teamUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/team.json`;
+  }, `Host ${env.login.host}\n  User ${alice.name}\n  IdentityFile ${alice.key}\n  IdentitiesOnly yes\n`);
+  const { knownHosts } = fx;
 
-  const app = await launch({ env: { BENCHTOP_KNOWN_HOSTS: knownHosts, BENCHTOP_SSH_CONFIG: join(sshDir, 'config') } });
+  const app = await launch({ env: { BENCHTOP_KNOWN_HOSTS: knownHosts, BENCHTOP_SSH_CONFIG: fx.sshConfig } });
   const { page } = app;
-  await callBridge(app, 'linkOpen', { url: `benchtop://join?team=${encodeURIComponent(teamUrl)}` });
+  await callBridge(app, 'linkOpen', { url: fx.link });
   const dialog = page.getByRole('dialog', { name: 'Join Cluster team?' });
   await expect(dialog).toBeVisible({ timeout: 30_000 });
   const row = dialog.getByRole('table', { name: 'Hosts that will be added' }).getByRole('row', { name: /Slurm cluster team-hpc/ });

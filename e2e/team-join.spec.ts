@@ -1,39 +1,30 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { sshHostEnv } from '../test/support/ssh-host';
 import { expect, test } from './support/app';
 import { callBridge } from './support/bridge-call';
 import { shootBothThemes } from './support/screenshots';
+import { teamLinkFixture, type TeamLinkFixture } from './support/team-link';
 
 // A benchtop://join link: the consent dialog lists the team's host with the key fingerprint the
 // lead wrote down; confirming trusts exactly that key (the real SSH test host's), and Settings then
 // shows the team's hosts. The team file is served on loopback.
-let sshDir: string | undefined;
-let server: Server | undefined;
+let fx: TeamLinkFixture | undefined;
 
 test.afterEach(async () => {
-  if (server) await new Promise((done) => server?.close(done));
-  if (sshDir) rmSync(sshDir, { recursive: true, force: true });
+  await fx?.close();
 });
 
 test('a join link shows the team hosts and their fingerprints, then trusts exactly those', async ({ launch }) => {
   test.setTimeout(120_000);
   const host = sshHostEnv();
-  sshDir = mkdtempSync(join(tmpdir(), 'bt-e2e-team-'));
-  const knownHosts = join(sshDir, 'known_hosts');
-  writeFileSync(knownHosts, '');
-  writeFileSync(join(sshDir, 'config'), `Host ${host.host}\n  IdentityFile ${host.identityFile}\n  IdentitiesOnly yes\n`);
-  const team = JSON.stringify({ name: 'GPU team', hosts: [{ id: 'team-gpu', address: `${host.user}@${host.host}`, dockerSocket: host.dockerSocket, fingerprints: [host.hostKeyFingerprint] }] });
-  server = createServer((req, res) => void (req.url === '/team.json' ? res.writeHead(200, { 'content-type': 'application/json' }).end(team) : res.writeHead(404).end()));
-  await new Promise<void>((done) => server?.listen(0, '127.0.0.1', done));
-  const teamUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/team.json`;
+  fx = await teamLinkFixture(
+    { name: 'GPU team', hosts: [{ id: 'team-gpu', address: `${host.user}@${host.host}`, dockerSocket: host.dockerSocket, fingerprints: [host.hostKeyFingerprint] }] },
+    `Host ${host.host}\n  IdentityFile ${host.identityFile}\n  IdentitiesOnly yes\n`);
+  const { knownHosts } = fx;
 
-  const app = await launch({ env: { BENCHTOP_KNOWN_HOSTS: knownHosts, BENCHTOP_SSH_CONFIG: join(sshDir, 'config') } });
+  const app = await launch({ env: { BENCHTOP_KNOWN_HOSTS: knownHosts, BENCHTOP_SSH_CONFIG: fx.sshConfig } });
   const { page } = app;
-  await callBridge(app, 'linkOpen', { url: `benchtop://join?team=${encodeURIComponent(teamUrl)}` });
+  await callBridge(app, 'linkOpen', { url: fx.link });
   const dialog = page.getByRole('dialog', { name: 'Join GPU team?' });
   await expect(dialog).toBeVisible({ timeout: 30_000 });
   const hosts = dialog.getByRole('table', { name: 'Hosts that will be added' });
