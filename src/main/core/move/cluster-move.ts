@@ -5,7 +5,8 @@ import type { Operation } from '../operation';
 import type { SlurmSessionInfo } from '../slurm/session-info';
 import type { SyncService } from '../sync/service';
 import { sessionImageRef } from '../sync/session-sync';
-import type { MoveSessions, MoveStep } from './service';
+import type { MoveSessions } from './service';
+import { MoveSteps } from './steps';
 
 /** What a move needs from the Slurm service. */
 export interface MoveClusters {
@@ -48,16 +49,11 @@ export class ClusterMove {
     if (from === destination) throw new BenchtopError('INVALID_ARGUMENT', `Session ${sessionId} already runs on ${destination}.`, 'Pick another target: `local`, a host id or a cluster.');
     const toCluster = clusters.isCluster(destination);
     const image = source.kind === 'engine' ? sessionImageRef(source.info) : undefined;
-    let step: MoveStep = 'sync-from-source';
+    const steps = new MoveSteps(op);
+    const run = steps.run.bind(steps);
     let stopped = false;
-    const run = async <T>(name: MoveStep, detail: string, work: () => Promise<T>): Promise<T> => {
-      step = name;
-      signal.throwIfAborted();
-      op.step(name, detail);
-      return work();
-    };
     const syncWith = (target: string, containerId?: string) =>
-      sync.sync(op.child(step), { projectDir: dir, target, containerId, image });
+      sync.sync(op.child(steps.current), { projectDir: dir, target, containerId, image });
     const fromRemote = from !== LOCAL;
     const running = source.kind === 'engine' ? source.info.state === 'ready' || source.info.state === 'starting' : source.info.state !== 'ended' && source.info.state !== 'failed';
     try {
@@ -79,13 +75,7 @@ export class ClusterMove {
       return await run<SessionInfo | SlurmSessionInfo>('start-destination', destination, () =>
         toCluster ? clusters.up({ dir, target: destination, signal }) : sessions.up(op.child('up'), dir, destination));
     } catch (error) {
-      if (error instanceof BenchtopError && error.code === 'CANCELLED') {
-        throw new BenchtopError('CANCELLED', `The move to ${destination} was cancelled at step "${step}"; the notebooks are intact on both sides.`, 'Move again when ready.', { cause: error });
-      }
-      const cause = error instanceof BenchtopError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
-      throw new BenchtopError('MOVE_FAILED', `Moving ${dir} from ${from} to ${destination} failed at step "${step}": ${cause}`,
-        `${error instanceof BenchtopError && error.hint ? `${error.hint} ` : ''}The notebooks are intact in ${dir}${stopped ? '' : ` and the session still runs on ${from}`}; fix the cause and move again.`,
-        { cause: error });
+      throw steps.failure(error, dir, from, destination, `in ${dir}${stopped ? '' : ` and the session still runs on ${from}`}`);
     }
   }
 

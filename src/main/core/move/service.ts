@@ -1,11 +1,11 @@
 import type { ProjectInfo } from '../../../shared/contract/project';
-import type { MoveStepName } from '../../../shared/contract/operations';
 import type { SessionInfo } from '../../../shared/contract/sessions';
 import { LOCAL } from '../engine/service';
 import { BenchtopError } from '../errors';
 import type { Operation } from '../operation';
 import type { SyncService } from '../sync/service';
 import { sessionImageRef } from '../sync/session-sync';
+import { MoveSteps } from './steps';
 
 /** What a move needs from sessions (the SessionService has exactly these). */
 export interface MoveSessions {
@@ -21,9 +21,6 @@ export interface MoveServiceDeps {
   /** Reads the project (does it pin Jupyter to a fixed port?). */
   projects: { read(dir: string): Promise<ProjectInfo> };
 }
-
-/** The steps of a move, in order; MOVE_FAILED names the one that failed. */
-export type MoveStep = MoveStepName;
 
 /**
  * Moves a session between this computer and a host (or between hosts) on the same image digest.
@@ -55,7 +52,6 @@ export class MoveService {
 
   async #move(op: Operation, sessionId: string, destination: string): Promise<SessionInfo> {
     const { sessions, sync, projects } = this.deps;
-    const { signal } = op;
     const source = await sessions.get(sessionId);
     if (source.target === destination) {
       throw new BenchtopError('INVALID_ARGUMENT', `Session ${sessionId} already runs on ${destination}.`, 'Pick another target: `local` or a host id.');
@@ -66,16 +62,11 @@ export class MoveService {
     const toRemote = destination !== LOCAL;
     const sourceRunning = source.state === 'ready' || source.state === 'starting';
     const overlap = sourceRunning && (await projects.read(dir)).jupyter.port === undefined;
-    let step = 'sync-from-source' as MoveStep;
+    const steps = new MoveSteps(op);
+    const run = steps.run.bind(steps);
     let sourceStopped = false;
-    const run = async <T>(name: MoveStep, detail: string, work: () => Promise<T>): Promise<T> => {
-      step = name;
-      signal.throwIfAborted();
-      op.step(name, detail);
-      return work();
-    };
     const syncWith = (target: string, containerId?: string) =>
-      sync.sync(op.child(step), { projectDir: dir, target, sessionId, containerId, image });
+      sync.sync(op.child(steps.current), { projectDir: dir, target, sessionId, containerId, image });
     const stopSource = async () => {
       await run('stop-source', source.target, () => sessions.stop(sessionId));
       sourceStopped = true;
@@ -100,7 +91,7 @@ export class MoveService {
       return moved;
     } catch (error) {
       let restored = false;
-      if (sourceStopped && step === 'start-destination') {
+      if (sourceStopped && steps.current === 'start-destination') {
         // Put the user back where they were: the source folder or volume still holds everything.
         // Its own signal: a cancelled move still puts the source back.
         restored = await sessions.up(op.child('restore', new AbortController().signal), dir, source.target).then(() => true, (e: unknown) => {
@@ -108,18 +99,8 @@ export class MoveService {
           return false;
         });
       }
-      throw moveFailed(step, source, destination, error, !sourceStopped || restored);
+      const sourceRuns = !sourceStopped || restored;
+      throw steps.failure(error, source.projectName, source.target, destination, `on both sides${sourceRuns ? ` and the session runs on ${source.target}` : ''}`);
     }
   }
-}
-
-function moveFailed(step: MoveStep, source: SessionInfo, destination: string, error: unknown, sourceRuns: boolean): BenchtopError {
-  if (error instanceof BenchtopError && error.code === 'CANCELLED') {
-    return new BenchtopError('CANCELLED', `The move to ${destination} was cancelled at step "${step}"; the notebooks are intact on both sides.`, 'Move again when ready.', { cause: error });
-  }
-  const cause = error instanceof BenchtopError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
-  const hint = error instanceof BenchtopError && error.hint ? `${error.hint} ` : '';
-  return new BenchtopError('MOVE_FAILED', `Moving ${source.projectName} from ${source.target} to ${destination} failed at step "${step}": ${cause}`,
-    `${hint}The notebooks are intact on both sides${sourceRuns ? ` and the session runs on ${source.target}` : ''}; fix the cause and move again.`,
-    { cause: error });
 }
