@@ -33,7 +33,8 @@ describe('idle stop', () => {
     expect(info.idleMinutes).toBe(1);
     const user = new JupyterUser(info.url as string);
     const kernel = await user.startKernel();
-    expect((await user.execute(kernel, 'print("warm")')).trim()).toBe('warm');
+    const tab = await user.connect(kernel);
+    expect((await tab.run('print("warm")').done).trim()).toBe('warm');
 
     // Just used: nothing to stop, and the UI learns when the rule would stop it.
     expect(await core.sessions.idle.checkNow()).toEqual([]);
@@ -41,13 +42,17 @@ describe('idle stop', () => {
 
     // A long computation: even far past the idle time, a busy kernel keeps the session. The cell runs
     // until the test interrupts it, so the checks below always see it busy however slow the machine.
-    const running = user.execute(kernel, 'import time\nfor _ in range(3000):\n    time.sleep(0.1)\nprint("not interrupted")');
-    await eventually(async () => (await user.api<{ execution_state: string }[]>('api/kernels')).body.some((k) => k.execution_state === 'busy'), 100, 'the kernel showing busy');
+    // On the same connection, as a notebook tab runs its cells: busy once the kernel says so for this
+    // cell, and listed so by Jupyter.
+    const running = tab.run('import time\nfor _ in range(3000):\n    time.sleep(0.1)\nprint("not interrupted")');
+    await running.busy;
+    await eventually(async () => (await user.api<{ execution_state: string }[]>('api/kernels')).body.some((k) => k.execution_state === 'busy'), 100, 'Jupyter listing the kernel as busy');
     clock.offsetMs = 10 * 60_000;
     expect(await core.sessions.idle.checkNow()).toEqual([]);
     expect((await core.sessions.get(info.id)).state).toBe('ready');
     expect((await user.api(`api/kernels/${kernel}/interrupt`, { method: 'POST' })).status).toBe(204);
-    expect(await running).toMatch(/KeyboardInterrupt/);
+    expect(await running.done).toMatch(/KeyboardInterrupt/);
+    tab.close();
 
     // Only /api/status calls since (the watcher's own): they are not activity.
     clock.offsetMs = 0;

@@ -100,6 +100,13 @@ export async function eventually<T>(probe: () => T | undefined | Promise<T | und
   }
 }
 
+/** One open kernel websocket (JupyterUser.connect). */
+export interface KernelConnection {
+  /** Sends code: `busy` settles when the kernel says it runs it, `done` with its output once idle again. */
+  run(code: string): { busy: Promise<void>; done: Promise<string> };
+  close(): void;
+}
+
 /** Jupyter as a user's browser talks to it: REST with the token, and the kernel websocket. */
 export class JupyterUser {
   readonly base: URL;
@@ -131,34 +138,76 @@ export class JupyterUser {
   }
 
   /** Runs code in a kernel over its websocket; returns stdout plus the result's text. */
-  execute(kernelId: string, code: string): Promise<string> {
+  async execute(kernelId: string, code: string): Promise<string> {
+    const connection = await this.connect(kernelId);
+    try {
+      return await connection.run(code).done;
+    } finally {
+      connection.close();
+    }
+  }
+
+  /**
+   * One websocket to a kernel, as a notebook tab holds it, ready once the server's "nudge" is over:
+   * on connecting to an idle kernel the server sends kernel_info requests on shell and control, and
+   * ipykernel answers control on its own thread; an idle status of those arriving after a cell's
+   * busy makes classic Jupyter list the kernel as idle while the cell runs. Code sent later on the
+   * same connection is listed as busy for as long as it runs.
+   */
+  async connect(kernelId: string): Promise<KernelConnection> {
     const url = new URL(`api/kernels/${kernelId}/channels`, this.base);
     url.protocol = 'ws:';
     const ws = new WebSocket(url, { headers: { Authorization: `token ${this.token}` } });
-    const msgId = randomUUID();
-    let output = '';
-    return new Promise((resolve, reject) => {
-      ws.on('error', reject);
-      ws.on('open', () => {
+    const runs = new Map<string, { output: string; busy: () => void; done: (output: string) => void }>();
+    let settled: () => void = () => undefined;
+    const nudged = new Promise<void>((resolve) => { settled = resolve; });
+    let quiet: NodeJS.Timeout | undefined;
+    ws.on('message', (raw) => {
+      const msg = JSON.parse(String(raw)) as { msg_type: string; parent_header: { msg_id?: string; msg_type?: string }; content: Record<string, unknown> };
+      if (msg.parent_header.msg_type === 'kernel_info_request') {
+        // Settled once no nudge message came for half a second.
+        clearTimeout(quiet);
+        quiet = setTimeout(settled, 500);
+      }
+      const run = runs.get(msg.parent_header.msg_id ?? '');
+      if (!run) return;
+      if (msg.msg_type === 'stream') run.output += String(msg.content.text);
+      if (msg.msg_type === 'execute_result') run.output += String((msg.content.data as Record<string, string>)['text/plain']);
+      if (msg.msg_type === 'error') run.output += `${String(msg.content.ename)}: ${String(msg.content.evalue)}`;
+      if (msg.msg_type === 'status' && msg.content.execution_state === 'busy') run.busy();
+      if (msg.msg_type === 'status' && msg.content.execution_state === 'idle') {
+        runs.delete(msg.parent_header.msg_id ?? '');
+        run.done(run.output);
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('error', reject);
+      ws.once('open', () => resolve());
+    });
+    quiet = setTimeout(settled, 3000); // a busy kernel is not nudged
+    await nudged;
+    return {
+      run: (code) => {
+        const msgId = randomUUID();
+        let busy: () => void = () => undefined;
+        let done: (output: string) => void = () => undefined;
+        const result = {
+          busy: new Promise<void>((resolve) => { busy = resolve; }),
+          done: new Promise<string>((resolve) => { done = resolve; }),
+        };
+        runs.set(msgId, { output: '', busy, done });
         ws.send(JSON.stringify({
           header: { msg_id: msgId, username: 'test', session: randomUUID(), msg_type: 'execute_request', version: '5.3', date: new Date().toISOString() },
           parent_header: {}, metadata: {}, channel: 'shell', buffers: [],
           content: { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true },
         }));
-      });
-      ws.on('message', (raw) => {
-        const msg = JSON.parse(String(raw)) as { msg_type: string; parent_header: { msg_id?: string }; content: Record<string, unknown> };
-        if (msg.parent_header.msg_id !== msgId) return;
-        if (msg.msg_type === 'stream') output += String(msg.content.text);
-        if (msg.msg_type === 'execute_result') output += String((msg.content.data as Record<string, string>)['text/plain']);
-        if (msg.msg_type === 'error') output += `${String(msg.content.ename)}: ${String(msg.content.evalue)}`;
-        if (msg.msg_type === 'status' && msg.content.execution_state === 'idle') {
-          ws.close();
-          resolve(output);
-        }
-      });
-    });
+        return result;
+      },
+      close: () => ws.close(),
+    };
   }
+
+
 }
 
 /** The desktop shell's side of "open": what the app or the browser would have been asked to show. */

@@ -4,6 +4,7 @@ import { EventBus } from '../../src/main/core/events';
 import { JupyterClient } from '../../src/main/core/jupyter/client';
 import { Operation } from '../../src/main/core/operation';
 import type { GpuNotice } from '../../src/shared/contract/hosts';
+import { JupyterUser } from '../session/support';
 import { eventually, LocalAgentFixture } from './support';
 
 /**
@@ -160,7 +161,10 @@ describe('idle stop by the host agent', () => {
     await eventually(async () => client.status(1000).then(() => true, () => false), 60_000, 'Jupyter');
     // A kernel busy for 25 s: far past the 12 s rule, the session keeps running.
     const kernel = await (await fetch(`${base}api/kernels`, { method: 'POST', headers: { Authorization: `token ${token}` }, body: '{}' })).json() as { id: string };
-    await runInKernel(base, token, kernel.id, 'import time; time.sleep(25)');
+    // Sent on a connection whose opening "nudge" is over (see JupyterUser.connect), then left running.
+    const tab = await new JupyterUser(`${base}?token=${token}`).connect(kernel.id);
+    await tab.run('import time; time.sleep(25)').busy;
+    tab.close();
     await new Promise((resolve) => setTimeout(resolve, 20_000));
     expect((await container.inspect()).State.Running).toBe(true);
     // Idle now: stopped about 12 s after the cell ends (the agent's own calls are not activity).
@@ -169,28 +173,3 @@ describe('idle stop by the host agent', () => {
     expect(await fx.agentLogs()).toMatch(new RegExp(`${name} idle for 0.2 min; stopping it`));
   }, 180_000);
 });
-
-/** Runs code in a kernel over its websocket without waiting for the result. */
-async function runInKernel(base: string, token: string, kernelId: string, code: string): Promise<void> {
-  const { default: WebSocket } = await import('ws');
-  const ws = new WebSocket(`${base.replace('http', 'ws')}api/kernels/${kernelId}/channels?token=${token}`);
-  const msgId = `m-${Date.now()}`;
-  await new Promise<void>((resolve, reject) => {
-    ws.on('open', () => {
-      ws.send(JSON.stringify({
-        header: { msg_id: msgId, username: 'test', session: `s-${Date.now()}`, msg_type: 'execute_request', version: '5.3' },
-        parent_header: {}, metadata: {}, channel: 'shell', content: { code, silent: false, store_history: false, user_expressions: {}, allow_stdin: false },
-      }));
-      // Busy with this cell once the kernel says so (not the busy of the kernel_info request the server
-      // sends on connecting: closing then could drop the cell); the socket can close, the cell keeps running.
-      ws.on('message', (raw) => {
-        const msg = JSON.parse(String(raw)) as { msg_type?: string; header?: { msg_type?: string }; parent_header?: { msg_id?: string }; content?: { execution_state?: string } };
-        if ((msg.header?.msg_type ?? msg.msg_type) === 'status' && msg.content?.execution_state === 'busy' && msg.parent_header?.msg_id === msgId) {
-          ws.close();
-          resolve();
-        }
-      });
-    });
-    ws.on('error', reject);
-  });
-}
