@@ -8,10 +8,6 @@ const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');
 
-// Node 22.1+ keeps the compiled code of the CLI's files on disk (its own cache, invalidated with the
-// files), which saves compiling them again on every run; Node 20 has no such cache.
-require('node:module').enableCompileCache?.();
-
 const root = join(__dirname, '..');
 const front = join(root, 'out', 'cli', 'fast.cjs');
 const bundle = join(root, 'out', 'cli', 'benchtop.js');

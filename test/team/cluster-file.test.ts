@@ -80,11 +80,9 @@ describe('joining a team cluster', () => {
   const team = parseTeamFile(JSON.stringify(TEAM), 'team.json');
   const [cluster] = team.hosts;
 
-  it('logs in as the user: the address\'s user, else the settings name, else whatever ssh says (undefined here)', () => {
-    expect(clusterLoginName(cluster, 'btalice')).toBe('btalice');
-    expect(clusterLoginName(cluster, 'Ana Lyst')).toBeUndefined();
-    expect(clusterLoginName(cluster, '')).toBeUndefined();
-    expect(clusterLoginName({ ...cluster, address: 'svc@login.hpc.example.com' }, 'btalice')).toBe('svc');
+  it('logs in as the address\'s user, else whatever ssh says (undefined here)', () => {
+    expect(clusterLoginName(cluster)).toBeUndefined();
+    expect(clusterLoginName({ ...cluster, address: 'svc@login.hpc.example.com' })).toBe('svc');
     expect(loginNodeOf('svc@login.hpc.example.com:2222')).toEqual({ alias: 'login.hpc.example.com', port: 2222 });
     expect(loginNodeOf('[fd00::1]:22')).toEqual({ alias: 'fd00::1', port: 22 });
     expect(loginNodeOf('login')).toEqual({ alias: 'login' });

@@ -52,24 +52,25 @@ describe.skipIf(!env)('joining a team that lists a Slurm cluster (real cluster)'
   }
 
   /**
-   * A new hire's install: nothing trusted yet, their own key named in their ssh config; their login
-   * name either in Settings (`userName`) or only as the ssh config's `User` for the login node.
+   * A new hire's install: nothing trusted yet, their own key and login name (`User`) for the login node
+   * in their ssh config; with `displayName`, the name teammates see is set in Settings too (it is
+   * not an account, and the join must not log in with it).
    */
-  function newHire(user: SlurmUser, nameIn: 'settings' | 'ssh config'): { core: Core; home: string; knownHosts: string } {
+  function newHire(user: SlurmUser, displayName?: string): { core: Core; home: string; knownHosts: string } {
     const dir = mkdtempSync(join(tmpdir(), 'bt-test-team-cluster-'));
     const known = join(dir, 'known_hosts');
     writeFileSync(known, '');
-    writeFileSync(join(dir, 'ssh_config'), `Host ${e.login.host}\n  IdentityFile ${user.key}\n  IdentitiesOnly yes\n${nameIn === 'ssh config' ? `  User ${user.name}\n` : ''}`);
+    writeFileSync(join(dir, 'ssh_config'), `Host ${e.login.host}\n  IdentityFile ${user.key}\n  IdentitiesOnly yes\n  User ${user.name}\n`);
     const coreEnv: NodeJS.ProcessEnv = { ...process.env, HOME: dir, BENCHTOP_KNOWN_HOSTS: known, BENCHTOP_SSH_CONFIG: join(dir, 'ssh_config'), BENCHTOP_FORWARDER: 'off' };
     delete coreEnv.SSH_AUTH_SOCK;
     const settings = openConfSettings(join(dir, 'settings'));
-    if (nameIn === 'settings') settings.set('userName', user.name);
+    if (displayName) settings.set('userName', displayName);
     return { core: new Core({ settings, shell: 'cli', env: coreEnv }), home: dir, knownHosts: known };
   }
 
   beforeAll(() => {
     alice = e.users.find((u) => u.name === 'btalice')!;
-    ({ core, home, knownHosts } = newHire(alice, 'settings'));
+    ({ core, home, knownHosts } = newHire(alice, 'Alice'));
     api = createHandlers(core);
   });
 
@@ -114,7 +115,7 @@ describe.skipIf(!env)('joining a team that lists a Slurm cluster (real cluster)'
 
   it('with no name in Settings, the join logs in as the ssh config\'s User for the login node', async () => {
     const bob = e.users.find((u) => u.name === 'btbob')!;
-    const hire = newHire(bob, 'ssh config');
+    const hire = newHire(bob);
     try {
       const p = await projectWithTeam(teamFile(e, e.login.hostKeyFingerprint));
       const [joined] = await hire.core.team.joinHosts(p.dir);

@@ -69,8 +69,9 @@ export class MachineCheckService {
     // The slow probes first (the engine's answers, nvidia-smi), and one I/O poll to send their
     // questions: the checks' own work (binding a hundred ports…) then overlaps with the waiting for
     // the answers instead of holding back the questions.
-    void ctx.engine();
-    void ctx.gpus();
+    // Started here only to send them early; the checks that await them report any failure as their
+    // result, so this copy of the promise is not left rejected and unhandled meanwhile.
+    for (const probe of [ctx.engine, ctx.gpus] as (() => Promise<unknown>)[]) Promise.resolve().then(probe).catch(() => undefined);
     await afterNextPoll();
     const checks = this.#deps.checks ?? MACHINE_CHECKS;
     let done = 0;

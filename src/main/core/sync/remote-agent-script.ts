@@ -186,7 +186,13 @@ def run_as(request, uid, gid):
             if uid <= 0 or gid < 0:
                 raise PermissionError('bt-cannot-become: a sync step never writes as root')
             try:
-                os.setgroups([])
+                # The owner's own groups, as docker exec --user gives them, where the container knows the user.
+                try:
+                    import pwd
+                    groups = os.getgrouplist(pwd.getpwuid(uid).pw_name, gid)
+                except (ImportError, KeyError, OSError):
+                    groups = []
+                os.setgroups(groups)
                 os.setgid(gid)
                 os.setuid(uid)
             except OSError as e:

@@ -255,11 +255,13 @@ export async function agentRequest(container: ExecHost, user: string, run: Agent
     try {
       return await root.request(run, argv, step, options.input, options.signal, user);
     } catch (error) {
-      // This container will not let it become the owner (no such user, a seccomp rule): its later
-      // syncs run the owner's steps in a helper of their own, started as the owner.
-      if (error instanceof BenchtopError && error.message.includes('bt-cannot-become')) noBecoming.add(`${container.id}`);
+      // This container will not let it become the owner (no such user, a seccomp rule). The child
+      // refuses before it reads or writes anything, so this request and the container's later ones
+      // run in a helper of their own, started as the owner.
+      const cannotBecome = error instanceof BenchtopError && error.message.includes('bt-cannot-become') && !error.message.includes('never writes as root');
+      if (cannotBecome) noBecoming.add(`${container.id}`);
       const stale = options.repeatable && !root.alive && !options.signal?.aborted && !(error instanceof BenchtopError);
-      if (!stale) throw error;
+      if (!stale && !cannotBecome) throw error;
     }
   }
   const agent = await agentFor(container, user);

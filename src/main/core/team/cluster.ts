@@ -7,21 +7,21 @@ import type { TeamFile, TeamHost } from '../../../shared/contract/team';
  * cluster (`"kind": "slurm"`) as `slurm://<login name>@<login node>`, where the login name is the
  * address's own user part, else the analyst's own (each logs in as themself), and with its job settings
  * over the team's `slurm` defaults. `{user}` in the cluster's sharedDir becomes that login name.
+ * The Settings user name is never used: it is the name teammates see, not an account.
  */
 
-/** A name `ssh` and Slurm accept as a login name. */
-const LOGIN_NAME = /^[a-z_][a-z0-9_.-]{0,31}$/i;
+/** A name `ssh` and Slurm accept as a login name (POSIX portable, as useradd takes it). */
+export const LOGIN_NAME = /^[a-z_][a-z0-9_.-]{0,31}$/i;
 
 const userOf = (address: string) => /^([^@]+)@/.exec(address)?.[1];
 const withoutUser = (address: string) => address.replace(/^[^@]*@/, '');
 
 /**
- * The login name a team cluster is joined as when the install decides it: the address's own user
- * part, else the user's name in Settings when it is a login name; undefined leaves it to ssh
- * (~/.ssh/config's User for the login node, else the OS account).
+ * The login name the team file itself gives a cluster (the address's user part); undefined leaves
+ * it to ssh (~/.ssh/config's User for the login node, else the OS account).
  */
-export function clusterLoginName(host: TeamHost, userName: string): string | undefined {
-  return userOf(host.address) ?? (LOGIN_NAME.test(userName) ? userName : undefined);
+export function clusterLoginName(host: TeamHost): string | undefined {
+  return userOf(host.address);
 }
 
 /** The login node of an address (`[user@]host[:port]`, `[v6]:port`), as ssh is asked for it. */

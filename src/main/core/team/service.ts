@@ -5,7 +5,7 @@ import type { Logger } from '../log/logger';
 import type { SettingsStore } from '../settings/store';
 import { localUserName, type HostPaths } from '../hosts/host-config';
 import { resolveSshHost } from '../ssh/resolve';
-import { clusterLoginName, isTeamHost, loginNodeOf, teamHostAddRequest } from './cluster';
+import { clusterLoginName, isTeamHost, LOGIN_NAME, loginNodeOf, teamHostAddRequest } from './cluster';
 import { effectiveDefaultTarget } from './effective';
 import { layeredSettings, type ProjectLayer } from './layers';
 import { readProjectTeamFile, readTeamSource } from './load';
@@ -92,14 +92,20 @@ export class TeamService {
     return results;
   }
 
-  /** Who this user logs in to a team cluster as: the team file's or Settings' name, else as ssh would (~/.ssh/config's User, else the OS account). */
+  /**
+   * Who this user logs in to a team cluster as: the team file's name, else as ssh would
+   * (~/.ssh/config's User, else the OS account); never the Settings name, which is only shown.
+   */
   async #loginName(host: TeamHost): Promise<string> {
-    const chosen = clusterLoginName(host, this.#d.settings.get('userName'));
-    if (chosen) return chosen;
     const env = this.#d.env ?? process.env;
     const paths = this.#d.hosts.paths;
-    const resolved = await resolveSshHost(loginNodeOf(host.address), { configPath: paths.sshConfigPath, home: paths.home, env, knownHostsPath: paths.knownHostsPath, ssh: paths.ssh });
-    return resolved.user || localUserName(env);
+    const login = clusterLoginName(host)
+      ?? ((await resolveSshHost(loginNodeOf(host.address), { configPath: paths.sshConfigPath, home: paths.home, env, knownHostsPath: paths.knownHostsPath, ssh: paths.ssh })).user || localUserName(env));
+    if (!LOGIN_NAME.test(login)) {
+      throw new BenchtopError('HOST_INVALID', `"${login}" is not a login name a cluster accepts, so ${host.id} cannot be joined as it.`,
+        `Set your account on the login node in ~/.ssh/config (Host ${loginNodeOf(host.address).alias} / User NAME), then join again.`);
+    }
+    return login;
   }
 
   async #join(host: TeamHost, team: TeamFile): Promise<TeamHostJoin> {
