@@ -49,6 +49,18 @@ describe('pull progress as the user sees it', () => {
     expect(seen).toEqual([0, 4, 8, 9]);
   });
 
+  it('sends a value at once when its key (the phase) changes, however soon after the last', () => {
+    let now = 0;
+    const seen: string[] = [];
+    const th = throttle<string>(200, () => now, (v) => seen.push(v), (v) => v.split(':')[0]);
+    for (const [at, v] of [[0, 'resolving'], [10, 'downloading:1'], [20, 'downloading:2'], [30, 'extracting:1'], [40, 'extracting:2']] as const) {
+      now = at;
+      th.push(v);
+    }
+    th.flush();
+    expect(seen).toEqual(['resolving', 'downloading:1', 'extracting:1', 'extracting:2']);
+  });
+
   it('treats error lines as failures with the daemon’s words and a code to act on', () => {
     expect(pullEventError({ error: 'boom' })).toBe('boom');
     expect(pullEventError({ errorDetail: { message: 'detail' } })).toBe('detail');

@@ -120,24 +120,34 @@ export class PullProgressTracker {
   }
 }
 
-/** Calls `emit` at most every `intervalMs` (about 5 per second), and always for the last value. */
-export function throttle<T>(intervalMs: number, now: () => number, emit: (value: T) => void): { push(value: T): void; flush(): void } {
+/**
+ * Calls `emit` at most every `intervalMs` (about 5 per second), always for the last value, and at once
+ * when `key` of a value differs from the last one emitted (a new phase is never swallowed: a fast
+ * download would otherwise go from "resolving" straight to "extracting").
+ */
+export function throttle<T>(
+  intervalMs: number,
+  now: () => number,
+  emit: (value: T) => void,
+  key: (value: T) => unknown = () => undefined,
+): { push(value: T): void; flush(): void } {
   let last = -Infinity;
+  let lastKey: unknown;
   let pending: T | undefined;
+  const send = (value: T, at: number): void => {
+    last = at;
+    lastKey = key(value);
+    pending = undefined;
+    emit(value);
+  };
   return {
     push(value) {
       const at = now();
-      if (at - last >= intervalMs) {
-        last = at;
-        pending = undefined;
-        emit(value);
-      } else {
-        pending = value;
-      }
+      if (at - last >= intervalMs || key(value) !== lastKey) send(value, at);
+      else pending = value;
     },
     flush() {
-      if (pending !== undefined) emit(pending);
-      pending = undefined;
+      if (pending !== undefined) send(pending, now());
     },
   };
 }

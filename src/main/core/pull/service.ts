@@ -88,7 +88,7 @@ export class PullService {
     await this.#assertDiskRoom(target, name, sizeHint);
     const auth = authConfig(await this.registry.credentialsFor(ref.registry));
     const tracker = new PullProgressTracker(opId, name, sizeHint ?? 0, plan?.layerSizes);
-    const emit = throttle<PullProgress>(PROGRESS_INTERVAL_MS, () => this.clock.now(), (p) => op.progress('pullProgress', p));
+    const emit = throttle<PullProgress>(PROGRESS_INTERVAL_MS, () => this.clock.now(), (p) => op.progress('pullProgress', p), (p) => p.phase);
     emit.push(tracker.snapshot(this.clock.now()));
 
     const docker = await this.engines.docker(target);
