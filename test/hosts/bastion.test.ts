@@ -6,6 +6,7 @@ import { SshConnection } from '../../src/main/core/ssh/connection';
 import { sshTargetFor } from '../../src/main/core/ssh/target';
 import { bastionEnv, type BastionEnv } from '../support/bastion';
 import { hostsFixture, type HostsFixture } from './support';
+import { escapeRegExp } from '../support/regexp';
 
 /**
  * A host that only a bastion can reach (scripts/test-env/bastion.sh): this computer has no route to
@@ -82,7 +83,7 @@ describe('hosts behind a bastion (ProxyJump)', () => {
     const logOffset = readFileSync(b.inner.sshdLog, 'utf8').length;
     await expect(fx.core.hosts.add({ spec: 'gpu-inner', dockerSocket: b.inner.dockerSocket })).rejects.toMatchObject({
       code: 'HOST_KEY_CHANGED',
-      message: expect.stringMatching(new RegExp(`the jump host bastion \\(for gpu-inner\\) \\(${b.bastion.host.replace(/\./g, '\\.')}:22\\) has changed.*${b.bastion.fingerprint}`)),
+      message: expect.stringMatching(new RegExp(`the jump host bastion \\(for gpu-inner\\) \\(${escapeRegExp(b.bastion.host)}:22\\) has changed.*${escapeRegExp(b.bastion.fingerprint)}`)),
     });
     expect(acceptedFrom(b, b.bastion.innerSideIp, logOffset)).toBe(0);
   });

@@ -8,6 +8,7 @@ import type { SessionInfo } from '../../src/shared/contract/sessions';
 import { sshHostFixture, type HostsFixture } from '../hosts/support';
 import { makeProject, type FixtureProject } from '../support/fixture-project';
 import { withoutFixedPort } from './support';
+import { escapeRegExp } from '../support/regexp';
 
 const ready = existsSync(new URL('../../.test-env/ssh-host.json', import.meta.url)) && existsSync(new URL('../../.test-env/env.json', import.meta.url));
 
@@ -60,7 +61,7 @@ describe.skipIf(!ready)('a remote session whose notebooks stop syncing says so, 
     const before = Date.now();
     const failing = await eventually(() => states.find((e) => e.id === s.id && e.syncError), 'sync error on the session');
     expect(failing.state).toBe('ready');
-    expect(failing.syncError).toMatchObject({ code: 'SYNC_FAILED', retryEveryMs: 5000, message: expect.stringMatching(new RegExp(`^The sync with ${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} stopped: .*paused`)) });
+    expect(failing.syncError).toMatchObject({ code: 'SYNC_FAILED', retryEveryMs: 5000, message: expect.stringMatching(new RegExp(`^The sync with ${escapeRegExp(target)} stopped: .*paused`)) });
     expect(Date.parse(failing.syncError?.since ?? '')).toBeGreaterThanOrEqual(before - 1000);
     // What the Sessions card shows, and what a freshly loaded list says.
     expect(syncErrorText(failing.target, failing.syncError as NonNullable<SessionInfo['syncError']>))

@@ -9,6 +9,7 @@ import { parseTeamFile } from '../../src/main/core/team/file';
 import { readTeamSource } from '../../src/main/core/team/load';
 import { hostsFixture } from '../hosts/support';
 import { testCore, thrown } from '../project/support';
+import { escapeRegExp } from '../support/regexp';
 
 /**
  * The team file: validated with errors that name the file, line and key; layered team → user →
@@ -61,7 +62,7 @@ describe('reading a team file', () => {
     const dir = await projectWith(team);
     const error = await thrown(() => core.team.view(dir));
     expect(error.code).toBe('TEAM_FILE_INVALID');
-    expect(error.message).toMatch(new RegExp(`^${join(dir, '.benchtop', 'team.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: `));
+    expect(error.message).toMatch(new RegExp(`^${escapeRegExp(join(dir, '.benchtop', 'team.json'))}:\\d+: `));
     expect(error.message).toContain(problem);
   });
 
