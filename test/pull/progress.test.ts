@@ -21,6 +21,19 @@ describe('pull progress as the user sees it', () => {
     });
   });
 
+  it('stays resolving until the engine has named every layer of the manifest, so the first total is the last', () => {
+    const t = new PullProgressTracker('op', 'r', 0, { a: 1000, b: 3000, c: 500 });
+    t.update({ status: 'Pulling fs layer', id: 'a' }, 0);
+    expect(t.snapshot(0)).toMatchObject({ phase: 'resolving' });
+    t.update({ status: 'Already exists', id: 'c' }, 0);
+    t.update({ status: 'Pulling fs layer', id: 'b' }, 0);
+    expect(t.snapshot(0)).toMatchObject({ phase: 'downloading', bytesDone: 0, bytesTotal: 4000 });
+    // A layer named in no manifest entry (another id form) cannot hold the phase back once bytes flow.
+    const u = new PullProgressTracker('op', 'r', 0, { other: 10 });
+    u.update({ status: 'Downloading', id: 'a', progressDetail: { current: 5, total: 10 } }, 0);
+    expect(u.snapshot(0).phase).toBe('downloading');
+  });
+
   it('tolerates events without a total, using the registry’s size meanwhile, and layers that already exist', () => {
     const t = new PullProgressTracker('op', 'r', 5000);
     t.update({ status: 'Already exists', id: 'base' }, 0);

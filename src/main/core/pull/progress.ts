@@ -101,6 +101,10 @@ export class PullProgressTracker {
   #phase(layers: Layer[]): PullProgress['phase'] {
     if (this.#finished) return 'verifying';
     if (layers.length === 0) return 'resolving';
+    // Until the engine has named every layer of the manifest (which it has, which it fetches) the
+    // total is not known yet: still resolving, so the first total the user sees is the final one.
+    const named = Object.keys(this.layerSizes).every((id) => this.#layers.has(id));
+    if (!named && !layers.some((l) => l.downloaded > 0)) return 'resolving';
     if (layers.some((l) => l.state === 'waiting' || l.state === 'downloading')) return 'downloading';
     return 'extracting';
   }
