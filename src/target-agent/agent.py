@@ -34,7 +34,7 @@ import sys
 import time
 import urllib.parse
 
-AGENT_VERSION = 2
+AGENT_VERSION = 3
 
 P = 'dev.benchtop.'
 OWNER, OWNER_NAME = P + 'owner', P + 'owner-name'
@@ -54,6 +54,11 @@ DEFAULT_POLICY = {'max-gpus-per-user': 0, 'lease-seconds': 8 * 3600, 'max-lease-
                   'idle-seconds': 0, 'gpu-idle-util': 5}
 JUPYTER_PORT = '8888/tcp'
 STOPPED_NOTICE_KEEP_S = 24 * 3600
+# A session container using a quarter of a core or more between two passes is working, whatever
+# Jupyter says: a script started from a terminal and left running, or a cell Jupyter lists as idle
+# (classic Jupyter can, when a tab's opening kernel_info reply lands after the cell's busy). An idle
+# Jupyter answering the agent's own polls uses about 1% of a core.
+CPU_BUSY_CORES = 0.25
 
 
 def log(text):
@@ -109,6 +114,13 @@ def last_activity(status, kernels, terminals, started_at, now):
     times += [parse_time(k.get('last_activity')) for k in kernels]
     times += [parse_time(t.get('last_activity')) for t in terminals]
     return max([started_at] + [t for t in times if t is not None])
+
+
+def cpu_busy(before, after):
+    """Whether a container used CPU_BUSY_CORES or more between two samples of (time s, total CPU ns)."""
+    if before is None or after is None or after[0] <= before[0] or after[1] < before[1]:
+        return False
+    return (after[1] - before[1]) / 1e9 / (after[0] - before[0]) >= CPU_BUSY_CORES
 
 
 def lease_expiry(records, policy):
@@ -239,6 +251,12 @@ class Engine:
     def volumes(self, label):
         return self.call('GET', f'/volumes?filters={self.filters(label=[label])}').get('Volumes') or []
 
+    def cpu_ns(self, ident):
+        """The container's CPU time so far (ns), in one read (`one-shot`: no second sample waited for)."""
+        stats = self.call('GET', f'/containers/{urllib.parse.quote(ident)}/stats?stream=false&one-shot=true', timeout=15) or {}
+        total = ((stats.get('cpu_stats') or {}).get('cpu_usage') or {}).get('total_usage')
+        return total if isinstance(total, int) else None
+
     def create_record(self, name, image, labels):
         return self.call('POST', f'/containers/create?name={urllib.parse.quote(name)}', {
             'Image': image, 'Cmd': ['true'], 'Labels': labels, 'NetworkDisabled': True,
@@ -342,6 +360,8 @@ class Agent:
         self.first_seen = {}           # session → first time seen running with GPUs
         self.created_ns = {}           # container id → precise creation time (queue order)
         self.requests = {}             # container id → its inspect (DeviceRequests never change after creation)
+        self.cpu = {}                  # session → (time, total CPU ns) at the last pass
+        self.computed_at = {}          # session → last time its container was working by CPU use
 
     # -- reading --------------------------------------------------------------------------------
     def in_scope(self, labels):
@@ -536,7 +556,23 @@ class Agent:
                                                       N_MESSAGE: f'The lease on {cards} for {session} expires at {time.strftime("%H:%M:%S UTC", time.gmtime(ends))}; extend it to keep the session running.'}
 
     # -- idle -----------------------------------------------------------------------------------
+    def computing(self, name, ident, now):
+        """When the session's container last used CPU_BUSY_CORES or more between two passes (0: never)."""
+        try:
+            used = self.engine.cpu_ns(ident)
+        except (DockerError, OSError, ValueError, http.client.HTTPException) as e:
+            log(f'could not read the CPU use of {name} (Jupyter alone decides this pass): {e}')
+            used = None
+        if used is not None:
+            if cpu_busy(self.cpu.get(name), (now, used)):
+                self.computed_at[name] = now
+            self.cpu[name] = (now, used)
+        return self.computed_at.get(name, 0)
+
     def idle(self, running, records, policy, uuid_of, now, notices):
+        for cache in (self.cpu, self.computed_at):
+            for name in [n for n in cache if n not in running]:
+                del cache[name]
         for name, inspect in list(running.items()):
             labels = inspect['Config'].get('Labels') or {}
             rule = effective_idle_seconds(number(labels.get(SESSION_IDLE), 0), policy)
@@ -552,7 +588,7 @@ class Agent:
             except (OSError, ValueError, http.client.HTTPException):
                 continue  # not answering is not idleness
             started = parse_time(inspect['State'].get('StartedAt')) or now
-            last = last_activity(status, kernels, terminals, started, now)
+            last = max(last_activity(status, kernels, terminals, started, now), self.computing(name, inspect['Id'], now))
             cards = [uuid_of(g) for g in device_ids(inspect.get('HostConfig')) if g != 'all']
             if cards:
                 self.first_seen.setdefault(name, now)

@@ -23,6 +23,14 @@ class Rules(unittest.TestCase):
         started = a.parse_time('2026-12-02T05:45:00Z')
         self.assertEqual(a.last_activity(status, [], [], started, now), started)
 
+    def test_a_container_using_a_quarter_core_or_more_is_working(self):
+        self.assertTrue(a.cpu_busy((100.0, 0), (110.0, 5 * 10**9)))        # half a core
+        self.assertTrue(a.cpu_busy((100.0, 0), (110.0, int(2.5 * 10**9))))  # a quarter
+        self.assertFalse(a.cpu_busy((100.0, 0), (110.0, 10**8)))           # 1%: Jupyter answering polls
+        self.assertFalse(a.cpu_busy(None, (110.0, 5 * 10**9)))             # the first sample says nothing
+        self.assertFalse(a.cpu_busy((110.0, 0), (110.0, 10**9)))           # no time between
+        self.assertFalse(a.cpu_busy((100.0, 5 * 10**9), (110.0, 0)))       # a restarted container's counter
+
     def test_lease_expiry_is_the_latest_record(self):
         base = {'created': 1000, 'labels': {a.L_SECONDS: '60'}}
         ext = {'created': 1050, 'labels': {a.L_SECONDS: '120', a.L_EXTENDS: '1'}}

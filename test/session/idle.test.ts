@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core/core';
-import { eventually, JupyterUser, KEEP_NOTEBOOK, makeCore, makeProject, opId, record, removeProjectContainers, type TestProject } from './support';
+import { docker, eventually, JupyterUser, KEEP_NOTEBOOK, makeCore, makeProject, opId, record, removeProjectContainers, type TestProject } from './support';
 
 /** A clock the test moves forward, so "an idle minute" passes without waiting one. */
 class MovableClock {
@@ -66,5 +66,27 @@ describe('idle stop', () => {
     expect((await core.sessions.get(info.id)).state).toBe('stopped');
     expect(readFileSync(join(project.notebooks, 'keep.ipynb'), 'utf8')).toBe(KEEP_NOTEBOOK);
     // About 10 s alone; a session start and a kernel need headroom on a busy 2-core machine.
+  }, 180_000);
+
+  it('never stops a session whose container is computing where Jupyter cannot see it (a script started from a terminal)', async () => {
+    clock.offsetMs = 0;
+    const info = await core.sessions.up(core.ops.create(opId()), project.dir, 'local');
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    expect(await core.sessions.idle.checkNow()).toEqual([]);
+    // No kernel, no terminal: by Jupyter's account the session does nothing. A script burns a core for 12 s.
+    const script = await docker.getContainer(info.id).exec({ Cmd: ['python3', '-c', 'import time\nend = time.time() + 12\nwhile time.time() < end: pass'] });
+    (await script.start({})).resume();
+    await pause(7_000);
+    // Ten minutes on Jupyter's clock without activity, but the container was working: kept.
+    clock.offsetMs = 10 * 60_000;
+    expect(await core.sessions.idle.checkNow()).toEqual([]);
+    expect((await core.sessions.get(info.id)).state).toBe('ready');
+    await eventually(async () => !(await script.inspect()).Running, 100, 'the script to end');
+    expect(await core.sessions.idle.checkNow()).toEqual([]);
+    // Quiet since the script ended: once the idle minute has passed since then, it is stopped.
+    await pause(6_000);
+    clock.offsetMs = 12 * 60_000;
+    expect(await core.sessions.idle.checkNow()).toEqual([info.id]);
+    expect((await core.sessions.get(info.id)).state).toBe('stopped');
   }, 180_000);
 });

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import { lastActivity } from '../../src/main/core/jupyter/idle-rule';
+import { cpuBusy, lastActivity } from '../../src/main/core/jupyter/idle-rule';
 import { fromLabels, toLabels } from '../../src/main/core/session/labels';
 import { LogDemuxer, redactor } from '../../src/main/core/session/logs';
 import { sessionIdFor } from '../../src/main/core/session/naming';
@@ -92,5 +92,14 @@ describe('session pieces', () => {
     expect(lastActivity(status, [{ id: 'k', name: 'python3', execution_state: 'busy', last_activity: '2026-11-23T09:00:00Z' }], 0, 123)).toBe(123);
     expect(lastActivity(status, [{ id: 'k', name: 'python3', execution_state: 'idle', last_activity: '2026-11-23T10:05:00Z' }], 0, 123)).toBe(t('2026-11-23T10:05:00Z'));
     expect(lastActivity(status, [], t('2026-11-23T11:00:00Z'), 0)).toBe(t('2026-11-23T11:00:00Z'));
+  });
+
+  it('counts a container using a quarter of a core or more over at least 5 s as working', () => {
+    const s = (atMs: number, cpuSeconds: number) => ({ atMs, ns: cpuSeconds * 1e9 });
+    expect(cpuBusy(s(0, 0), s(10_000, 5))).toBe(true); // half a core
+    expect(cpuBusy(s(0, 0), s(10_000, 2.5))).toBe(true); // a quarter
+    expect(cpuBusy(s(0, 0), s(10_000, 0.1))).toBe(false); // 1%: Jupyter answering polls
+    expect(cpuBusy(s(0, 0), s(1_000, 1))).toBe(false); // too short a window to say
+    expect(cpuBusy(s(0, 5), s(10_000, 0))).toBe(false); // a restarted container's counter
   });
 });

@@ -143,10 +143,9 @@ describe('idle stop by the host agent', () => {
     await fx.close();
   });
 
-  it('never stops a busy kernel; stops the session once idle past its rule, its own polling not counting', async () => {
-    await fx.startAgent({ id: 'x', name: 'x' });
-    const name = `${fx.scope}-jupyter`;
-    // A real Jupyter from the analysis image, idle rule 0.2 minutes (12 s), polled by the agent every second.
+  /** A real Jupyter from the analysis image with idle rule 0.2 minutes (12 s), polled by the agent every second. */
+  async function idleSession(suffix: string) {
+    const name = `${fx.scope}-${suffix}`;
     const container = await fx.docker.createContainer({
       name, Image: fx.image, Cmd: ['/usr/local/bin/benchtop-jupyter'],
       Env: [`JUPYTER_TOKEN=${token}`, 'JUPYTER_PORT=8888'],
@@ -159,6 +158,14 @@ describe('idle stop by the host agent', () => {
     const base = `http://127.0.0.1:${port}/`;
     const client = new JupyterClient(base, token);
     await eventually(async () => client.status(1000).then(() => true, () => false), 60_000, 'Jupyter');
+    const running = async () => (await container.inspect()).State.Running;
+    const stopped = () => eventually(async () => !(await running()) && Date.now(), 60_000, `the idle stop of ${name}`);
+    return { name, container, base, running, stopped };
+  }
+
+  it('never stops a busy kernel; stops the session once idle past its rule, its own polling not counting', async () => {
+    await fx.startAgent({ id: 'x', name: 'x' });
+    const { name, base, running, stopped } = await idleSession('jupyter');
     // A kernel busy for 25 s: far past the 12 s rule, the session keeps running.
     const kernel = await (await fetch(`${base}api/kernels`, { method: 'POST', headers: { Authorization: `token ${token}` }, body: '{}' })).json() as { id: string };
     // Sent on a connection whose opening "nudge" is over (see JupyterUser.connect), then left running.
@@ -166,10 +173,24 @@ describe('idle stop by the host agent', () => {
     await tab.run('import time; time.sleep(25)').busy;
     tab.close();
     await new Promise((resolve) => setTimeout(resolve, 20_000));
-    expect((await container.inspect()).State.Running).toBe(true);
+    expect(await running()).toBe(true);
     // Idle now: stopped about 12 s after the cell ends (the agent's own calls are not activity).
-    const stoppedAt = await eventually(async () => !(await container.inspect()).State.Running && Date.now(), 60_000, 'the idle stop');
-    expect(stoppedAt).toBeGreaterThan(0);
+    expect(await stopped()).toBeGreaterThan(0);
+    expect(await fx.agentLogs()).toMatch(new RegExp(`${name} idle for 0.2 min; stopping it`));
+  }, 180_000);
+
+  it('never stops a session whose container is computing where Jupyter cannot see it (a script started from a terminal)', async () => {
+    await fx.startAgent({ id: 'x', name: 'x' });
+    const { name, container, running, stopped } = await idleSession('script');
+    // Jupyter has no kernel and no terminal: by its own account the session is idle from the start.
+    // A script burns a core for 30 s, far past the 12 s rule; the session keeps running.
+    const script = await container.exec({ Cmd: ['python3', '-c', 'import time\nend = time.time() + 30\nwhile time.time() < end: pass'], AttachStdout: true, AttachStderr: true });
+    const started = Date.now();
+    (await script.start({})).resume();
+    await new Promise((resolve) => setTimeout(resolve, 25_000));
+    expect(await running()).toBe(true);
+    // Once it ends, the session is idle and stopped about 12 s later.
+    expect(await stopped()).toBeGreaterThan(started + 30_000);
     expect(await fx.agentLogs()).toMatch(new RegExp(`${name} idle for 0.2 min; stopping it`));
   }, 180_000);
 });

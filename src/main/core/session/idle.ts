@@ -1,10 +1,12 @@
 import type { Clock } from '../clock';
 import { JupyterClient } from '../jupyter/client';
-import { lastActivity } from '../jupyter/idle-rule';
+import { performance } from 'node:perf_hooks';
+import { cpuBusy, CPU_MIN_WINDOW_MS, lastActivity, type CpuSample } from '../jupyter/idle-rule';
 
 /** What the idle watcher needs to know about one ready session. */
 export interface IdleCandidate {
   id: string;
+  target: string;
   idleMinutes: number;
   baseUrl: string;
   token: string;
@@ -18,6 +20,8 @@ export interface IdleHooks {
   stopIdle(id: string, idleMinutes: number): Promise<void>;
   /** When the rule will stop a session if nothing happens, for the UI. */
   setIdleStopAt(id: string, at: number | undefined): void;
+  /** The session container's CPU time so far in ns; undefined when it cannot be read (logged by the hook). */
+  cpuNs?(c: IdleCandidate): Promise<number | undefined>;
 }
 
 /** How often sessions are looked at; a minute's precision is plenty for rules counted in minutes. */
@@ -32,6 +36,10 @@ export const IDLE_CHECK_MS = 30_000;
  */
 export class IdleWatcher {
   #timer: NodeJS.Timeout | undefined;
+  /** Session → the CPU sample the next one is compared with (kept until CPU_MIN_WINDOW_MS has passed). */
+  readonly #cpu = new Map<string, CpuSample>();
+  /** Session → when (session clock) its container was last seen working by its CPU use. */
+  readonly #computedAt = new Map<string, number>();
 
   constructor(
     private readonly clock: Clock,
@@ -56,7 +64,11 @@ export class IdleWatcher {
   /** One pass over all ready sessions; returns the ids it stopped. */
   async checkNow(): Promise<string[]> {
     const stopped: string[] = [];
-    for (const c of await this.hooks.candidates()) {
+    const candidates = await this.hooks.candidates();
+    for (const cache of [this.#cpu, this.#computedAt]) {
+      for (const id of cache.keys()) if (!candidates.some((c) => c.id === id)) cache.delete(id);
+    }
+    for (const c of candidates) {
       const client = new JupyterClient(c.baseUrl, c.token);
       let last: number;
       try {
@@ -65,6 +77,7 @@ export class IdleWatcher {
       } catch {
         continue; // Jupyter not answering is the events stream's business, not idleness
       }
+      last = Math.max(last, await this.#computing(c));
       const stopAt = last + c.idleMinutes * 60_000;
       if (this.clock.now() >= stopAt) {
         this.hooks.setIdleStopAt(c.id, undefined);
@@ -75,5 +88,19 @@ export class IdleWatcher {
       }
     }
     return stopped;
+  }
+
+  /** When the session's container was last seen working by its CPU use (0: never). */
+  async #computing(c: IdleCandidate): Promise<number> {
+    const ns = await this.hooks.cpuNs?.(c);
+    if (ns !== undefined) {
+      const sample = { atMs: performance.now(), ns };
+      const before = this.#cpu.get(c.id);
+      if (!before || sample.atMs - before.atMs >= CPU_MIN_WINDOW_MS || sample.ns < before.ns) {
+        if (before && cpuBusy(before, sample)) this.#computedAt.set(c.id, this.clock.now());
+        this.#cpu.set(c.id, sample);
+      }
+    }
+    return this.#computedAt.get(c.id) ?? 0;
   }
 }

@@ -39,6 +39,18 @@ export class SessionMonitor {
       candidates: async () => known.idleCandidates(),
       stopIdle: (id, minutes) => deps.stopIdle(id, minutes),
       setIdleStopAt: (id, at) => (at === undefined ? known.idleStopAt.delete(id) : known.idleStopAt.set(id, at)),
+      cpuNs: async (c) => {
+        try {
+          // one-shot: the engine answers from one sample instead of waiting a second for a second one.
+          const stats = await deps.engines.call(c.target, `read the CPU use of ${c.id}`,
+            (d) => d.getContainer(c.id).stats({ stream: false, 'one-shot': true } as { stream: false }));
+          const ns = stats.cpu_stats?.cpu_usage?.total_usage;
+          return typeof ns === 'number' ? ns : undefined;
+        } catch (error) {
+          deps.log.ignored(`read the CPU use of ${c.id} for its idle rule (Jupyter's activity alone decides this pass)`, error);
+          return undefined;
+        }
+      },
     });
   }
 

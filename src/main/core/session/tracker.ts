@@ -131,7 +131,7 @@ export class SessionTracker {
   idleCandidates(): IdleCandidate[] {
     return [...this.live.entries()]
       .filter(([, l]) => l.idleMinutes > 0)
-      .map(([id, l]) => ({ id, idleMinutes: l.idleMinutes, baseUrl: `http://127.0.0.1:${l.localPort}/`, token: l.token, startedAt: l.startedAt }));
+      .map(([id, l]) => ({ id, target: l.target, idleMinutes: l.idleMinutes, baseUrl: `http://127.0.0.1:${l.localPort}/`, token: l.token, startedAt: l.startedAt }));
   }
 
   forget(id: string): void {
