@@ -1,6 +1,5 @@
 import type { Clock } from '../clock';
 import { JupyterClient } from '../jupyter/client';
-import { performance } from 'node:perf_hooks';
 import { cpuBusy, CPU_MIN_WINDOW_MS, lastActivity, type CpuSample } from '../jupyter/idle-rule';
 
 /** What the idle watcher needs to know about one ready session. */
