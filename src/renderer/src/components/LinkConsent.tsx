@@ -4,6 +4,7 @@ import type { LinkConfirmResult, LinkPlan } from '../../../shared/ipc';
 import { api, errorInfo } from '../api';
 import { useApp } from '../app-context';
 import { newOpId } from '../lib/opid';
+import { cancelOperation } from '../lib/operation';
 import { Dialog } from './Dialog';
 import { ErrorPanel } from './ErrorPanel';
 
@@ -68,8 +69,9 @@ export function LinkConsent() {
 
   const close = useCallback(() => {
     const s = current.current;
-    if (s?.kind === 'planning') void api.operationCancel({ opId: s.opId });
-    // A refused link leaves nothing behind: the staged clone goes too.
+    if (s?.kind === 'planning') cancelOperation(api, s.opId);
+    // A refused link leaves nothing behind: the staged clone goes too. If that fails, the core removes
+    // staged clones left behind at the next plan, and the dialog is closing either way.
     if (s?.kind === 'plan') void api.linkCancel({ planId: s.plan.planId }).catch(() => undefined);
     setStage(null);
     setBusy(false);
