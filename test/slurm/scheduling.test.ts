@@ -72,19 +72,39 @@ describe.skipIf(!env)('Slurm scheduling, shown', () => {
     expect((await fx.login(`podman ps -a --filter label=dev.benchtop.slurm.job=${info.jobId} --format '{{.Names}}'`)).stdout.trim()).toBe('');
   }, 400_000);
 
+  /** The job's state as plain Slurm tools say it (squeue while queued or running, then sacct). */
+  async function jobState(jobId: string): Promise<string | undefined> {
+    const out = await fx.login(`squeue --noheader --jobs=${jobId} --format=%T 2>/dev/null; sacct --noheader --parsable2 --jobs=${jobId} --format=JobID,State`);
+    return out.stdout.split('\n').find((l) => l.startsWith(`${jobId}|`))?.split('|')[1];
+  }
+  const ended = (jobId: string) => eventually('the job to end itself', async () => {
+    const state = await jobState(jobId);
+    return state && state !== 'RUNNING' && state !== 'PENDING' ? state : undefined;
+  }, 240_000, 2000);
+
+  it('a session computing where Jupyter cannot see it (a script started from a terminal) keeps its job, and ends once idle', async () => {
+    const project = await fx.project();
+    const info = await fx.core.slurm.up({ dir: project.dir, target: fx.target, gpus: 1, timeMinutes: 30, idleMinutes: 0.25, idlePollSeconds: 2 });
+    expect(info.state).toBe('ready');
+    // No kernel, no terminal: by Jupyter's account idle from the start. A script burns a core for 40 s.
+    const burn = await fx.login(`podman exec -d benchtop-job-${info.jobId} timeout 40 sh -c 'while :; do :; done'`);
+    expect(burn.code).toBe(0);
+    const started = Date.now();
+    // Twice the 15 s rule later, the job still runs.
+    await new Promise((resolve) => setTimeout(resolve, 30_000));
+    expect(await jobState(info.jobId)).toBe('RUNNING');
+    // Once the script ends, the session is idle and the job ends itself.
+    expect(await ended(info.jobId)).toBe('COMPLETED');
+    expect(Date.now()).toBeGreaterThan(started + 40_000);
+  }, 400_000);
+
   it('an idle session ends its own job with no Benchtop process running', async () => {
     const project = await fx.project();
     const info = await fx.core.slurm.up({ dir: project.dir, target: fx.target, gpus: 1, timeMinutes: 30, idleMinutes: 0.25, idlePollSeconds: 2 });
     expect(info.state).toBe('ready');
     // Benchtop lets go: no connection, no forward, nothing polling. Only plain ssh looks from here on.
     await fx.core.close();
-    const state = await eventually('the job to end itself', async () => {
-      const out = await fx.login(`squeue --noheader --jobs=${info.jobId} --format=%T 2>/dev/null; sacct --noheader --parsable2 --jobs=${info.jobId} --format=JobID,State`);
-      const line = out.stdout.split('\n').find((l) => l.startsWith(`${info.jobId}|`));
-      const state = line?.split('|')[1];
-      return state && state !== 'RUNNING' && state !== 'PENDING' ? state : undefined;
-    }, 240_000, 2000);
-    expect(state).toBe('COMPLETED');
+    expect(await ended(info.jobId)).toBe('COMPLETED');
     // The job's folder (its working directory) says why it ended, in the job's own words.
     const stateDir = (await fx.login(`sacct --noheader --parsable2 --jobs=${info.jobId} --format=WorkDir | head -n1`)).stdout.trim();
     expect(stateDir).toContain('/.benchtop/jobs/');

@@ -1,4 +1,5 @@
 import type { ContainerRuntime } from './runtime';
+import { CPU_BUSY_CORES } from '../jupyter/idle-rule';
 
 export interface JobScriptOptions {
   /** Benchtop's id for the session (names the state folder and the container). */
@@ -33,10 +34,38 @@ export function shq(value: string): string {
  * Asks the Jupyter inside the container how long it has been idle, by the same rule as the app and
  * the host agent: any kernel not idle → busy; else seconds since the newest of the server's, the
  * kernels' and the terminals' last activity. Its own calls carry no_track_activity (and /api/status
- * never counts as activity). Prints `busy` or a number of seconds.
+ * never counts as activity). The container's CPU use counts too, as in the app and the agent: a
+ * share of a core of CPU_BUSY_CORES or more since the last look (its processes' times from /proc, the
+ * last look kept in /tmp/.benchtop-idle-cpu) is activity then, so a script started from a terminal
+ * keeps the job. Prints `busy` or a number of seconds.
  */
 export const IDLE_CHECK_PY = `
-import json, os, sys, urllib.request, datetime
+import json, os, sys, time, urllib.request, datetime
+def cpu_seconds():
+    total = 0
+    for pid in os.listdir('/proc'):
+        if pid.isdigit():
+            try:
+                with open('/proc/' + pid + '/stat') as f:
+                    total += sum(int(x) for x in f.read().rsplit(')', 1)[1].split()[11:15])
+            except (OSError, ValueError):
+                pass
+    return total / os.sysconf('SC_CLK_TCK')
+STATE = '/tmp/.benchtop-idle-cpu'
+at, cpu = time.time(), cpu_seconds()
+try:
+    with open(STATE) as f:
+        last = json.load(f)
+except (OSError, ValueError):
+    last = {}
+computed = last.get('computed', 0)
+if last and at > last['at'] and cpu >= last['cpu'] and (cpu - last['cpu']) / (at - last['at']) >= ${CPU_BUSY_CORES}:
+    computed = at
+try:
+    with open(STATE, 'w') as f:
+        json.dump({'at': at, 'cpu': cpu, 'computed': computed}, f)
+except OSError:
+    pass  # a read-only /tmp: Jupyter's activity alone decides, as before
 base = 'http://127.0.0.1:8888'
 def get(path):
     req = urllib.request.Request(base + path, headers={'Authorization': 'token ' + os.environ.get('JUPYTER_TOKEN', '')})
@@ -57,6 +86,8 @@ if any((k.get('execution_state') or 'idle') != 'idle' for k in kernels):
     print('busy'); sys.exit(0)
 times = [when(x.get('last_activity')) for x in [status] + kernels + terminals]
 times = [t for t in times if t is not None]
+if computed:
+    times.append(datetime.datetime.fromtimestamp(computed, datetime.timezone.utc))
 if not times:
     print('busy'); sys.exit(0)
 now = datetime.datetime.now(datetime.timezone.utc)
