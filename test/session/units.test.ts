@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import { cpuBusy, lastActivity } from '../../src/main/core/jupyter/idle-rule';
+import { agentScript } from '../../src/main/core/gpu/agent-script';
+import { cpuBusy, CPU_BUSY_CORES, lastActivity } from '../../src/main/core/jupyter/idle-rule';
 import { fromLabels, toLabels } from '../../src/main/core/session/labels';
 import { LogDemuxer, redactor } from '../../src/main/core/session/logs';
 import { sessionIdFor } from '../../src/main/core/session/naming';
@@ -101,5 +102,7 @@ describe('session pieces', () => {
     expect(cpuBusy(s(0, 0), s(10_000, 0.1))).toBe(false); // 1%: Jupyter answering polls
     expect(cpuBusy(s(0, 0), s(1_000, 1))).toBe(false); // too short a window to say
     expect(cpuBusy(s(0, 5), s(10_000, 0))).toBe(false); // a restarted container's counter
+    // The host agent (python, shipped as a file) judges by the same figure as the app and Slurm jobs.
+    expect(Number(/^CPU_BUSY_CORES = ([\d.]+)$/m.exec(agentScript().text)?.[1])).toBe(CPU_BUSY_CORES);
   });
 });

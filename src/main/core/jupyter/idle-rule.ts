@@ -4,12 +4,6 @@ import type { JupyterKernel, JupyterStatus, JupyterTerminal } from './client';
 const isIdleKernel = (k: JupyterKernel) => (k.execution_state ?? 'idle') === 'idle';
 
 /**
- * When the session last did anything: the newest of the server's, every kernel's and every
- * terminal's last activity, or `now` while any kernel is busy. Benchtop's own calls do not count
- * (they carry `no_track_activity`). `startedAt` is the floor, so a fresh session gets its full idle
- * time. The on-host agent (src/target-agent/agent.py, `last_activity`) applies the same rule.
- */
-/**
  * A session container using this share of one core or more between two looks is working, whatever
  * Jupyter says: a script started from a terminal and left running, or a cell classic Jupyter lists as
  * idle (when a tab's opening kernel_info reply lands after the cell's busy). An idle Jupyter answering
@@ -32,6 +26,12 @@ export function cpuBusy(before: CpuSample, after: CpuSample): boolean {
   return (after.ns - before.ns) / 1e6 / ms >= CPU_BUSY_CORES;
 }
 
+/**
+ * When the session last did anything: the newest of the server's, every kernel's and every
+ * terminal's last activity, or `now` while any kernel is busy. Benchtop's own calls do not count
+ * (they carry `no_track_activity`). `startedAt` is the floor, so a fresh session gets its full idle
+ * time. The on-host agent (src/target-agent/agent.py, `last_activity`) applies the same rule.
+ */
 export function lastActivity(status: JupyterStatus, kernels: JupyterKernel[], startedAt: number, now: number, terminals: JupyterTerminal[] = []): number {
   if (kernels.some((k) => !isIdleKernel(k))) return now;
   const times = [status.last_activity, ...kernels.map((k) => k.last_activity), ...terminals.map((t) => t.last_activity)]
